@@ -1,0 +1,84 @@
+/**
+ * The `Executor` contract: where task attempts run. Implement it and make `describeExecutor`
+ * from `@df/conformance` pass (docs/contracts.md).
+ *
+ * An executor knows nothing about storage. The engine dispatches an attempt; the executor runs it
+ * (in this process, or on a worker that has the same pipeline code or the task type registered)
+ * through the engine's `run` hook, and hands the outcome back through `onOutcome`. Only the engine
+ * writes to the `Backend`: Executor → Engine → Backend.
+ */
+import type { ErrorRecord, OperationOptions } from './backend.js'
+import type { JsonObject, JsonValue } from './json.js'
+
+/** One attempt of one task, as handed to an executor. Plain JSON: it may cross a process. */
+export interface TaskDispatch {
+  readonly runId: string
+  readonly pipelineId: string
+  readonly taskId: string
+  /** 1-based attempt number. */
+  readonly attempt: number
+  /** The task's type; a remote worker resolves serialisable tasks by it. */
+  readonly type: string
+  /** `${runId}/${taskId}/${attempt}`: a redelivered attempt has the same key (at-least-once). */
+  readonly idempotencyKey: string
+  /** Per-attempt timeout; the executor aborts the attempt's signal when it passes. */
+  readonly timeoutMs?: number
+  /** The task's serialisable options, for task types that run by type. */
+  readonly options?: JsonObject
+}
+
+/** What one attempt ended with. */
+export type TaskOutcome =
+  | {
+      readonly status: 'success'
+      readonly result?: JsonValue
+      readonly log?: string
+      readonly dremioJobId?: string
+    }
+  | {
+      readonly status: 'failed'
+      readonly error: ErrorRecord
+      /** `false` for `NonRetryableError`: fail at once whatever retries remain. */
+      readonly retryable: boolean
+      /** The attempt hit its timeout. */
+      readonly timedOut?: boolean
+      readonly log?: string
+      readonly dremioJobId?: string
+    }
+  | { readonly status: 'skipped'; readonly reason: string; readonly log?: string }
+  /** A sensor in reschedule mode: free the slot and try again at `at` (epoch ms). */
+  | { readonly status: 'reschedule'; readonly at: number; readonly log?: string }
+  | { readonly status: 'cancelled'; readonly reason: string; readonly log?: string }
+
+/** Runs exactly one attempt. Must settle (never reject): failures are `{ status: 'failed' }`. */
+export type TaskHandler = (task: TaskDispatch, signal: AbortSignal) => Promise<TaskOutcome>
+
+/** What the engine gives the executor at `start`. */
+export interface ExecutorHooks {
+  /** Runs one attempt (the engine's task runner). */
+  readonly run: TaskHandler
+  /** Receives each attempt's outcome, once per dispatch, in the engine's process. */
+  readonly onOutcome: (task: TaskDispatch, outcome: TaskOutcome) => void
+  /** Told when an attempt actually starts on a worker (QUEUED → RUNNING). Optional. */
+  readonly onStart?: (task: TaskDispatch, worker: string) => void
+}
+
+/** Runs task attempts. */
+export interface Executor {
+  /** Stable id used in errors and logs, e.g. `'in-process'`, `'bullmq'`. */
+  readonly name: string
+  /** Starts consuming dispatched tasks. Idempotent for the same hooks. */
+  start(hooks: ExecutorHooks, options?: OperationOptions): Promise<void>
+  /**
+   * Accepts a ready attempt. Resolves when accepted, not when finished. Rejects with
+   * `DF_EXECUTOR_CLOSED` after `close()` or before `start()`.
+   */
+  dispatch(task: TaskDispatch, options?: OperationOptions): Promise<void>
+  /**
+   * Aborts the signal of running attempts of a run (or of one task of it). Queued attempts are
+   * dropped and reported through `onOutcome` as `{ status: 'cancelled' }`.
+   */
+  cancel(runId: string, taskId?: string): Promise<void>
+  /** Stops accepting work; with `drain`, waits for in-flight attempts. Idempotent. */
+  close(options?: { drain?: boolean }): Promise<void>
+}
