@@ -22,9 +22,28 @@ export type {
   UpdateResult,
   Watermark,
 } from './backend.js'
+export type { Clock, ManualClock, TimerHandle } from './clock.js'
+export { createManualClock, systemClock } from './clock.js'
 export type { OrchestrationErrorCode } from './errors.js'
 export { NonRetryableError, OrchestrationError, SkipTaskError } from './errors.js'
 export type { Executor, ExecutorHooks, TaskDispatch, TaskHandler, TaskOutcome } from './executor.js'
 export type { JsonObject, JsonValue } from './json.js'
+export type { MemoryBackendOptions } from './memory-backend.js'
+export { createMemoryBackend } from './memory-backend.js'
+export type { RetryOptions, RetryPolicy } from './retry-policy.js'
+export { computeRetryDelay, resolveRetryPolicy } from './retry-policy.js'
 export type { RunState, TaskState } from './states.js'
 export { FINISHED_RUN_STATES, FINISHED_TASK_STATES, RUN_STATES, TASK_STATES } from './states.js'
+export type {
+  TaskCallbackInfo,
+  TaskContext,
+  TaskLogger,
+  TaskOptions,
+} from './task.js'
+export { Task } from './task.js'
+export type { TaskFactory, TaskFactoryOptions } from './task-factory.js'
+export { task } from './task-factory.js'
+export type { TemplateContext } from './template.js'
+export { renderTemplate, templatePlaceholders } from './template.js'
+export type { TriggerRule, TriggerRuleCounts, TriggerRuleResult } from './trigger-rules.js'
+export { evaluateTriggerRule, isTriggerRule, TRIGGER_RULES } from './trigger-rules.js'

@@ -1,0 +1,161 @@
+/**
+ * `Task`: one node of a pipeline. A task is a definition (what to run, retries, trigger rule);
+ * it holds no per-run state, so one pipeline can run many times at once.
+ */
+import type { ErrorRecord } from './backend.js'
+import { OrchestrationError } from './errors.js'
+import type { JsonObject, JsonValue } from './json.js'
+import { type RetryOptions, type RetryPolicy, resolveRetryPolicy } from './retry-policy.js'
+import { isTriggerRule, type TriggerRule } from './trigger-rules.js'
+
+/** Per-attempt logger; lines are captured on the attempt record (size-bounded) and emitted as events. */
+export interface TaskLogger {
+  info(message: string): void
+  warn(message: string): void
+  error(message: string): void
+}
+
+/** What a task's `run` function receives. */
+export interface TaskContext {
+  /**
+   * The result of an upstream task (direct or transitive) of this run; `undefined` when it
+   * returned nothing. Throws `DF_TASK_INVALID` for a task that is not upstream of this one.
+   */
+  get<T extends JsonValue | undefined = JsonValue | undefined>(taskName: string): T
+  /** The run's params (JSON, stored with the run). */
+  readonly params: JsonObject
+  /** In-process values given to `run({ context })`; not stored, empty after a recovery. */
+  readonly context: Readonly<Record<string, unknown>>
+  readonly runId: string
+  readonly pipelineId: string
+  readonly taskId: string
+  /** ISO 8601 UTC instant the run is for. */
+  readonly logicalDate: string
+  /** 1-based attempt number. */
+  readonly attempt: number
+  /** Aborted on timeout, cancellation or lease loss: pass it to every I/O call. */
+  readonly signal: AbortSignal
+  readonly log: TaskLogger
+}
+
+/** What a task callback receives. */
+export interface TaskCallbackInfo {
+  readonly runId: string
+  readonly pipelineId: string
+  readonly taskId: string
+  readonly attempt: number
+  readonly result?: JsonValue
+  readonly error?: ErrorRecord
+  /** For `onRetry`: when the next attempt is due (epoch ms). */
+  readonly nextAttemptAt?: number
+}
+
+/** Options of a {@link Task}. */
+export interface TaskOptions extends RetryOptions {
+  /** Unique within a pipeline; no `/` and no control characters. */
+  readonly name: string
+  /** The work. Its (awaited) return value must be JSON and small: return references, not data. */
+  readonly run: (ctx: TaskContext) => unknown
+  /** Per-attempt timeout in ms: aborts `ctx.signal` and fails the attempt (retryable). */
+  readonly timeoutMs?: number
+  /** @default 'all_success' */
+  readonly triggerRule?: TriggerRule
+  /** A pool defined with `definePool`; the task takes one slot of it while it runs. */
+  readonly pool?: string
+  /** The task type stored with the definition. @default 'function' */
+  readonly type?: string
+  /** Serialisable options stored with the definition (never secrets). */
+  readonly options?: JsonObject
+  readonly onSuccess?: (info: TaskCallbackInfo) => void | Promise<void>
+  readonly onFailure?: (info: TaskCallbackInfo) => void | Promise<void>
+  readonly onRetry?: (info: TaskCallbackInfo) => void | Promise<void>
+}
+
+const BAD_NAME = /[/\p{Cc}]/u
+
+/**
+ * A unit of work in a pipeline.
+ *
+ * @example
+ * const extract = new Task({ name: 'extract', run: async () => ({ rows: 10 }) })
+ * const load = new Task({ name: 'load', retries: 3, run: async (ctx) => ctx.get('extract') })
+ * extract.setDownstream(load)
+ */
+export class Task {
+  readonly name: string
+  readonly triggerRule: TriggerRule
+  readonly retry: RetryPolicy
+  readonly timeoutMs: number | undefined
+  readonly pool: string | undefined
+  readonly type: string
+  readonly options: JsonObject | undefined
+  readonly fn: (ctx: TaskContext) => unknown
+  readonly onSuccess: TaskOptions['onSuccess']
+  readonly onFailure: TaskOptions['onFailure']
+  readonly onRetry: TaskOptions['onRetry']
+  /** Direct upstream tasks, in insertion order. */
+  readonly upstream: Set<Task> = new Set()
+  /** Direct downstream tasks, in insertion order. */
+  readonly downstream: Set<Task> = new Set()
+
+  /** @throws OrchestrationError `DF_TASK_INVALID` for a bad name, rule, retry or timeout value. */
+  constructor(options: TaskOptions) {
+    const name = options?.name
+    if (typeof name !== 'string' || name.length === 0 || name.length > 250 || BAD_NAME.test(name)) {
+      throw new OrchestrationError(
+        'DF_TASK_INVALID',
+        `[@df/orchestration] Task name must be a non-empty string of at most 250 characters without '/' or control characters, got ${JSON.stringify(name)}.`,
+      )
+    }
+    this.name = name
+    if (typeof options.run !== 'function') {
+      throw invalid(name, 'run must be a function (ctx) => result')
+    }
+    this.fn = options.run
+    const rule = options.triggerRule ?? 'all_success'
+    if (!isTriggerRule(rule)) {
+      throw invalid(
+        name,
+        `unknown trigger rule '${String(rule)}' (use one of all_success, all_failed, all_done, all_done_min_one_success, all_skipped, one_success, one_failed, one_done, none_failed, none_failed_min_one_success, none_skipped, always)`,
+      )
+    }
+    this.triggerRule = rule
+    this.retry = resolveRetryPolicy(name, options)
+    const timeout = options.timeoutMs
+    if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) {
+      throw invalid(name, `timeoutMs must be a number of ms > 0, got ${String(timeout)}`)
+    }
+    this.timeoutMs = timeout
+    if (options.pool !== undefined && (typeof options.pool !== 'string' || options.pool === '')) {
+      throw invalid(name, 'pool must be a non-empty pool name')
+    }
+    this.pool = options.pool
+    this.type = options.type ?? 'function'
+    this.options = options.options
+    this.onSuccess = options.onSuccess
+    this.onFailure = options.onFailure
+    this.onRetry = options.onRetry
+  }
+
+  /** Makes `task` run after this one; returns `task` so chains read left to right. */
+  setDownstream<T extends Task | readonly Task[]>(task: T): T {
+    for (const t of Array.isArray(task) ? (task as readonly Task[]) : [task as Task]) {
+      if (t === this) throw invalid(this.name, 'a task cannot depend on itself')
+      this.downstream.add(t)
+      t.upstream.add(this)
+    }
+    return task
+  }
+
+  /** Makes this task run after `task`; returns `task` (like Airflow's `a << b`). */
+  setUpstream<T extends Task | readonly Task[]>(task: T): T {
+    for (const t of Array.isArray(task) ? (task as readonly Task[]) : [task as Task]) {
+      t.setDownstream(this)
+    }
+    return task
+  }
+}
+
+function invalid(name: string, what: string): OrchestrationError {
+  return new OrchestrationError('DF_TASK_INVALID', `[@df/orchestration] Task '${name}': ${what}.`)
+}
