@@ -1,1 +1,48 @@
-export const clientVersion = 'src'
+/**
+ * `@df/client`: a Dremio REST client (Software and Cloud): auth, SQL jobs, results as rows or
+ * Apache Arrow, catalog, and the SQL-building helpers every `@df` package uses.
+ */
+export { ArrowTableBuilder, decimalWords, dremioTypeToArrow } from './arrow.js'
+export type { CatalogEntity, CatalogItem } from './catalog.js'
+export { Catalog, encodeCatalogPath } from './catalog.js'
+export type { QueryOptions } from './client.js'
+export { DremioClient } from './client.js'
+export type { DremioErrorCode } from './errors.js'
+export {
+  DremioConfigError,
+  DremioConnectionError,
+  DremioError,
+  DremioHttpError,
+  DremioJobCancelledError,
+  DremioJobFailedError,
+  RETRYABLE_STATUSES,
+  sqlExcerpt,
+} from './errors.js'
+export type {
+  DdlResult,
+  DmlResult,
+  ExecuteResult,
+  OptimizeResult,
+  RowsResult,
+  VacuumResult,
+} from './execute-result.js'
+export { parseExecuteResult } from './execute-result.js'
+export { Job } from './job.js'
+export type { DremioClientOptions, DremioLogger, ResolvedConfig, RetryOptions } from './options.js'
+export { DREMIO_ENV_VARS, optionsFromEnv, resolveOptions } from './options.js'
+export type { SqlLiteralType, SqlValue } from './sql.js'
+export { parsePath, quoteIdentifier, quotePath, sqlLiteral } from './sql.js'
+export type { SqlText } from './sql-template.js'
+export { ident, raw, SqlFragment, sql, sqlText } from './sql-template.js'
+export type {
+  DremioField,
+  DremioType,
+  JobState,
+  JobStatus,
+  ReadOptions,
+  ResultPage,
+  Row,
+  SubmitOptions,
+  WaitOptions,
+} from './types.js'
+export { TERMINAL_JOB_STATES } from './types.js'

@@ -1,0 +1,139 @@
+/**
+ * `DremioClient`: the entry point. Construction validates options and does no network I/O;
+ * credentials live in private fields and never appear in `toString()`, `inspect` or errors.
+ */
+import type { Table } from 'apache-arrow'
+import { Catalog } from './catalog.js'
+import { DremioError } from './errors.js'
+import { type ExecuteResult, parseExecuteResult } from './execute-result.js'
+import { Transport } from './internal/transport.js'
+import { Job } from './job.js'
+import {
+  type DremioClientOptions,
+  optionsFromEnv,
+  type ResolvedConfig,
+  resolveOptions,
+} from './options.js'
+import { type SqlText, sqlText } from './sql-template.js'
+import type { ReadOptions, Row, SubmitOptions, WaitOptions } from './types.js'
+
+/** Options of `client.query()` and friends: submit, wait and read options together. */
+export type QueryOptions = SubmitOptions & WaitOptions & ReadOptions
+
+/**
+ * A Dremio REST client for Software (`/api/v3`) and Cloud (`/v0/projects/{id}`).
+ * @example
+ * const client = new DremioClient({ url: 'http://localhost:9047', pat: process.env.DREMIO_PAT })
+ * const rows = await client.query('SELECT 1 AS one')
+ */
+export class DremioClient {
+  /** Catalog API: spaces, folders, views. */
+  readonly catalog: Catalog
+  readonly #transport: Transport
+
+  /** @throws DremioConfigError for missing or inconsistent options. */
+  constructor(options: DremioClientOptions) {
+    const config = resolveOptions(options)
+    this.#transport = new Transport(config, options)
+    this.catalog = new Catalog(this.#transport)
+  }
+
+  /**
+   * A client from `DREMIO_URL`, `DREMIO_PAT`, `DREMIO_USERNAME`, `DREMIO_PASSWORD`,
+   * `DREMIO_PROJECT_ID`, `DREMIO_CLOUD_REGION`; `overrides` (TLS, retry, logger…) win.
+   * @throws DremioConfigError for an inconsistent combination.
+   */
+  static fromEnv(
+    env: Record<string, string | undefined> = process.env,
+    overrides: Omit<DremioClientOptions, 'url' | 'pat' | 'username' | 'password' | 'cloud'> = {},
+  ): DremioClient {
+    return new DremioClient({ ...optionsFromEnv(env), ...overrides })
+  }
+
+  /** Validated configuration (no secrets). */
+  get config(): ResolvedConfig {
+    return this.#transport.config
+  }
+
+  /**
+   * Submits SQL exactly as given (`POST /sql`). Retried only when the server provably did not
+   * accept it (connection refused, 429, 503), so a statement never runs twice.
+   */
+  async submit(sql: SqlText, options: SubmitOptions & { signal?: AbortSignal } = {}): Promise<Job> {
+    const text = sqlText(sql)
+    if (typeof text !== 'string' || text.trim() === '') {
+      throw new DremioError('DF_DREMIO_INVALID_SQL_INPUT', 'SQL text is empty.')
+    }
+    const res = await this.#transport.request<{ id?: unknown }>({
+      method: 'POST',
+      path: '/sql',
+      body: {
+        sql: text,
+        ...(options.context ? { context: [...options.context] } : {}),
+        ...(options.references ? { references: options.references } : {}),
+      },
+      retry: 'unaccepted',
+      signal: options.signal,
+    })
+    if (typeof res?.id !== 'string') {
+      throw new DremioError('DF_DREMIO_PROTOCOL', 'POST /sql answered without a job id.')
+    }
+    return new Job(this.#transport, res.id, text)
+  }
+
+  /** A handle on an existing job id (no request is made). */
+  job(id: string, sql = ''): Job {
+    return new Job(this.#transport, id, sql)
+  }
+
+  /** Runs a query and returns every row (objects keyed by column, Dremio's JSON encoding). */
+  async query(sql: SqlText, options: QueryOptions = {}): Promise<Row[]> {
+    const job = await this.submit(sql, options)
+    await job.wait(options)
+    return job.toArray(options)
+  }
+
+  /** Runs a query and returns an Arrow table typed from the result schema. */
+  async queryArrow(sql: SqlText, options: QueryOptions = {}): Promise<Table> {
+    const job = await this.submit(sql, options)
+    await job.wait(options)
+    return job.toArrow(options)
+  }
+
+  /**
+   * Runs DDL/DML and parses its result row: `dml` (`Records`), `ddl` (`ok`/`summary`),
+   * `optimize`/`vacuum` counters, or `rows` for anything else.
+   */
+  async execute(sql: SqlText, options: QueryOptions = {}): Promise<ExecuteResult> {
+    const job = await this.submit(sql, options)
+    await job.wait(options)
+    const rows: Row[] = []
+    let schema: Parameters<typeof parseExecuteResult>[0] = []
+    for await (const page of job.pages(options)) {
+      schema = page.schema
+      for (const r of page.rows) rows.push(r)
+    }
+    return parseExecuteResult(schema, rows)
+  }
+
+  /** Closes pooled connections; the client must not be used afterwards. */
+  async close(): Promise<void> {
+    await this.#transport.close()
+  }
+
+  /** Safe description: mode and API base, never credentials. */
+  toString(): string {
+    const c = this.#transport.config
+    return `DremioClient(${c.mode}, ${c.apiBase}, auth=${c.authKind})`
+  }
+
+  /** `JSON.stringify` shows the same safe description. */
+  toJSON(): { mode: string; apiBase: string; authKind: string } {
+    const c = this.#transport.config
+    return { mode: c.mode, apiBase: c.apiBase, authKind: c.authKind }
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString()
+  }
+}

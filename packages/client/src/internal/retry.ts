@@ -1,0 +1,66 @@
+import { DremioError } from '../errors.js'
+import type { RetryOptions } from '../options.js'
+
+/**
+ * Backoff for retry `attempt` (0-based): exponential from `minDelayMs`, capped at `maxDelayMs`,
+ * with "equal jitter" (half fixed, half random) so synchronized clients spread out. A server
+ * `Retry-After` wins when it is longer, still capped so a hostile header cannot park us.
+ */
+export function backoffDelay(
+  attempt: number,
+  retry: RetryOptions,
+  retryAfterSeconds?: number,
+  random: () => number = Math.random,
+): number {
+  const exp = Math.min(retry.maxDelayMs, retry.minDelayMs * 2 ** attempt)
+  const jittered = exp / 2 + (random() * exp) / 2
+  const server = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : 0
+  return Math.min(retry.maxDelayMs, Math.max(jittered, server))
+}
+
+/** Parses `Retry-After` (seconds or HTTP date) into seconds; undefined when absent or garbage. */
+export function parseRetryAfter(
+  value: string | null,
+  now: number = Date.now(),
+): number | undefined {
+  if (value === null || value.trim() === '') return undefined
+  const n = Number(value)
+  if (Number.isFinite(n)) return Math.max(0, n)
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? undefined : Math.max(0, (at - now) / 1000)
+}
+
+/** Sleeps `ms`, rejecting with `DF_DREMIO_ABORTED` as soon as `signal` fires. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortedError(signal))
+      return
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(abortedError(signal as AbortSignal))
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** The error thrown when a caller's signal fires. */
+export function abortedError(signal: AbortSignal): DremioError {
+  return new DremioError('DF_DREMIO_ABORTED', 'The operation was aborted.', {
+    cause: signal.reason,
+  })
+}
+
+/**
+ * Polling schedule of `job.wait()`: the first check happens at once, then the delay grows by
+ * 1.5x from 5 ms up to `capMs` (fast jobs return in milliseconds, long jobs cost ~1 request/s).
+ */
+export function pollDelay(checksDone: number, capMs = 1000): number {
+  if (checksDone <= 0) return 0
+  return Math.min(capMs, Math.round(5 * 1.5 ** (checksDone - 1)))
+}

@@ -1,0 +1,251 @@
+/**
+ * HTTP transport: auth headers (PAT or `/apiv2/login` session with one transparent re-login),
+ * TLS through an undici Agent on every request, per-request timeout, retries with backoff and
+ * `Retry-After`, and mapping of non-2xx answers to `DremioHttpError`.
+ *
+ * Why undici (the npm package, pinned to the version Node 20.20 bundles): Node's global fetch
+ * has no TLS options; custom CAs and skip-verify need an `Agent` passed as `dispatcher`, and the
+ * Agent class is only reachable through the package. Using its own `fetch` with its own Agent
+ * avoids mixing two undici copies.
+ */
+import { Agent, fetch as undiciFetch } from 'undici'
+import { DremioConnectionError, DremioError, DremioHttpError } from '../errors.js'
+import type { DremioClientOptions, DremioLogger, ResolvedConfig } from '../options.js'
+import { abortedError, backoffDelay, parseRetryAfter, sleep } from './retry.js'
+
+/** How a request may be retried. `unaccepted`: only when the server provably did not take it. */
+export type RetryMode = 'idempotent' | 'unaccepted'
+
+/** One API request. `path` is relative to the API base and already encoded. */
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  path: string
+  query?: Record<string, string | number | undefined>
+  body?: unknown
+  retry: RetryMode
+  signal?: AbortSignal | undefined
+}
+
+type FetchLike = (url: string, init: Record<string, unknown>) => Promise<Response>
+
+// Failures before the request reached the server: safe to retry even for POST /sql.
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+// TLS verification failures are configuration problems: retrying cannot help.
+const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/
+
+export class Transport {
+  readonly config: ResolvedConfig
+  readonly #pat: string | undefined
+  readonly #username: string | undefined
+  readonly #password: string | undefined
+  readonly #fetch: FetchLike
+  readonly #agent: Agent
+  readonly #logger: DremioLogger | undefined
+  #session: { token: string; expiresAt: number } | undefined
+  #login: Promise<string> | undefined
+
+  constructor(config: ResolvedConfig, options: DremioClientOptions) {
+    this.config = config
+    this.#pat = options.pat
+    this.#username = options.username
+    this.#password = options.password
+    this.#logger = options.logger
+    const ca = options.tls?.ca
+    this.#agent = new Agent({
+      connections: Math.max(8, config.maxConcurrentPages * 2),
+      connect: {
+        ...(ca !== undefined ? { ca: Array.isArray(ca) ? [...ca] : (ca as string | Buffer) } : {}),
+        rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
+      },
+    })
+    this.#fetch = (options.fetch ?? undiciFetch) as unknown as FetchLike
+  }
+
+  /** Sends an API request; resolves with the parsed JSON body (undefined for empty bodies). */
+  async request<T>(req: ApiRequest): Promise<T> {
+    const qs = req.query
+      ? Object.entries(req.query)
+          .filter((e): e is [string, string | number] => e[1] !== undefined)
+          .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+          .join('&')
+      : ''
+    const url = `${this.config.apiBase}${req.path}${qs ? `?${qs}` : ''}`
+    return (await this.#send(req, url, true)) as T
+  }
+
+  /** Closes pooled connections. */
+  async close(): Promise<void> {
+    await this.#agent.close()
+  }
+
+  async #send(req: ApiRequest, url: string, auth: boolean): Promise<unknown> {
+    const { retry } = this.config
+    let relogged = false
+    for (let attempt = 0; ; attempt++) {
+      const authHeader = auth ? await this.#authHeader(req.signal) : undefined
+      let res: Response
+      const started = performance.now()
+      try {
+        res = await this.#fetchOnce(req, url, authHeader)
+      } catch (error) {
+        const mapped = this.#mapFetchError(error, req, url)
+        const retryable =
+          mapped instanceof DremioConnectionError &&
+          (req.retry === 'idempotent' || NOT_SENT_CODES.has(errorCode(error) ?? ''))
+        if (!retryable || attempt >= retry.retries) throw mapped
+        await this.#pause(attempt, undefined, req, mapped.message)
+        continue
+      }
+      this.#logger?.debug?.(`${req.method} ${pathOf(url)} -> ${res.status}`, {
+        attempt,
+        ms: Math.round(performance.now() - started),
+      })
+      if (res.ok) return readBody(res)
+      const error = await httpError(res, req.method, url)
+      if (res.status === 401 && auth && this.#username !== undefined && !relogged) {
+        // Session tokens expire (30 h by default) or are revoked: log in again, once.
+        relogged = true
+        this.#session = undefined
+        this.#logger?.warn?.('Session token rejected; logging in again.')
+        attempt--
+        continue
+      }
+      const retryStatus =
+        res.status === 429 || res.status === 503 || (req.retry === 'idempotent' && error.retryable)
+      if (!retryStatus || attempt >= retry.retries) throw error
+      await this.#pause(attempt, error.retryAfterSeconds, req, error.message)
+    }
+  }
+
+  async #pause(attempt: number, retryAfter: number | undefined, req: ApiRequest, why: string) {
+    const ms = backoffDelay(attempt, this.config.retry, retryAfter)
+    this.#logger?.warn?.(`Retrying ${req.method} ${req.path} in ${Math.round(ms)} ms: ${why}`)
+    await sleep(ms, req.signal)
+  }
+
+  async #fetchOnce(
+    req: ApiRequest,
+    url: string,
+    authHeader: string | undefined,
+  ): Promise<Response> {
+    const timeout = AbortSignal.timeout(this.config.timeoutMs)
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (authHeader) headers.authorization = authHeader
+    let body: string | undefined
+    if (req.body !== undefined) {
+      headers['content-type'] = 'application/json'
+      body = JSON.stringify(req.body)
+    }
+    return this.#fetch(url, { method: req.method, headers, body, signal, dispatcher: this.#agent })
+  }
+
+  #mapFetchError(error: unknown, req: ApiRequest, url: string): DremioError {
+    if (req.signal?.aborted) return abortedError(req.signal)
+    const name = (error as { name?: string })?.name
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      return new DremioError(
+        'DF_DREMIO_TIMEOUT',
+        `${req.method} ${pathOf(url)} timed out after ${this.config.timeoutMs} ms.`,
+        { cause: error, retryable: req.retry === 'idempotent' },
+      )
+    }
+    const target = new URL(url).host
+    const code = errorCode(error)
+    if (code && TLS_CODE.test(code)) {
+      return new DremioError(
+        'DF_DREMIO_CONNECTION',
+        `TLS handshake with ${target} failed (${code}): set tls.ca to trust its certificate, or tls.rejectUnauthorized: false to skip verification.`,
+        { cause: error },
+      )
+    }
+    return new DremioConnectionError(
+      target,
+      `Cannot reach Dremio at ${target}${code ? ` (${code})` : ''}.`,
+      { cause: error },
+    )
+  }
+
+  async #authHeader(signal: AbortSignal | undefined): Promise<string> {
+    if (this.#pat !== undefined) return `Bearer ${this.#pat}`
+    const s = this.#session
+    // Renew a minute early so a token does not expire between check and use.
+    if (s && s.expiresAt - 60_000 > Date.now()) return `_dremio${s.token}`
+    this.#login ??= this.#doLogin(signal).finally(() => {
+      this.#login = undefined
+    })
+    return `_dremio${await this.#login}`
+  }
+
+  async #doLogin(signal: AbortSignal | undefined): Promise<string> {
+    const url = this.config.loginUrl as string
+    const req: ApiRequest = {
+      method: 'POST',
+      path: '/apiv2/login',
+      body: { userName: this.#username, password: this.#password },
+      retry: 'idempotent',
+      signal,
+    }
+    const body = (await this.#send(req, url, false)) as { token?: unknown; expires?: unknown }
+    if (typeof body?.token !== 'string' || body.token === '') {
+      throw new DremioError('DF_DREMIO_PROTOCOL', 'POST /apiv2/login answered without a token.')
+    }
+    const expiresAt = typeof body.expires === 'number' ? body.expires : Date.now() + 30 * 3600_000
+    this.#session = { token: body.token, expiresAt }
+    return body.token
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  let e: unknown = error
+  for (let depth = 0; depth < 4 && e; depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && code !== 'UND_ERR') return code
+    const errors = (e as { errors?: unknown[] }).errors
+    if (Array.isArray(errors) && errors.length > 0) e = errors[0]
+    else e = (e as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+function pathOf(url: string): string {
+  return new URL(url).pathname
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text()
+  if (text === '') return undefined
+  try {
+    return JSON.parse(text)
+  } catch (cause) {
+    throw new DremioError('DF_DREMIO_PROTOCOL', `Expected JSON, got: ${text.slice(0, 200)}`, {
+      cause,
+    })
+  }
+}
+
+async function httpError(res: Response, method: string, url: string): Promise<DremioHttpError> {
+  const text = await res.text().catch(() => '')
+  let message: string | undefined
+  try {
+    const json = JSON.parse(text) as { errorMessage?: unknown }
+    if (typeof json?.errorMessage === 'string') message = json.errorMessage
+  } catch {
+    // Dremio answers unparseable request JSON with a text/plain body: keep it as the message.
+    message = text.trim().slice(0, 500) || undefined
+  }
+  return new DremioHttpError({
+    status: res.status,
+    method,
+    path: pathOf(url),
+    errorMessage: message,
+    requestId:
+      res.headers.get('x-request-id') ?? res.headers.get('x-dremio-request-id') ?? undefined,
+    retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after')),
+  })
+}
