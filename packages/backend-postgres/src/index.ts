@@ -1,1 +1,5 @@
-export {}
+export type { PostgresBackend } from './postgres-backend.js'
+export { createPostgresBackend } from './postgres-backend.js'
+export type { PostgresBackendOptions } from './postgres-backend-options.js'
+export type { PostgresMigration } from './postgres-migrations.js'
+export { POSTGRES_MIGRATIONS } from './postgres-migrations.js'

@@ -1,0 +1,66 @@
+/**
+ * Turns a batch of `TaskUpdate`s into the column arrays of the `updateTasks` statement.
+ *
+ * One statement can update a row only once, so a batch that touches the same task twice (a
+ * QUEUED → RUNNING pair, say) is split into chunks with unique keys that run in order.
+ */
+import type { TaskUpdate } from '@df/orchestration'
+
+/** The 23 parameters of `updateTasks`, in statement order. */
+export function taskBatchParams(updates: readonly TaskUpdate[]): unknown[][] {
+  const cols: unknown[][] = Array.from({ length: 23 }, () => [])
+  for (const u of updates) {
+    let mask = 0
+    if (u.nextAttemptAt !== undefined) mask |= 1
+    if (u.result !== undefined) mask |= 2
+    if (u.error !== undefined) mask |= 4
+    if (u.reason !== undefined) mask |= 8
+    const a = u.attemptRecord
+    const row: unknown[] = [
+      u.runId,
+      u.taskId,
+      u.expectedVersion,
+      u.state ?? null,
+      u.attempt ?? null,
+      u.startedAt ?? null,
+      u.endedAt ?? null,
+      u.nextAttemptAt ?? null,
+      u.result === undefined ? null : JSON.stringify(u.result),
+      u.error == null ? null : JSON.stringify(u.error),
+      u.reason ?? null,
+      mask,
+      a?.attempt ?? null,
+      a?.state ?? null,
+      a?.startedAt ?? null,
+      a?.endedAt ?? null,
+      a?.error?.message ?? null,
+      a?.error?.name ?? null,
+      a?.error?.code ?? null,
+      a?.error?.stack ?? null,
+      a?.dremioJobId ?? null,
+      a?.log ?? null,
+      a?.worker ?? null,
+    ]
+    row.forEach((value, i) => cols[i]?.push(value))
+  }
+  return cols
+}
+
+/** Splits `updates` into runs of consecutive updates with distinct `(runId, taskId)` keys. */
+export function chunkByUniqueTask(updates: readonly TaskUpdate[]): TaskUpdate[][] {
+  const chunks: TaskUpdate[][] = []
+  let current: TaskUpdate[] = []
+  let keys = new Set<string>()
+  for (const u of updates) {
+    const key = JSON.stringify([u.runId, u.taskId])
+    if (keys.has(key)) {
+      chunks.push(current)
+      current = []
+      keys = new Set()
+    }
+    keys.add(key)
+    current.push(u)
+  }
+  if (current.length > 0) chunks.push(current)
+  return chunks
+}

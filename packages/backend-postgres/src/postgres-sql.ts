@@ -1,0 +1,193 @@
+/**
+ * Query text of `@df/backend-postgres`, built once per schema (`s` is the quoted schema name).
+ *
+ * Hot statements are single round trips: `createRun` inserts the run and its tasks in one
+ * statement; `updateTasks` applies a whole batch of compare-and-sets (and attempt upserts) over
+ * `unnest()` arrays in one statement; `claimRuns` locks with `FOR UPDATE SKIP LOCKED`.
+ */
+
+/** Columns of `task_instances` as the row mapper expects them (`result` as text, see rows.ts). */
+const TASK_COLUMNS = `"run_id", "task_id", "state", "attempt", "started_at", "ended_at",
+  "next_attempt_at", "result"::text AS "result", "error", "reason", "version"`
+
+/** Builds every fixed statement for one schema. */
+export function postgresSql(s: string) {
+  return {
+    putPipeline: `INSERT INTO ${s}."pipelines"
+      ("id", "description", "definition", "definition_hash", "updated_at")
+      VALUES ($1, $2, $3::jsonb, $4, $5)
+      ON CONFLICT ("id") DO UPDATE SET "description" = EXCLUDED."description",
+        "definition" = EXCLUDED."definition", "definition_hash" = EXCLUDED."definition_hash",
+        "updated_at" = EXCLUDED."updated_at"`,
+    getPipeline: `SELECT * FROM ${s}."pipelines" WHERE "id" = $1`,
+    listPipelines: `SELECT * FROM ${s}."pipelines" WHERE ($1::text IS NULL OR "id" > $1)
+      ORDER BY "id" LIMIT $2`,
+
+    createRun: `WITH r AS (
+        INSERT INTO ${s}."runs" ("id", "pipeline_id", "status", "params", "logical_date", "trigger",
+          "rerun_of", "definition_hash", "created_at", "started_at", "ended_at", "message", "owner",
+          "lease_expires_at", "version")
+        VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1)
+        ON CONFLICT ("id") DO NOTHING
+        RETURNING *
+      ), t AS (
+        INSERT INTO ${s}."task_instances" ("run_id", "task_id", "seq", "state")
+        SELECT r."id", x.task_id, x.ord, x.state
+        FROM r, unnest($15::text[], $16::text[]) WITH ORDINALITY AS x(task_id, state, ord)
+      )
+      SELECT * FROM r`,
+    getRun: `SELECT * FROM ${s}."runs" WHERE "id" = $1`,
+    /** Bits of $9: 1 message, 2 owner, 4 lease. Clearing the owner clears the lease too. */
+    updateRun: `WITH upd AS (
+        UPDATE ${s}."runs" SET
+          "status" = COALESCE($3::text, "status"),
+          "started_at" = COALESCE($4::bigint, "started_at"),
+          "ended_at" = COALESCE($5::bigint, "ended_at"),
+          "message" = CASE WHEN $9::int & 1 <> 0 THEN $6::text ELSE "message" END,
+          "owner" = CASE WHEN $9::int & 2 <> 0 THEN $7::text ELSE "owner" END,
+          "lease_expires_at" = CASE
+            WHEN $9::int & 4 <> 0 THEN $8::bigint
+            WHEN $9::int & 2 <> 0 AND $7::text IS NULL THEN NULL
+            ELSE "lease_expires_at" END,
+          "version" = "version" + 1
+        WHERE "id" = $1 AND "version" = $2
+        RETURNING *
+      )
+      SELECT true AS "updated", upd.* FROM upd
+      UNION ALL
+      SELECT false, r.* FROM ${s}."runs" r WHERE r."id" = $1 AND NOT EXISTS (SELECT 1 FROM upd)`,
+    deleteRuns: `WITH d AS (
+        DELETE FROM ${s}."runs" WHERE "created_at" < $1 AND ($2::text IS NULL OR "pipeline_id" = $2)
+        RETURNING 1
+      ) SELECT count(*)::int AS n FROM d`,
+
+    getTasks: `SELECT ${TASK_COLUMNS} FROM ${s}."task_instances" WHERE "run_id" = $1 ORDER BY "seq"`,
+    /**
+     * One batch of task compare-and-sets. Bits of `mask`: 1 next_attempt_at, 2 result, 4 error,
+     * 8 reason (so `null` can clear them while an absent field keeps its value). The attempt
+     * upsert joins `upd`, so it happens only for updates that won. The final SELECT tells a lost
+     * race (the row exists) from a missing row, from the statement's snapshot.
+     */
+    updateTasks: `WITH u AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[],
+          $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::jsonb[], $11::text[],
+          $12::int[], $13::int[], $14::text[], $15::bigint[], $16::bigint[], $17::text[],
+          $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[])
+        WITH ORDINALITY AS u(run_id, task_id, expected, state, attempt, started_at, ended_at,
+          next_attempt_at, result, error, reason, mask, a_attempt, a_state, a_started_at,
+          a_ended_at, a_error_message, a_error_name, a_error_code, a_error_stack, a_dremio_job_id,
+          a_log, a_worker, ord)
+      ), upd AS (
+        UPDATE ${s}."task_instances" t SET
+          "state" = COALESCE(u.state, t."state"),
+          "attempt" = COALESCE(u.attempt, t."attempt"),
+          "started_at" = COALESCE(u.started_at, t."started_at"),
+          "ended_at" = COALESCE(u.ended_at, t."ended_at"),
+          "next_attempt_at" = CASE WHEN u.mask & 1 <> 0 THEN u.next_attempt_at
+            ELSE t."next_attempt_at" END,
+          "result" = CASE WHEN u.mask & 2 <> 0 THEN u.result::jsonb ELSE t."result" END,
+          "error" = CASE WHEN u.mask & 4 <> 0 THEN u.error ELSE t."error" END,
+          "reason" = CASE WHEN u.mask & 8 <> 0 THEN u.reason ELSE t."reason" END,
+          "version" = t."version" + 1
+        FROM u
+        WHERE t."run_id" = u.run_id AND t."task_id" = u.task_id AND t."version" = u.expected
+        RETURNING u.ord AS "ord", t."run_id", t."task_id", t."state", t."attempt", t."started_at",
+          t."ended_at", t."next_attempt_at", t."result"::text AS "result", t."error", t."reason",
+          t."version"
+      ), att AS (
+        INSERT INTO ${s}."attempts" ("run_id", "task_id", "attempt", "state", "started_at",
+          "ended_at", "error_message", "error_name", "error_code", "error_stack", "dremio_job_id",
+          "log", "worker")
+        SELECT u.run_id, u.task_id, u.a_attempt, u.a_state, u.a_started_at, u.a_ended_at,
+          u.a_error_message, u.a_error_name, u.a_error_code, u.a_error_stack, u.a_dremio_job_id,
+          u.a_log, u.a_worker
+        FROM u JOIN upd ON upd."ord" = u.ord
+        WHERE u.a_attempt IS NOT NULL
+        ON CONFLICT ("run_id", "task_id", "attempt") DO UPDATE SET "state" = EXCLUDED."state",
+          "started_at" = EXCLUDED."started_at", "ended_at" = EXCLUDED."ended_at",
+          "error_message" = EXCLUDED."error_message", "error_name" = EXCLUDED."error_name",
+          "error_code" = EXCLUDED."error_code", "error_stack" = EXCLUDED."error_stack",
+          "dremio_job_id" = EXCLUDED."dremio_job_id", "log" = EXCLUDED."log",
+          "worker" = EXCLUDED."worker"
+      )
+      SELECT upd.*, EXISTS (SELECT 1 FROM ${s}."task_instances" x
+          WHERE x."run_id" = u.run_id AND x."task_id" = u.task_id) AS "found"
+      FROM u LEFT JOIN upd ON upd."ord" = u.ord
+      ORDER BY u.ord`,
+    listAttempts: `SELECT a.* FROM ${s}."attempts" a
+      JOIN ${s}."task_instances" t ON t."run_id" = a."run_id" AND t."task_id" = a."task_id"
+      WHERE a."run_id" = $1 AND ($2::text IS NULL OR a."task_id" = $2)
+      ORDER BY t."seq", a."attempt"`,
+
+    claimRuns: `WITH c AS (
+        SELECT "id" FROM ${s}."runs"
+        WHERE "status" = 'RUNNING'
+          AND ("owner" IS NULL OR "lease_expires_at" IS NULL OR "lease_expires_at" <= $2)
+          AND ($4::text[] IS NULL OR "pipeline_id" = ANY($4))
+        ORDER BY "created_at", "id"
+        LIMIT $5
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE ${s}."runs" r SET "owner" = $1, "lease_expires_at" = $3, "version" = r."version" + 1
+      FROM c WHERE r."id" = c."id"
+      RETURNING r.*`,
+    /** Renewal does not bump `version`: see the README ("Leases"). */
+    renewLeases: `UPDATE ${s}."runs" SET "lease_expires_at" = $2
+      WHERE "owner" = $1 AND ($3::text[] IS NULL OR "id" = ANY($3))
+      RETURNING "id"`,
+
+    getWatermark: `SELECT * FROM ${s}."watermarks" WHERE "key" = $1`,
+    insertWatermark: `INSERT INTO ${s}."watermarks" ("key", "value", "type", "updated_at")
+      VALUES ($1, $2, $3, $4) ON CONFLICT ("key") DO NOTHING RETURNING "key"`,
+    updateWatermark: `WITH upd AS (
+        UPDATE ${s}."watermarks" SET "value" = $2, "type" = $3, "updated_at" = $4
+        WHERE "key" = $1 AND "value" = $5 AND "type" = $6 AND "updated_at" = $7
+        RETURNING "key"
+      )
+      SELECT (SELECT count(*) FROM upd)::int AS "updated",
+        EXISTS (SELECT 1 FROM ${s}."watermarks" WHERE "key" = $1) AS "found"`,
+  }
+}
+
+/** The statements of one schema. */
+export type PostgresStatements = ReturnType<typeof postgresSql>
+
+/** Filters of a `listRuns` call, already validated. */
+export interface RunListFilter {
+  readonly pipelineId?: string
+  readonly statuses?: readonly string[]
+  readonly createdAfter?: number
+  readonly createdBefore?: number
+  readonly after?: readonly [number, string]
+  readonly limit: number
+}
+
+/**
+ * Builds the `listRuns` query with only the filters present, so the planner sees plain
+ * predicates (a generic `$1 IS NULL OR …` plan would not use the indexes).
+ */
+export function listRunsQuery(s: string, f: RunListFilter): { text: string; values: unknown[] } {
+  const where: string[] = []
+  const values: unknown[] = []
+  const param = (value: unknown): string => {
+    values.push(value)
+    return `$${values.length}`
+  }
+  if (f.pipelineId !== undefined) where.push(`"pipeline_id" = ${param(f.pipelineId)}`)
+  if (f.statuses !== undefined) {
+    where.push(
+      f.statuses.length === 1
+        ? `"status" = ${param(f.statuses[0])}`
+        : `"status" = ANY(${param(f.statuses)}::text[])`,
+    )
+  }
+  if (f.createdAfter !== undefined) where.push(`"created_at" >= ${param(f.createdAfter)}`)
+  if (f.createdBefore !== undefined) where.push(`"created_at" < ${param(f.createdBefore)}`)
+  if (f.after !== undefined) {
+    where.push(`("created_at", "id") < (${param(f.after[0])}::bigint, ${param(f.after[1])}::text)`)
+  }
+  const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`
+  const text = `SELECT * FROM ${s}."runs" ${clause}
+    ORDER BY "created_at" DESC, "id" DESC LIMIT ${param(f.limit)}`
+  return { text, values }
+}
