@@ -1,0 +1,94 @@
+/** Case ids and `defineCase`: skips are keyed by id, so they are greppable and survive renames. */
+import type { Backend } from '@df/orchestration'
+
+/** Every conformance case id, `<area>.<subject>.<behaviour>`. */
+export type CaseId =
+  | 'claims.eligible'
+  | 'claims.limit'
+  | 'claims.pipelines'
+  | 'claims.then-update'
+  | 'leases.renew.owned'
+  | 'leases.renew.lost'
+  | 'concurrency.claims.unique'
+  | 'concurrency.claims.complete'
+  | 'concurrency.run.race'
+  | 'concurrency.claim-vs-update'
+  | 'concurrency.task.race'
+  | 'concurrency.tasks.disjoint'
+  | 'concurrency.runs.disjoint'
+  | 'concurrency.create.duplicate'
+  | 'concurrency.watermark.race'
+  | 'lifecycle.identity'
+  | 'lifecycle.init.idempotent'
+  | 'lifecycle.close.idempotent'
+  | 'lifecycle.closed.rejects'
+  | 'lifecycle.signal.aborted'
+  | 'lifecycle.errors.typed'
+  | 'pipelines.put.roundtrip'
+  | 'pipelines.get.missing'
+  | 'pipelines.put.replace'
+  | 'pipelines.list.order'
+  | 'pipelines.list.empty'
+  | 'pipelines.list.invalid'
+  | 'runs.list.order'
+  | 'runs.list.default-limit'
+  | 'runs.list.filters'
+  | 'runs.list.paging'
+  | 'runs.list.paging-stable'
+  | 'runs.list.invalid'
+  | 'runs.create.roundtrip'
+  | 'runs.create.all-fields'
+  | 'runs.create.tasks'
+  | 'runs.create.duplicate'
+  | 'runs.create.atomic'
+  | 'runs.get.missing'
+  | 'runs.update.cas'
+  | 'runs.update.conflict'
+  | 'runs.update.not-found'
+  | 'runs.update.lease'
+  | 'runs.delete.before'
+  | 'tasks.results.json'
+  | 'tasks.results.null'
+  | 'tasks.results.large'
+  | 'tasks.results.replace'
+  | 'tasks.get.missing-run'
+  | 'tasks.update.fields'
+  | 'tasks.update.clear'
+  | 'tasks.update.batch-independent'
+  | 'tasks.update.batch-sequential'
+  | 'tasks.update.empty'
+  | 'tasks.attempts.upsert'
+  | 'tasks.attempts.atomic'
+  | 'watermarks.get.missing'
+  | 'watermarks.set.create'
+  | 'watermarks.set.cas'
+  | 'watermarks.set.missing'
+  | 'watermarks.keys'
+  | 'watermarks.values'
+
+/** What a case receives: a fresh, initialised backend in its own namespace. */
+export interface CaseContext<B extends Backend = Backend> {
+  readonly backend: B
+}
+
+/** One conformance case. */
+export interface BackendCase {
+  readonly id: CaseId
+  /** One sentence; where the contract was ambiguous it names the stricter reading chosen. */
+  readonly title: string
+  readonly fn: (ctx: CaseContext) => Promise<void>
+}
+
+/**
+ * Declares a case. The id is the stable handle (`skip` keys, grep); the title is for humans.
+ *
+ * @example
+ * defineCase('runs.update.conflict', 'rejects a stale version', async ({ backend }) => {})
+ */
+export function defineCase(
+  id: CaseId,
+  title: string,
+  fn: (ctx: CaseContext) => Promise<void>,
+): BackendCase {
+  return { id, title, fn }
+}
