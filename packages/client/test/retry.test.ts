@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import type { ResultPage } from '../src/index.js'
+import { orderedPages } from '../src/internal/pager.js'
+import { backoffDelay, parseRetryAfter, pollDelay, sleep } from '../src/internal/retry.js'
+
+const policy = { retries: 3, minDelayMs: 100, maxDelayMs: 1000 }
+
+describe('backoff', () => {
+  it('grows exponentially with jitter and caps', () => {
+    expect(backoffDelay(0, policy, undefined, () => 0)).toBe(50)
+    expect(backoffDelay(0, policy, undefined, () => 1)).toBe(100)
+    expect(backoffDelay(2, policy, undefined, () => 1)).toBe(400)
+    expect(backoffDelay(10, policy, undefined, () => 1)).toBe(1000)
+  })
+  it('honours Retry-After within the cap', () => {
+    expect(backoffDelay(0, policy, 0.5, () => 0)).toBe(500)
+    expect(backoffDelay(0, policy, 60, () => 0)).toBe(1000)
+    expect(parseRetryAfter('2')).toBe(2)
+    expect(parseRetryAfter(null)).toBeUndefined()
+    expect(parseRetryAfter('soon')).toBeUndefined()
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 7_000)).toBe(3)
+  })
+  it('polls at once, then grows to the cap', () => {
+    const delays = Array.from({ length: 20 }, (_, i) => pollDelay(i))
+    expect(delays[0]).toBe(0)
+    expect(delays[1]).toBe(5)
+    for (let i = 2; i < delays.length; i++) {
+      expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1] as number)
+    }
+    expect(delays.at(-1)).toBe(1000)
+  })
+  it('sleep rejects when aborted', async () => {
+    const ac = new AbortController()
+    const p = sleep(60_000, ac.signal)
+    ac.abort()
+    await expect(p).rejects.toMatchObject({ code: 'DF_DREMIO_ABORTED' })
+  })
+})
+
+describe('orderedPages', () => {
+  function fakeJob(total: number, inFlight: { now: number; max: number }) {
+    return async (offset: number, limit: number): Promise<ResultPage> => {
+      inFlight.now++
+      inFlight.max = Math.max(inFlight.max, inFlight.now)
+      // Later pages answer first, so ordering is really exercised.
+      await new Promise((r) => setTimeout(r, (total - offset) % 7))
+      inFlight.now--
+      const rows = []
+      for (let i = offset; i < Math.min(total, offset + limit); i++) rows.push({ i })
+      return { rowCount: total, schema: [{ name: 'i', type: { name: 'INTEGER' } }], rows }
+    }
+  }
+  it('delivers every row in order with bounded concurrency', async () => {
+    const inFlight = { now: 0, max: 0 }
+    const seen: number[] = []
+    for await (const page of orderedPages(fakeJob(1234, inFlight), 1234, 100, 4)) {
+      for (const r of page.rows) seen.push(r.i as number)
+    }
+    expect(seen).toEqual(Array.from({ length: 1234 }, (_, i) => i))
+    expect(inFlight.max).toBe(4)
+  })
+  it('fetches page 0 for an empty result and follows a larger server rowCount', async () => {
+    const pages: ResultPage[] = []
+    for await (const p of orderedPages(fakeJob(0, { now: 0, max: 0 }), 0, 500, 4)) pages.push(p)
+    expect(pages).toHaveLength(1)
+    let n = 0
+    for await (const p of orderedPages(fakeJob(1200, { now: 0, max: 0 }), 0, 500, 2)) {
+      n += p.rows.length
+    }
+    expect(n).toBe(1200)
+  })
+  it('surfaces a failing page without unhandled rejections', async () => {
+    const fetchPage = async (offset: number): Promise<ResultPage> => {
+      if (offset === 200) throw new Error('page failed')
+      return { rowCount: 1000, schema: [], rows: [{}] }
+    }
+    const read = async () => {
+      for await (const _ of orderedPages(fetchPage, 1000, 100, 4)) {
+        // consume
+      }
+    }
+    await expect(read()).rejects.toThrow('page failed')
+  })
+})
