@@ -131,9 +131,13 @@ export function postgresSql(s: string) {
       UPDATE ${s}."runs" r SET "owner" = $1, "lease_expires_at" = $3, "version" = r."version" + 1
       FROM c WHERE r."id" = c."id"
       RETURNING r.*`,
-    /** Renewal does not bump `version`: see the README ("Leases"). */
-    renewLeases: `UPDATE ${s}."runs" SET "lease_expires_at" = $2
-      WHERE "owner" = $1 AND ($3::text[] IS NULL OR "id" = ANY($3))
+    /**
+     * Renewal is a change, so it increments `version` (as the memory backend does). Without a
+     * list of ids only RUNNING runs are renewed.
+     */
+    renewLeases: `UPDATE ${s}."runs" SET "lease_expires_at" = $2, "version" = "version" + 1
+      WHERE "owner" = $1
+        AND (CASE WHEN $3::text[] IS NULL THEN "status" = 'RUNNING' ELSE "id" = ANY($3) END)
       RETURNING "id"`,
 
     getWatermark: `SELECT * FROM ${s}."watermarks" WHERE "key" = $1`,
@@ -144,8 +148,7 @@ export function postgresSql(s: string) {
         WHERE "key" = $1 AND "value" = $5 AND "type" = $6 AND "updated_at" = $7
         RETURNING "key"
       )
-      SELECT (SELECT count(*) FROM upd)::int AS "updated",
-        EXISTS (SELECT 1 FROM ${s}."watermarks" WHERE "key" = $1) AS "found"`,
+      SELECT (SELECT count(*) FROM upd)::int AS "updated"`,
   }
 }
 

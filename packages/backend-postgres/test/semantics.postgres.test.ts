@@ -156,22 +156,25 @@ describe('postgres backend: stored shapes', () => {
     })
   })
 
-  it('clears the lease with the owner, and renewing does not change the version', async () => {
+  it('renews only RUNNING runs without ids, and clears the lease with the owner', async () => {
     const run = await backend.createRun(newRun('r-lease', 0, { owner: 'e1', leaseExpiresAt: 50 }))
+    await backend.createRun(
+      newRun('r-lease-done', 0, { owner: 'e1', leaseExpiresAt: 50, status: 'SUCCESS' }),
+    )
     expect(await backend.renewLeases({ owner: 'e1', leaseExpiresAt: 80 })).toEqual(['r-lease'])
-    expect(await backend.getRun('r-lease')).toMatchObject({ leaseExpiresAt: 80, version: 1 })
-    const cleared = await backend.updateRun({ id: run.id, expectedVersion: 1, owner: null })
-    expect(cleared.ok && cleared.value).toMatchObject({ version: 2 })
+    expect(await backend.getRun('r-lease')).toMatchObject({ leaseExpiresAt: 80, version: 2 })
+    const cleared = await backend.updateRun({ id: run.id, expectedVersion: 2, owner: null })
+    expect(cleared.ok && cleared.value).toMatchObject({ version: 3 })
     const stored = await backend.getRun('r-lease')
     expect(stored?.owner).toBeUndefined()
     expect(stored?.leaseExpiresAt).toBeUndefined()
   })
 
-  it('rejects an unknown cursor and an out-of-range limit with DF_OPTION_INVALID', async () => {
+  it('rejects an unknown cursor and a limit below 1 with DF_OPTION_INVALID', async () => {
     await expect(backend.listRuns({ cursor: 'garbage' })).rejects.toMatchObject({
       code: 'DF_OPTION_INVALID',
     })
-    await expect(backend.listRuns({ limit: 1001 })).rejects.toMatchObject({
+    await expect(backend.listRuns({ limit: 0 })).rejects.toMatchObject({
       code: 'DF_OPTION_INVALID',
     })
   })

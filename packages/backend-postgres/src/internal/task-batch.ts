@@ -41,7 +41,7 @@ export function taskBatchParams(updates: readonly TaskUpdate[]): unknown[][] {
       a?.log ?? null,
       a?.worker ?? null,
     ]
-    row.forEach((value, i) => cols[i]?.push(value))
+    for (const [i, value] of row.entries()) cols[i]?.push(value)
   }
   return cols
 }
