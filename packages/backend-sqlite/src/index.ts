@@ -1,1 +1,6 @@
-export {}
+export type { SqliteBackend } from './sqlite-backend.js'
+export { createSqliteBackend } from './sqlite-backend.js'
+export type { SqliteBackendOptions } from './sqlite-backend-options.js'
+export { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_SQLITE_PATH } from './sqlite-backend-options.js'
+export type { SqliteMigration } from './sqlite-migrations.js'
+export { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js'

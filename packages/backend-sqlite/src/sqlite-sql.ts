@@ -1,0 +1,145 @@
+/**
+ * The SQL text of the SQLite backend, in one place (house style §9.1: `<tech>-sql.ts`).
+ * Parameters are named (`@x`); every statement is prepared once per connection and cached.
+ */
+
+const RUN_COLUMNS = `id, pipeline_id, status, params, logical_date, trigger, rerun_of,
+  definition_hash, created_at, started_at, ended_at, message, owner, lease_expires_at, version`
+const TASK_COLUMNS = `run_id, task_id, state, attempt, started_at, ended_at, next_attempt_at,
+  result, error, reason, version`
+const ATTEMPT_COLUMNS = `run_id, task_id, attempt, state, started_at, ended_at, error_message,
+  error_name, error_code, error_stack, dremio_job_id, log, worker`
+
+/** Fixed statements, prepared when the backend opens its file. */
+export const SQL = {
+  putPipeline: `INSERT INTO df_pipelines (id, description, tasks, options, definition_hash, updated_at)
+    VALUES (@id, @description, @tasks, @options, @definitionHash, @updatedAt)
+    ON CONFLICT (id) DO UPDATE SET description = excluded.description, tasks = excluded.tasks,
+      options = excluded.options, definition_hash = excluded.definition_hash,
+      updated_at = excluded.updated_at`,
+  getPipeline: 'SELECT * FROM df_pipelines WHERE id = ?',
+  listPipelinesFirst: 'SELECT * FROM df_pipelines ORDER BY id LIMIT ?',
+  listPipelinesAfter: 'SELECT * FROM df_pipelines WHERE id > ? ORDER BY id LIMIT ?',
+
+  insertRun: `INSERT INTO df_runs (${RUN_COLUMNS}) VALUES (@id, @pipelineId, @status, @params,
+      @logicalDate, @trigger, @rerunOf, @definitionHash, @createdAt, @startedAt, @endedAt,
+      @message, @owner, @leaseExpiresAt, 1)
+    RETURNING ${RUN_COLUMNS}`,
+  insertTask: `INSERT INTO df_tasks (run_id, task_id, position, state, attempt, version)
+    VALUES (?, ?, ?, ?, 0, 1)`,
+  getRun: `SELECT ${RUN_COLUMNS} FROM df_runs WHERE id = ?`,
+  runExists: 'SELECT 1 AS found FROM df_runs WHERE id = ?',
+  // Mode flags: 0 keeps the column, 1 sets it (to a value or NULL). `owner: null` clears the lease.
+  updateRun: `UPDATE df_runs SET
+      status = coalesce(@status, status),
+      started_at = coalesce(@startedAt, started_at),
+      ended_at = coalesce(@endedAt, ended_at),
+      message = coalesce(@message, message),
+      owner = CASE WHEN @ownerSet THEN @owner ELSE owner END,
+      lease_expires_at = CASE
+        WHEN @ownerSet AND @owner IS NULL THEN NULL
+        WHEN @leaseSet THEN @leaseExpiresAt
+        ELSE lease_expires_at END,
+      version = version + 1
+    WHERE id = @id AND version = @expectedVersion
+    RETURNING ${RUN_COLUMNS}`,
+
+  getTasks: `SELECT ${TASK_COLUMNS} FROM df_tasks WHERE run_id = ? ORDER BY position`,
+  taskExists: 'SELECT 1 AS found FROM df_tasks WHERE run_id = ? AND task_id = ?',
+  updateTask: `UPDATE df_tasks SET
+      state = coalesce(@state, state),
+      attempt = coalesce(@attempt, attempt),
+      started_at = coalesce(@startedAt, started_at),
+      ended_at = coalesce(@endedAt, ended_at),
+      next_attempt_at = CASE WHEN @nextSet THEN @nextAttemptAt ELSE next_attempt_at END,
+      result = coalesce(@result, result),
+      error = CASE WHEN @errorSet THEN @error ELSE error END,
+      reason = CASE WHEN @reasonSet THEN @reason ELSE reason END,
+      version = version + 1
+    WHERE run_id = @runId AND task_id = @taskId AND version = @expectedVersion
+    RETURNING ${TASK_COLUMNS}`,
+  upsertAttempt: `INSERT INTO df_attempts (${ATTEMPT_COLUMNS}) VALUES (@runId, @taskId, @attempt,
+      @state, @startedAt, @endedAt, @errorMessage, @errorName, @errorCode, @errorStack,
+      @dremioJobId, @log, @worker)
+    ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET state = excluded.state,
+      started_at = excluded.started_at, ended_at = excluded.ended_at,
+      error_message = excluded.error_message, error_name = excluded.error_name,
+      error_code = excluded.error_code, error_stack = excluded.error_stack,
+      dremio_job_id = excluded.dremio_job_id, log = excluded.log, worker = excluded.worker`,
+  listAttempts: `SELECT ${ATTEMPT_COLUMNS.replace(/(\w+)/g, 'a.$1')} FROM df_attempts a
+    JOIN df_tasks t ON t.run_id = a.run_id AND t.task_id = a.task_id
+    WHERE a.run_id = ? ORDER BY t.position, a.attempt`,
+  listTaskAttempts: `SELECT ${ATTEMPT_COLUMNS} FROM df_attempts
+    WHERE run_id = ? AND task_id = ? ORDER BY attempt`,
+
+  // One statement: the subquery and the update see the same snapshot under the write lock.
+  claimRuns: `UPDATE df_runs SET owner = @owner, lease_expires_at = @leaseExpiresAt,
+      version = version + 1
+    WHERE id IN (
+      SELECT id FROM df_runs
+      WHERE status = 'RUNNING'
+        AND (owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now)
+        AND (@allPipelines OR pipeline_id IN (SELECT value FROM json_each(@pipelineIds)))
+      ORDER BY created_at, id
+      LIMIT @limit)
+    RETURNING ${RUN_COLUMNS}`,
+  renewAll: `UPDATE df_runs SET lease_expires_at = @leaseExpiresAt, version = version + 1
+    WHERE owner = @owner AND status = 'RUNNING'
+    RETURNING id`,
+  renewSome: `UPDATE df_runs SET lease_expires_at = @leaseExpiresAt, version = version + 1
+    WHERE owner = @owner AND id IN (SELECT value FROM json_each(@runIds))
+    RETURNING id`,
+
+  deleteAttemptsBefore: `DELETE FROM df_attempts WHERE run_id IN
+    (SELECT id FROM df_runs WHERE created_at < @before)`,
+  deleteTasksBefore: `DELETE FROM df_tasks WHERE run_id IN
+    (SELECT id FROM df_runs WHERE created_at < @before)`,
+  deleteRunsBefore: 'DELETE FROM df_runs WHERE created_at < @before',
+  deleteAttemptsOfPipelineBefore: `DELETE FROM df_attempts WHERE run_id IN
+    (SELECT id FROM df_runs WHERE pipeline_id = @pipelineId AND created_at < @before)`,
+  deleteTasksOfPipelineBefore: `DELETE FROM df_tasks WHERE run_id IN
+    (SELECT id FROM df_runs WHERE pipeline_id = @pipelineId AND created_at < @before)`,
+  deleteRunsOfPipelineBefore:
+    'DELETE FROM df_runs WHERE pipeline_id = @pipelineId AND created_at < @before',
+
+  getWatermark: 'SELECT value, type, updated_at FROM df_watermarks WHERE key = ?',
+  insertWatermark: `INSERT INTO df_watermarks (key, value, type, updated_at)
+    VALUES (@key, @value, @type, @updatedAt) ON CONFLICT (key) DO NOTHING`,
+  updateWatermark: `UPDATE df_watermarks SET value = @value, type = @type, updated_at = @updatedAt
+    WHERE key = @key AND value = @expectedValue AND type = @expectedType
+      AND updated_at = @expectedUpdatedAt`,
+  watermarkExists: 'SELECT 1 AS found FROM df_watermarks WHERE key = ?',
+} as const
+
+/** Which filters a `listRuns` query uses: one cached statement per shape. */
+export interface RunListShape {
+  readonly pipeline: boolean
+  readonly status: boolean
+  readonly after: boolean
+  readonly before: boolean
+  readonly cursor: boolean
+}
+
+/**
+ * A newest-first page query for one filter shape. The index is named (`INDEXED BY`) so the plan
+ * cannot drift to a full scan and sort on a large table; each index is ordered like the query.
+ */
+export function runListSql(shape: RunListShape): string {
+  const index =
+    shape.pipeline && shape.status
+      ? 'df_runs_pipeline_status_created'
+      : shape.status
+        ? 'df_runs_status_created'
+        : shape.pipeline
+          ? 'df_runs_pipeline_created'
+          : 'df_runs_created'
+  const where: string[] = []
+  if (shape.pipeline) where.push('pipeline_id = @pipelineId')
+  if (shape.status) where.push('status = @status')
+  if (shape.after) where.push('created_at >= @createdAfter')
+  if (shape.before) where.push('created_at < @createdBefore')
+  if (shape.cursor) where.push('(created_at, id) < (@cursorCreatedAt, @cursorId)')
+  return `SELECT ${RUN_COLUMNS} FROM df_runs INDEXED BY ${index}
+    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY created_at DESC, id DESC LIMIT @limit`
+}
