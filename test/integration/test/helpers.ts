@@ -1,0 +1,47 @@
+/** Shared setup: an emulator on a free loopback port and clients pointed at it. */
+import { DremioClient, type DremioClientOptions } from '@df/client'
+import { createEmulator } from '@df/emulator'
+
+export type Emulator = Awaited<ReturnType<typeof createEmulator>>
+export type EmulatorOptions = NonNullable<Parameters<typeof createEmulator>[0]>
+
+/** The emulator's default credentials (printed at its start). */
+export const PAT = 'df-emulator-token'
+export const USER = 'dremio'
+export const PASSWORD = 'dremio123'
+
+/** Starts an emulator on port 0 (unique per test file, safe in parallel runs). */
+export function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return createEmulator({ port: 0, ...options })
+}
+
+/** A PAT client with fast retries, so fault tests stay quick. */
+export function patClient(emu: Emulator, extra: Partial<DremioClientOptions> = {}): DremioClient {
+  return new DremioClient({
+    url: emu.url,
+    pat: PAT,
+    retry: { retries: 3, minDelayMs: 1, maxDelayMs: 20 },
+    ...extra,
+  })
+}
+
+/** Collects warn lines, to count retries and re-logins. */
+export function recordingLogger(): { warn(m: string): void; lines: string[] } {
+  const lines: string[] = []
+  return { lines, warn: (m: string) => void lines.push(m) }
+}
+
+/** Runs `fn` and returns what it threw (fails when it did not throw). */
+export async function thrown(fn: () => Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await fn()
+  } catch (error) {
+    return error as Error & Record<string, unknown>
+  }
+  throw new Error('expected the call to throw')
+}
+
+/** A unique name per call, so files running in parallel never collide. */
+export function unique(prefix: string): string {
+  return `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+}
