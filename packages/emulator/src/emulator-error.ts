@@ -1,0 +1,38 @@
+/**
+ * The error the emulator's own API throws (not the HTTP answers, which follow Dremio's shapes).
+ */
+
+/**
+ * - `DF_EMULATOR_INVALID_OPTIONS`: an option of `createEmulator` is out of range.
+ * - `DF_EMULATOR_LISTEN_FAILED`: the HTTP server could not bind (port in use, bad host).
+ * - `DF_EMULATOR_SQL_FAILED`: `emulator.query()` failed; the message is the job error text.
+ */
+export type EmulatorErrorCode =
+  | 'DF_EMULATOR_INVALID_OPTIONS'
+  | 'DF_EMULATOR_LISTEN_FAILED'
+  | 'DF_EMULATOR_SQL_FAILED'
+
+const BRAND = Symbol.for('@df/error')
+
+/** Error with a `DF_*` code; `EmulatorError.is()` checks the brand, not `instanceof`. */
+export class EmulatorError extends Error {
+  override readonly name = 'EmulatorError'
+  readonly code: EmulatorErrorCode
+
+  constructor(code: EmulatorErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+  }
+
+  /** True for an EmulatorError from any copy of this package. */
+  static is(value: unknown): value is EmulatorError {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[BRAND] === true &&
+      (value as { name?: unknown }).name === 'EmulatorError'
+    )
+  }
+}
+
+Object.defineProperty(EmulatorError.prototype, BRAND, { value: true })

@@ -1,0 +1,339 @@
+/**
+ * The Catalog REST API (reference §9): list the root, get by id or by path, create spaces,
+ * folders, views and NAS sources, update views with optimistic `tag` checks, delete. Entity JSON
+ * follows §9.2 (`entityType` discriminator, CatalogItem children, null fields omitted).
+ */
+import type { Catalog, CatalogEntry } from './catalog.js'
+import type { DremioField } from './encode.js'
+import {
+  HttpError,
+  methodNotAllowed,
+  readJson,
+  routeNotFound,
+  sendEmpty,
+  sendJson,
+} from './http.js'
+import type { RouteRequest } from './router.js'
+import { SqlError } from './sql-translate.js'
+
+/** What the catalog API needs from the emulator beyond the registry. */
+export interface CatalogCore {
+  catalog: Catalog
+  /** Column descriptions of a table or view. */
+  describe(entry: CatalogEntry): Promise<DremioField[]>
+  /** Creates or replaces a view (Dremio SQL, resolved against `context`). */
+  defineView(
+    path: string[],
+    sql: string,
+    context: string[] | undefined,
+    replace: boolean,
+  ): Promise<void>
+  /** Drops the DuckDB objects of removed tables and views. */
+  dropObjects(entries: readonly CatalogEntry[]): Promise<void>
+}
+
+export class CatalogApi {
+  private readonly core: CatalogCore
+
+  constructor(core: CatalogCore) {
+    this.core = core
+  }
+
+  async handle(route: RouteRequest): Promise<void> {
+    const { method, segments, res } = route
+    const [, second, ...more] = segments
+    if (second === undefined) {
+      if (method === 'GET') {
+        route.req.resume()
+        const data = this.core.catalog.children([]).map((e) => item(e))
+        return sendJson(res, 200, { data })
+      }
+      if (method === 'POST') return sendJson(res, 200, await this.create(route))
+      throw methodNotAllowed()
+    }
+    if (second === 'by-path') {
+      route.req.resume()
+      if (method !== 'GET') throw methodNotAllowed()
+      const entry = this.core.catalog.get(more)
+      if (entry === undefined)
+        throw new HttpError(404, `Could not find entity with path [[${more.join(', ')}]]`)
+      return sendJson(res, 200, await this.entity(entry, route.params))
+    }
+    const entry = this.core.catalog.getById(second)
+    if (more.length === 1 && more[0] === 'refresh' && method === 'POST') {
+      route.req.resume()
+      if (entry === undefined) throw idNotFound(second)
+      return sendEmpty(res, 204)
+    }
+    if (more.length > 0) throw routeNotFound()
+    if (method === 'GET') {
+      route.req.resume()
+      if (entry === undefined) throw idNotFound(second)
+      return sendJson(res, 200, await this.entity(entry, route.params))
+    }
+    if (method === 'PUT') return sendJson(res, 200, await this.update(second, entry, route))
+    if (method === 'DELETE') {
+      route.req.resume()
+      if (entry === undefined)
+        throw new HttpError(404, `Could not find entity with id [${second}].`)
+      const tag = route.params.get('tag')
+      if (tag !== null && tag !== entry.tag) {
+        throw new HttpError(409, `Cannot delete, expected tag ${tag} but found tag ${entry.tag}`)
+      }
+      if (entry.kind === 'table') throw new HttpError(400, 'A physical dataset can not be deleted.')
+      const removed = this.core.catalog.remove(entry)
+      await this.core.dropObjects(removed)
+      return sendEmpty(res, 204)
+    }
+    throw methodNotAllowed()
+  }
+
+  private async create(route: RouteRequest): Promise<unknown> {
+    const body = (await readJson(route.req)) as Record<string, unknown> | undefined
+    if (body === undefined || body === null || typeof body !== 'object')
+      throw new HttpError(400, 'Invalid value.')
+    const catalog = this.core.catalog
+    const exists = (message: string): HttpError =>
+      // Dremio Cloud answers duplicates with 400 and this text (reference §9.5).
+      route.cloud
+        ? new HttpError(400, 'An object already exists with that name')
+        : new HttpError(409, message)
+    switch (body.entityType) {
+      case 'space': {
+        if (body.id !== undefined) throw new HttpError(400, 'Space id is immutable.')
+        const name = body.name
+        if (typeof name !== 'string' || name === '')
+          throw new HttpError(400, 'Space name is required.')
+        if (/[."@]/.test(name))
+          throw new HttpError(400, `Space name [${name}] cannot contain ".", '"' or "@".`)
+        if (catalog.get([name]) !== undefined)
+          throw exists(`A space with the name [${name}] already exists.`)
+        return this.entity(catalog.create('space', [name]))
+      }
+      case 'folder': {
+        const path = stringPath(body.path)
+        if (path.length < 2) throw new HttpError(400, 'Folder path should be fully qualified.')
+        const parent = catalog.get(path.slice(0, -1))
+        if (parent === undefined)
+          throw new HttpError(400, `Could not find entity with path [[${path.join(', ')}]].`)
+        if (parent.kind !== 'space' && parent.kind !== 'folder') {
+          throw new HttpError(
+            400,
+            `Can not create a folder inside a [${parent.kind.toUpperCase()}].`,
+          )
+        }
+        if (catalog.get(path) !== undefined) {
+          const name = path[path.length - 1]
+          throw exists(
+            `The current location already contains a folder named "${name}". Please use a unique name for the new folder.`,
+          )
+        }
+        return this.entity(catalog.create('folder', path))
+      }
+      case 'dataset':
+        return this.createView(body, exists)
+      case 'source':
+        // DuckDB's file sandbox is fixed at start, so sources come from the options only.
+        throw new HttpError(
+          400,
+          '[@df/emulator] sources are configured with the `sources` option, not the API',
+        )
+      default:
+        throw new HttpError(400, `Unsupported entity type [${String(body.entityType)}].`)
+    }
+  }
+
+  private async createView(
+    body: Record<string, unknown>,
+    exists: (m: string) => HttpError,
+  ): Promise<unknown> {
+    if (body.id !== undefined) throw new HttpError(400, 'Dataset id is immutable.')
+    if (body.type !== 'VIRTUAL_DATASET') {
+      throw new HttpError(
+        400,
+        'Only VIRTUAL_DATASET entities can be created through the catalog API.',
+      )
+    }
+    const path = stringPath(body.path)
+    if (typeof body.sql !== 'string' || body.sql.trim() === '')
+      throw new HttpError(400, 'Dataset sql is required.')
+    if (body.format !== undefined || body.approximateStatisticsAllowed !== undefined) {
+      throw new HttpError(400, 'format and approximateStatisticsAllowed must not be set on a view.')
+    }
+    const catalog = this.core.catalog
+    const root = catalog.get(path.slice(0, 1))
+    if (root === undefined) {
+      throw new HttpError(
+        400,
+        `Could not find the space, home space or versioned source with name [${path[0]}].`,
+      )
+    }
+    if (root.kind !== 'space') {
+      throw new HttpError(
+        400,
+        'Virtual datasets can only be saved into spaces, home space or versioned sources.',
+      )
+    }
+    if (path.length > 2 && catalog.get(path.slice(0, -1)) === undefined) {
+      throw new HttpError(
+        400,
+        `Could not find entity with path [[${path.slice(0, -1).join(', ')}]].`,
+      )
+    }
+    if (catalog.get(path) !== undefined) {
+      throw exists(`A table or view with given name [${path.join('.')}] already exists.`)
+    }
+    await this.runView(path, body.sql, body.sqlContext, false)
+    return this.entity(catalog.get(path) as CatalogEntry)
+  }
+
+  private async update(
+    id: string,
+    entry: CatalogEntry | undefined,
+    route: RouteRequest,
+  ): Promise<unknown> {
+    const body = (await readJson(route.req)) as Record<string, unknown> | undefined
+    if (body === undefined || body === null || typeof body !== 'object')
+      throw new HttpError(400, 'Invalid value.')
+    // Dremio maps these IllegalArgumentExceptions to 404 in the catalog resource.
+    if (body.id === undefined) throw new HttpError(404, 'Entity id is required.')
+    if (body.id !== id) throw new HttpError(404, 'Ids must match.')
+    if (entry === undefined) throw idNotFound(id)
+    if (body.tag !== undefined && body.tag !== entry.tag) {
+      throw new HttpError(
+        409,
+        `tried to update version ${String(body.tag)}, found previous version ${entry.tag}`,
+        {
+          withMoreInfo: true,
+        },
+      )
+    }
+    if (
+      body.path !== undefined &&
+      stringPath(body.path).join('\u0000') !== entry.path.join('\u0000')
+    ) {
+      throw new HttpError(
+        400,
+        '[@df/emulator] renaming or moving catalog entities is not supported by the emulator',
+      )
+    }
+    if (entry.kind === 'view') {
+      const sql = typeof body.sql === 'string' ? body.sql : (entry.sql as string)
+      await this.runView(entry.path, sql, body.sqlContext ?? entry.sqlContext, true)
+    } else {
+      this.core.catalog.touch(entry)
+    }
+    return this.entity(entry, new URLSearchParams({ maxChildren: '0' }))
+  }
+
+  private async runView(
+    path: string[],
+    sql: string,
+    sqlContext: unknown,
+    replace: boolean,
+  ): Promise<void> {
+    const context =
+      sqlContext === undefined || sqlContext === null
+        ? undefined
+        : stringPath(sqlContext, 'sqlContext')
+    try {
+      await this.core.defineView(path, sql, context, replace)
+    } catch (error) {
+      if (error instanceof SqlError || error instanceof Error)
+        throw new HttpError(400, error.message)
+      throw error
+    }
+  }
+
+  /** Full entity JSON; containers carry their children unless `maxChildren=0`/`exclude=children`. */
+  private async entity(
+    entry: CatalogEntry,
+    params?: URLSearchParams,
+  ): Promise<Record<string, unknown>> {
+    const noChildren =
+      params?.get('maxChildren') === '0' || params?.getAll('exclude').includes('children')
+    const children = noChildren
+      ? undefined
+      : this.core.catalog.children(entry.path).map((e) => item(e))
+    switch (entry.kind) {
+      case 'space':
+        return {
+          entityType: 'space',
+          id: entry.id,
+          name: entry.path[0],
+          tag: entry.tag,
+          createdAt: entry.createdAt,
+          children,
+        }
+      case 'folder':
+        return { entityType: 'folder', id: entry.id, path: entry.path, tag: entry.tag, children }
+      case 'source':
+        return {
+          entityType: 'source',
+          id: entry.id,
+          tag: entry.tag,
+          type: 'NAS',
+          name: entry.path[0],
+          createdAt: entry.createdAt,
+          config: { path: entry.dir },
+          state: { status: 'good', messages: [] },
+          children,
+        }
+      default: {
+        const fields = await this.core.describe(entry)
+        const view = entry.kind === 'view'
+        return {
+          entityType: 'dataset',
+          id: entry.id,
+          type: view ? 'VIRTUAL_DATASET' : 'PHYSICAL_DATASET',
+          path: entry.path,
+          createdAt: entry.createdAt,
+          tag: entry.tag,
+          ...(view
+            ? { sql: entry.sql, sqlContext: entry.sqlContext }
+            : { format: { type: 'Iceberg' } }),
+          fields,
+        }
+      }
+    }
+  }
+}
+
+/** CatalogItem JSON: the shape of list entries and children. */
+function item(entry: CatalogEntry): Record<string, unknown> {
+  const base = { id: entry.id, path: entry.path, tag: entry.tag }
+  switch (entry.kind) {
+    case 'space':
+    case 'source':
+      return {
+        ...base,
+        type: 'CONTAINER',
+        containerType: entry.kind.toUpperCase(),
+        createdAt: entry.createdAt,
+      }
+    case 'folder':
+      return { ...base, type: 'CONTAINER', containerType: 'FOLDER' }
+    default:
+      return {
+        ...base,
+        type: 'DATASET',
+        datasetType: entry.kind === 'view' ? 'VIRTUAL' : 'PROMOTED',
+        createdAt: entry.createdAt,
+      }
+  }
+}
+
+function stringPath(value: unknown, field = 'path'): string[] {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    !value.every((s) => typeof s === 'string' && s !== '')
+  ) {
+    throw new HttpError(400, `Invalid value found at: ${field}`)
+  }
+  return value as string[]
+}
+
+function idNotFound(id: string): HttpError {
+  return new HttpError(404, `Could not find entity with id [${id}]`)
+}
