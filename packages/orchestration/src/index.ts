@@ -26,10 +26,30 @@ export type { Clock, ManualClock, TimerHandle } from './clock.js'
 export { createManualClock, systemClock } from './clock.js'
 export type { OrchestrationErrorCode } from './errors.js'
 export { NonRetryableError, OrchestrationError, SkipTaskError } from './errors.js'
+export type {
+  LogEvent,
+  PipelineEvent,
+  PipelineEventListener,
+  RunEvent,
+  TaskEvent,
+} from './events.js'
+export { EventHub } from './events.js'
 export type { Executor, ExecutorHooks, TaskDispatch, TaskHandler, TaskOutcome } from './executor.js'
+export type { InProcessExecutorOptions } from './in-process-executor.js'
+export { createInProcessExecutor } from './in-process-executor.js'
 export type { JsonObject, JsonValue } from './json.js'
 export type { MemoryBackendOptions } from './memory-backend.js'
 export { createMemoryBackend } from './memory-backend.js'
+export { Pipeline } from './pipeline.js'
+export type {
+  PipelineOptions,
+  RerunOptions,
+  ResolvedPipelineOptions,
+  RunOptions,
+  RunResult,
+} from './pipeline-options.js'
+export type { Pool } from './pools.js'
+export { definePool, getPool } from './pools.js'
 export type { RetryOptions, RetryPolicy } from './retry-policy.js'
 export { computeRetryDelay, resolveRetryPolicy } from './retry-policy.js'
 export type { RunState, TaskState } from './states.js'

@@ -1,0 +1,180 @@
+/**
+ * The in-process executor: runs attempts in this process, at most `concurrency` at once, each
+ * with its own AbortSignal that a timeout or `cancel` aborts. It passes `describeExecutor` from
+ * `@df/conformance/executor`.
+ *
+ * Hot path: `dispatch` starts the attempt synchronously when a slot is free (no timer, no
+ * `setImmediate` per task); the outcome goes back through `onOutcome` when the handler's
+ * promise settles. Only attempts with a `timeoutMs` get a timer.
+ */
+import { type Clock, systemClock } from './clock.js'
+import { OrchestrationError } from './errors.js'
+import type { Executor, ExecutorHooks, TaskDispatch, TaskOutcome } from './executor.js'
+
+/** Options of {@link createInProcessExecutor}. */
+export interface InProcessExecutorOptions {
+  /** Attempts running at once; more wait in FIFO order. @default Infinity */
+  readonly concurrency?: number
+  /** Timers for `timeoutMs`. @default systemClock */
+  readonly clock?: Clock
+  /** Reported to `onStart` as the worker id. @default `in-process:<pid>` */
+  readonly worker?: string
+}
+
+interface Entry {
+  readonly task: TaskDispatch
+  readonly controller: AbortController
+  timer: object | undefined
+  settled: boolean
+}
+
+/**
+ * Creates an in-process executor.
+ *
+ * @example
+ * const executor = createInProcessExecutor({ concurrency: 8 })
+ * const pipeline = new Pipeline('etl', { executor })
+ */
+export function createInProcessExecutor(options: InProcessExecutorOptions = {}): Executor {
+  const concurrency = options.concurrency ?? Number.POSITIVE_INFINITY
+  if (
+    !(concurrency >= 1) ||
+    (concurrency !== Number.POSITIVE_INFINITY && !Number.isInteger(concurrency))
+  ) {
+    throw new OrchestrationError(
+      'DF_OPTION_INVALID',
+      `[@df/orchestration] In-process executor: concurrency must be a whole number >= 1, got ${String(concurrency)}.`,
+    )
+  }
+  const clock = options.clock ?? systemClock
+  const worker = options.worker ?? `in-process:${process.pid}`
+  let hooks: ExecutorHooks | undefined
+  let closed = false
+  const running = new Set<Entry>()
+  const queue: TaskDispatch[] = []
+  let queueHead = 0
+  let idle: Array<() => void> = []
+
+  const finish = (entry: Entry, outcome: TaskOutcome): void => {
+    if (entry.settled) return
+    entry.settled = true
+    if (entry.timer !== undefined) clock.clearTimeout(entry.timer)
+    running.delete(entry)
+    hooks!.onOutcome(entry.task, outcome)
+    pump()
+  }
+
+  const start = (task: TaskDispatch): void => {
+    const entry: Entry = {
+      task,
+      controller: new AbortController(),
+      timer: undefined,
+      settled: false,
+    }
+    running.add(entry)
+    if (task.timeoutMs !== undefined) {
+      entry.timer = clock.setTimeout(() => {
+        entry.controller.abort(
+          new OrchestrationError(
+            'DF_TASK_TIMEOUT',
+            `[@df/orchestration] Task '${task.taskId}' attempt ${task.attempt} timed out after ${task.timeoutMs} ms.`,
+          ),
+        )
+      }, task.timeoutMs)
+    }
+    hooks!.onStart?.(task, worker)
+    let promise: Promise<TaskOutcome>
+    try {
+      promise = hooks!.run(task, entry.controller.signal)
+    } catch (error) {
+      promise = Promise.reject(error)
+    }
+    promise.then(
+      (outcome) => finish(entry, outcome),
+      (error: unknown) =>
+        finish(entry, {
+          status: 'failed',
+          retryable: true,
+          error: {
+            message: error instanceof Error ? error.message : String(error),
+            name: error instanceof Error ? error.name : 'Error',
+            ...(error instanceof Error && error.stack !== undefined ? { stack: error.stack } : {}),
+          },
+        }),
+    )
+  }
+
+  const pump = (): void => {
+    while (running.size < concurrency && queueHead < queue.length) {
+      const next = queue[queueHead]!
+      queue[queueHead++] = undefined as never
+      start(next)
+    }
+    if (queueHead > 1024 && queueHead * 2 > queue.length) {
+      queue.splice(0, queueHead)
+      queueHead = 0
+    }
+    if (running.size === 0 && queueHead >= queue.length && idle.length > 0) {
+      const waiters = idle
+      idle = []
+      for (const resolve of waiters) resolve()
+    }
+  }
+
+  const closedError = (what: string) =>
+    new OrchestrationError('DF_EXECUTOR_CLOSED', `[@df/orchestration] In-process executor ${what}.`)
+
+  return {
+    name: 'in-process',
+    async start(h) {
+      if (closed) throw closedError('is closed')
+      hooks = h
+    },
+    dispatch(task) {
+      if (closed) return Promise.reject(closedError('is closed'))
+      if (!hooks) return Promise.reject(closedError('was not started'))
+      if (running.size < concurrency) start(task)
+      else queue.push(task)
+      return Promise.resolve()
+    },
+    async cancel(runId, taskId) {
+      const reason = new OrchestrationError(
+        'DF_CANCELLED',
+        `[@df/orchestration] Run '${runId}'${taskId ? ` task '${taskId}'` : ''} was cancelled.`,
+      )
+      for (const entry of running) {
+        if (entry.task.runId === runId && (taskId === undefined || entry.task.taskId === taskId)) {
+          entry.controller.abort(reason)
+        }
+      }
+      const kept: TaskDispatch[] = []
+      const dropped: TaskDispatch[] = []
+      for (let i = queueHead; i < queue.length; i++) {
+        const t = queue[i]!
+        if (t.runId === runId && (taskId === undefined || t.taskId === taskId)) dropped.push(t)
+        else kept.push(t)
+      }
+      queue.length = 0
+      queue.push(...kept)
+      queueHead = 0
+      for (const t of dropped) hooks?.onOutcome(t, { status: 'cancelled', reason: reason.message })
+      pump()
+    },
+    async close(o) {
+      if (!closed) {
+        closed = true
+        if (!o?.drain) {
+          const dropped = queue.slice(queueHead)
+          queue.length = 0
+          queueHead = 0
+          for (const t of dropped) {
+            hooks?.onOutcome(t, { status: 'cancelled', reason: 'The executor was closed.' })
+          }
+        }
+      }
+      if (o?.drain && (running.size > 0 || queueHead < queue.length)) {
+        await new Promise<void>((resolve) => idle.push(resolve))
+      }
+    },
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The `ctx` of one attempt: upstream results, params, signal and a size-bounded log.
+ * A class with prototype methods, so creating one per attempt is a single small allocation.
+ */
+import { OrchestrationError } from '../errors.js'
+import type { JsonObject, JsonValue } from '../json.js'
+import type { TaskContext, TaskLogger } from '../task.js'
+
+/** What the context needs from its run. */
+export interface AttemptHost {
+  readonly runId: string
+  readonly pipelineId: string
+  readonly logicalDate: string
+  readonly params: JsonObject
+  readonly context: Readonly<Record<string, unknown>>
+  readonly maxLogBytes: number
+  /** Upstream result lookup, throwing for a task that is not upstream. */
+  resultFor(taskIndex: number, name: string): JsonValue | undefined
+  /** Emits a log event (when anyone listens). */
+  emitLog(
+    taskIndex: number,
+    attempt: number,
+    level: 'info' | 'warn' | 'error',
+    message: string,
+  ): void
+  now(): number
+}
+
+/** One attempt's context. */
+export class AttemptContext implements TaskContext {
+  readonly #host: AttemptHost
+  readonly #index: number
+  readonly taskId: string
+  readonly attempt: number
+  readonly signal: AbortSignal
+  #log: string[] | undefined
+  #logBytes = 0
+  #truncated = false
+  #logger: TaskLogger | undefined
+
+  constructor(
+    host: AttemptHost,
+    index: number,
+    taskId: string,
+    attempt: number,
+    signal: AbortSignal,
+  ) {
+    this.#host = host
+    this.#index = index
+    this.taskId = taskId
+    this.attempt = attempt
+    this.signal = signal
+  }
+
+  get runId(): string {
+    return this.#host.runId
+  }
+  get pipelineId(): string {
+    return this.#host.pipelineId
+  }
+  get logicalDate(): string {
+    return this.#host.logicalDate
+  }
+  get params(): JsonObject {
+    return this.#host.params
+  }
+  get context(): Readonly<Record<string, unknown>> {
+    return this.#host.context
+  }
+
+  get<T extends JsonValue | undefined = JsonValue | undefined>(taskName: string): T {
+    if (typeof taskName !== 'string') {
+      throw new OrchestrationError(
+        'DF_TASK_INVALID',
+        '[@df/orchestration] ctx.get() needs a task name.',
+      )
+    }
+    return this.#host.resultFor(this.#index, taskName) as T
+  }
+
+  get log(): TaskLogger {
+    if (!this.#logger) {
+      this.#logger = {
+        info: (m) => this.#write('info', m),
+        warn: (m) => this.#write('warn', m),
+        error: (m) => this.#write('error', m),
+      }
+    }
+    return this.#logger
+  }
+
+  #write(level: 'info' | 'warn' | 'error', message: unknown): void {
+    const text = typeof message === 'string' ? message : String(message)
+    this.#host.emitLog(this.#index, this.attempt, level, text)
+    if (this.#truncated) return
+    const line = `${new Date(this.#host.now()).toISOString()} ${level.toUpperCase()} ${text}`
+    const bytes = Buffer.byteLength(line) + 1
+    if (this.#logBytes + bytes > this.#host.maxLogBytes) {
+      this.#truncated = true
+      this.#lines().push(`… log truncated at ${this.#host.maxLogBytes} bytes (maxLogBytes)`)
+      return
+    }
+    this.#logBytes += bytes
+    this.#lines().push(line)
+  }
+
+  #lines(): string[] {
+    if (!this.#log) this.#log = []
+    return this.#log
+  }
+
+  /** The captured log, or undefined when the attempt logged nothing. */
+  capturedLog(): string | undefined {
+    return this.#log?.join('\n')
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Runs one attempt of a task function and turns whatever happens into a `TaskOutcome`: the
+ * engine's `TaskHandler`. It never rejects. A task that ignores `ctx.signal` still ends its
+ * attempt when the signal aborts (timeout, cancel): the function keeps running in the
+ * background, but the engine moves on.
+ */
+import type { ErrorRecord } from '../backend.js'
+import { OrchestrationError } from '../errors.js'
+import type { TaskOutcome } from '../executor.js'
+import type { Task } from '../task.js'
+import type { AttemptContext } from './attempt-context.js'
+import { checkJsonResult } from './json-result.js'
+
+/** Runs `task` with `ctx`; settles with the attempt's outcome. */
+export async function runAttempt(
+  task: Task,
+  ctx: AttemptContext,
+  maxResultBytes: number,
+): Promise<TaskOutcome> {
+  const signal = ctx.signal
+  try {
+    if (signal.aborted) throw signal.reason
+    let value = task.fn(ctx)
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      typeof (value as PromiseLike<unknown>).then === 'function'
+    ) {
+      value = await raceAbort(value as PromiseLike<unknown>, signal)
+    }
+    const result = checkJsonResult(value, maxResultBytes, task.name)
+    const log = ctx.capturedLog()
+    if (result === undefined) return log === undefined ? SUCCESS : { status: 'success', log }
+    return log === undefined ? { status: 'success', result } : { status: 'success', result, log }
+  } catch (error) {
+    return classify(error, signal, ctx.capturedLog())
+  }
+}
+
+const SUCCESS: TaskOutcome = Object.freeze({ status: 'success' })
+
+function raceAbort<T>(promise: PromiseLike<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
+}
+
+function classify(error: unknown, signal: AbortSignal, log: string | undefined): TaskOutcome {
+  const withLog = <T extends object>(o: T): T => (log === undefined ? o : { ...o, log })
+  if (
+    signal.aborted &&
+    (error === signal.reason || isCode(error, 'DF_TASK_TIMEOUT') || isCode(error, 'DF_CANCELLED'))
+  ) {
+    const reason = signal.reason
+    if (isCode(reason, 'DF_TASK_TIMEOUT')) {
+      return withLog({
+        status: 'failed',
+        retryable: true,
+        timedOut: true,
+        error: toErrorRecord(reason),
+      })
+    }
+    return withLog({ status: 'cancelled', reason: messageOf(reason) })
+  }
+  if (error instanceof Error && error.name === 'SkipTaskError') {
+    return withLog({ status: 'skipped', reason: error.message || 'The task skipped itself.' })
+  }
+  const retryable = !(
+    (typeof error === 'object' &&
+      error !== null &&
+      (error as { retryable?: unknown }).retryable === false) ||
+    isCode(error, 'DF_RESULT_INVALID')
+  )
+  return withLog({ status: 'failed', retryable, error: toErrorRecord(error) })
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return OrchestrationError.is(error) && error.code === code
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** A thrown value as stored: message, name, code, stack. */
+export function toErrorRecord(error: unknown): ErrorRecord {
+  if (!(error instanceof Error)) return { message: String(error), name: typeof error }
+  const code = (error as { code?: unknown }).code
+  return {
+    message: error.message,
+    name: error.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(error.stack !== undefined ? { stack: error.stack } : {}),
+  }
+}

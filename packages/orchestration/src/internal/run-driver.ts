@@ -1,0 +1,315 @@
+/**
+ * Drives one run: trigger rules on indegree-style counters, a ready queue bounded by
+ * `maxWorkers` and pools, retries on timers, and batched durable writes.
+ *
+ * Per task the work is O(edges): finishing a task bumps its downstream tasks' counters and
+ * evaluates only them. Every state change is queued as a `TaskUpdate` and written in one
+ * `updateTasks` call per scheduling tick; dispatches and events of that tick happen only after
+ * the write succeeded, so a downstream task never starts before its upstream's outcome is
+ * durable. A lost compare-and-set means another engine owns the run: we stop driving it.
+ */
+import type { Backend, RunRecord, TaskRecord, TaskUpdate } from '../backend.js'
+import type { Clock, TimerHandle } from '../clock.js'
+import { OrchestrationError } from '../errors.js'
+import type { EventHub, PipelineEvent } from '../events.js'
+import type { Executor, TaskDispatch, TaskOutcome } from '../executor.js'
+import type { JsonObject, JsonValue } from '../json.js'
+import type { TaskCallbackInfo } from '../task.js'
+import { AttemptContext, type AttemptHost } from './attempt-context.js'
+import { runAttempt } from './attempt-runner.js'
+import type { Graph } from './graph.js'
+import { finalizeRun } from './run-finalize.js'
+import { TaskTable } from './task-table.js'
+
+/** Everything a driver needs; built by the Pipeline. */
+export interface DriverConfig {
+  readonly graph: Graph
+  readonly backend: Backend
+  readonly executor: Executor
+  readonly clock: Clock
+  readonly hub: EventHub
+  readonly run: RunRecord
+  readonly records: readonly TaskRecord[]
+  readonly context: Readonly<Record<string, unknown>>
+  readonly maxWorkers: number
+  readonly maxResultBytes: number
+  readonly maxLogBytes: number
+  readonly random: () => number
+  /** This engine instance's id (the lease owner). */
+  readonly owner: string
+  readonly onRetry?: (info: TaskCallbackInfo) => unknown
+  /** Called once when the driver stops (finished or lost). */
+  readonly onStop: (driver: RunDriver) => void
+}
+
+export class RunDriver implements AttemptHost {
+  readonly cfg: DriverConfig
+  readonly runId: string
+  readonly pipelineId: string
+  readonly logicalDate: string
+  readonly params: JsonObject
+  readonly context: Readonly<Record<string, unknown>>
+  readonly maxLogBytes: number
+  readonly table: TaskTable
+  runRecord: RunRecord
+  /** Set by cancel(): no new attempt starts. */
+  cancelled: string | undefined
+  stopped = false
+  #writes: TaskUpdate[] = []
+  #dispatches: number[] = []
+  #events: PipelineEvent[] = []
+  #after: Array<() => void> = []
+  #flushing = false
+  #scheduled = false
+  #finalizing = false
+  readonly #done: Promise<RunRecord>
+  #resolve!: (run: RunRecord) => void
+  #reject!: (error: unknown) => void
+
+  constructor(cfg: DriverConfig) {
+    this.cfg = cfg
+    this.runRecord = cfg.run
+    this.runId = cfg.run.id
+    this.pipelineId = cfg.graph.pipelineId
+    this.logicalDate = cfg.run.logicalDate
+    this.params = cfg.run.params
+    this.context = cfg.context
+    this.maxLogBytes = cfg.maxLogBytes
+    this.table = new TaskTable(this, cfg.graph, cfg.records)
+    this.#done = new Promise<RunRecord>((resolve, reject) => {
+      this.#resolve = resolve
+      this.#reject = reject
+    })
+    this.#done.catch(() => {}) // the Pipeline observes it; avoid an unhandled rejection meanwhile
+  }
+
+  /** Evaluates every waiting task and starts what is ready; resolves with the final run. */
+  start(): Promise<RunRecord> {
+    this.table.start()
+    this.schedule()
+    return this.#done
+  }
+
+  /** True while the final run update is being written. */
+  get finalizing(): boolean {
+    return this.#finalizing
+  }
+
+  now(): number {
+    return this.cfg.clock.now()
+  }
+
+  get eventsActive(): boolean {
+    return this.cfg.hub.active
+  }
+
+  // ==== writes, dispatches, events: one batch per tick ============================================
+
+  write(update: TaskUpdate): void {
+    this.#writes.push(update)
+    this.schedule()
+  }
+  dispatchLater(index: number): void {
+    this.#dispatches.push(index)
+  }
+  event(event: PipelineEvent): void {
+    this.#events.push(event)
+  }
+  afterWrite(fn: () => void): void {
+    this.#after.push(fn)
+  }
+
+  schedule(): void {
+    if (this.#scheduled || this.#flushing || this.stopped) return
+    this.#scheduled = true
+    queueMicrotask(() => {
+      this.#scheduled = false
+      void this.#flush()
+    })
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#flushing || this.stopped) return
+    this.#flushing = true
+    try {
+      while (this.#writes.length > 0 || this.#dispatches.length > 0 || this.#after.length > 0) {
+        const writes = this.#writes
+        const dispatches = this.#dispatches
+        const events = this.#events
+        const after = this.#after
+        this.#writes = []
+        this.#dispatches = []
+        this.#events = []
+        this.#after = []
+        if (writes.length > 0) {
+          const results = await this.cfg.backend.updateTasks(writes)
+          if (this.stopped) return
+          for (let i = 0; i < results.length; i++) {
+            if (!results[i]!.ok) {
+              const w = writes[i]!
+              return this.lose(
+                new OrchestrationError(
+                  'DF_CONFLICT',
+                  `[@df/orchestration] Run '${this.runId}': the update of task '${w.taskId}' lost its compare-and-set (${(results[i] as { reason: string }).reason}); another engine owns the run now, so this one stopped driving it.`,
+                ),
+              )
+            }
+          }
+        }
+        const hub = this.cfg.hub
+        for (const e of events) hub.emit(e)
+        for (const index of dispatches) this.#dispatch(index)
+        for (const fn of after) fn()
+      }
+      if (this.table.unfinished === 0 && this.table.running === 0 && !this.#finalizing) {
+        this.#finalizing = true
+        const run = await finalizeRun(this)
+        if (run) this.#stop(run)
+      }
+    } catch (error) {
+      this.lose(error)
+    } finally {
+      this.#flushing = false
+    }
+    if (this.#writes.length > 0 || this.#dispatches.length > 0) this.schedule()
+  }
+
+  #dispatch(index: number): void {
+    const task = this.cfg.graph.tasks[index]!
+    const attempt = this.table.attempts[index]!
+    const d: TaskDispatch = {
+      runId: this.runId,
+      pipelineId: this.pipelineId,
+      taskId: task.name,
+      attempt,
+      type: task.type,
+      idempotencyKey: `${this.runId}/${task.name}/${attempt}`,
+      ...(task.timeoutMs !== undefined ? { timeoutMs: task.timeoutMs } : {}),
+      ...(task.options !== undefined ? { options: task.options } : {}),
+    }
+    this.cfg.executor.dispatch(d).catch((error: unknown) => {
+      this.onOutcome(d, {
+        status: 'failed',
+        retryable: true,
+        error: {
+          message: `[@df/orchestration] The ${this.cfg.executor.name} executor refused the attempt: ${error instanceof Error ? error.message : String(error)}`,
+          name: 'OrchestrationError',
+        },
+      })
+    })
+  }
+
+  // ==== executor side ===============================================================================
+
+  /** The engine's TaskHandler for this run. */
+  execute(d: TaskDispatch, signal: AbortSignal): Promise<TaskOutcome> {
+    const index = this.cfg.graph.index.get(d.taskId)
+    if (index === undefined) {
+      return Promise.resolve({
+        status: 'failed',
+        retryable: false,
+        error: {
+          message: `[@df/orchestration] Pipeline '${this.pipelineId}' has no task '${d.taskId}'.`,
+        },
+      })
+    }
+    const ctx = new AttemptContext(this, index, d.taskId, d.attempt, signal)
+    return runAttempt(this.cfg.graph.tasks[index]!, ctx, this.cfg.maxResultBytes)
+  }
+
+  onOutcome(d: TaskDispatch, outcome: TaskOutcome): void {
+    this.table.onOutcome(d, outcome)
+  }
+
+  resultFor(taskIndex: number, name: string): JsonValue | undefined {
+    const graph = this.cfg.graph
+    const target = graph.index.get(name)
+    if (target === undefined || !graph.isAncestor(target, taskIndex)) {
+      throw new OrchestrationError(
+        'DF_TASK_INVALID',
+        target === undefined
+          ? `[@df/orchestration] ctx.get('${name}'): pipeline '${this.pipelineId}' has no task '${name}'.`
+          : `[@df/orchestration] ctx.get('${name}'): '${name}' is not upstream of '${graph.tasks[taskIndex]!.name}'; only upstream results (direct or transitive) can be read. Add the edge with setDownstream.`,
+      )
+    }
+    return this.table.results[target]
+  }
+
+  emitLog(
+    taskIndex: number,
+    attempt: number,
+    level: 'info' | 'warn' | 'error',
+    message: string,
+  ): void {
+    if (!this.cfg.hub.active) return
+    this.cfg.hub.emit({
+      type: 'log',
+      pipelineId: this.pipelineId,
+      runId: this.runId,
+      taskId: this.cfg.graph.tasks[taskIndex]!.name,
+      attempt,
+      at: this.now(),
+      level,
+      message,
+    })
+  }
+
+  // ==== lifecycle ===================================================================================
+
+  /** Cancels the run: running attempts are aborted, the rest become CANCELLED. */
+  cancel(reason: string): void {
+    if (this.cancelled !== undefined || this.stopped || this.#finalizing) return
+    this.cancelled = reason
+    this.table.cancelWaiting(reason)
+    void this.cfg.executor.cancel(this.runId).catch(() => {})
+    this.schedule()
+  }
+
+  /** Stops driving (lost lease or CAS, backend failure); the run() promise rejects with `error`. */
+  lose(error: unknown): void {
+    if (this.stopped) return
+    this.stopped = true
+    this.table.stopTimers()
+    void this.cfg.executor.cancel(this.runId).catch(() => {})
+    this.cfg.onStop(this)
+    this.#reject(error)
+  }
+
+  #stop(run: RunRecord): void {
+    this.stopped = true
+    this.table.stopTimers()
+    this.runRecord = run
+    this.cfg.onStop(this)
+    this.#resolve(run)
+  }
+
+  /** Fires a user callback without letting it break the run; errors become log events. */
+  callback(
+    taskIndex: number,
+    attempt: number,
+    fn: ((info: TaskCallbackInfo) => unknown) | undefined,
+    info: TaskCallbackInfo,
+    label: string,
+  ): void {
+    if (!fn) return
+    const report = (error: unknown) =>
+      this.emitLog(
+        taskIndex,
+        attempt,
+        'error',
+        `${label} callback failed: ${error instanceof Error ? error.message : String(error)}`,
+      )
+    try {
+      const r = fn(info)
+      if (r && typeof (r as Promise<unknown>).then === 'function')
+        (r as Promise<unknown>).then(undefined, report)
+    } catch (error) {
+      report(error)
+    }
+  }
+
+  /** @internal retry/reschedule timers */
+  setTimer(fn: () => void, ms: number): TimerHandle {
+    return this.cfg.clock.setTimeout(fn, ms)
+  }
+}

@@ -1,0 +1,378 @@
+/**
+ * Creating, queueing, resuming and finishing runs for one Pipeline: the `maxActiveRuns` slots,
+ * the run record's lifecycle around a {@link RunDriver}, reruns and recovery.
+ */
+import { randomBytes } from 'node:crypto'
+import type { NewRun, RunRecord, TaskRecord } from '../backend.js'
+import { OrchestrationError } from '../errors.js'
+import type { EventHub } from '../events.js'
+import type { JsonObject } from '../json.js'
+import type { Pipeline } from '../pipeline.js'
+import type { PipelineOptions, RerunOptions, RunOptions, RunResult } from '../pipeline-options.js'
+import { FINISHED_RUN_STATES } from '../states.js'
+import { registerDriver, unregisterDriver } from './engine-hooks.js'
+import type { Graph } from './graph.js'
+import { checkJsonResult } from './json-result.js'
+import type { LeaseKeeper } from './lease-keeper.js'
+import { rerunSet } from './rerun-plan.js'
+import { RunDriver } from './run-driver.js'
+
+interface LauncherConfig {
+  readonly pipeline: Pipeline
+  readonly hub: EventHub
+  readonly leases: LeaseKeeper
+  readonly options: PipelineOptions
+  readonly prepare: () => Promise<Graph>
+}
+
+interface Queued {
+  readonly start: () => void
+  cancelled?: string
+}
+
+let sequence = 0
+
+/** A sortable, unique run id: time (base 36) + a counter + randomness. */
+function newRunId(now: number): string {
+  sequence = (sequence + 1) % 1_679_616
+  return `${Math.max(0, now).toString(36).padStart(9, '0')}${sequence.toString(36).padStart(4, '0')}-${randomBytes(5).toString('hex')}`
+}
+
+export class RunLauncher {
+  readonly #c: LauncherConfig
+  readonly #drivers = new Map<string, RunDriver>()
+  readonly #queued = new Map<string, Queued>()
+  readonly #waiting: Queued[] = []
+  #active = 0
+
+  constructor(config: LauncherConfig) {
+    this.#c = config
+  }
+
+  async run(_graph: Graph, o: RunOptions): Promise<RunResult> {
+    const p = this.#c.pipeline
+    const params = o.params ?? {}
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+      throw new OrchestrationError(
+        'DF_OPTION_INVALID',
+        `[@df/orchestration] run({ params }) must be a JSON object.`,
+      )
+    }
+    checkJsonResult(params, 1_048_576, 'run params')
+    const logicalDate = toIso(o.logicalDate ?? new Date(p.clock.now()))
+    const graph = await this.#c.prepare()
+    if (this.#c.options.recoverOnRun) void this.recover(graph, { wait: false }).catch(() => {})
+    return this.#launch(
+      graph,
+      { params: params as JsonObject, logicalDate, trigger: o.trigger ?? 'manual' },
+      o.context ?? {},
+      o.signal,
+    )
+  }
+
+  async rerun(_graph: Graph, runId: string, o: RerunOptions): Promise<RunResult> {
+    const graph = await this.#c.prepare()
+    const backend = this.#c.pipeline.backend
+    const previous = await backend.getRun(runId)
+    if (!previous)
+      throw new OrchestrationError(
+        'DF_NOT_FOUND',
+        `[@df/orchestration] rerun: run '${runId}' does not exist.`,
+      )
+    if (!FINISHED_RUN_STATES.has(previous.status)) {
+      throw new OrchestrationError(
+        'DF_OPTION_INVALID',
+        `[@df/orchestration] rerun: run '${runId}' is still ${previous.status}.`,
+      )
+    }
+    const records = await backend.getTasks(runId)
+    const redo = rerunSet(graph, records, o.from ?? 'failed')
+    const byName = new Map(records.map((r) => [r.taskId, r]))
+    const copied = new Map<string, TaskRecord>()
+    graph.tasks.forEach((t, i) => {
+      const r = byName.get(t.name)
+      if (!redo.has(i) && r) copied.set(t.name, r)
+    })
+    const base = {
+      params: previous.params,
+      logicalDate: previous.logicalDate,
+      trigger: 'rerun' as const,
+      rerunOf: runId,
+    }
+    return this.#launch(graph, base, o.context ?? {}, o.signal, copied)
+  }
+
+  async #launch(
+    graph: Graph,
+    base: Pick<NewRun, 'params' | 'logicalDate' | 'trigger' | 'rerunOf'>,
+    context: Readonly<Record<string, unknown>>,
+    signal: AbortSignal | undefined,
+    copied?: ReadonlyMap<string, TaskRecord>,
+  ): Promise<RunResult> {
+    const p = this.#c.pipeline
+    signal?.throwIfAborted()
+    const now = p.clock.now()
+    const queued = this.#active >= p.settings.maxActiveRuns
+    if (!queued) this.#active++
+    const id = newRunId(now)
+    let run: RunRecord
+    try {
+      run = await p.backend.createRun({
+        id,
+        pipelineId: p.name,
+        status: queued ? 'QUEUED' : 'RUNNING',
+        ...base,
+        definitionHash: graph.definitionHash,
+        createdAt: now,
+        ...(queued
+          ? {}
+          : { startedAt: now, owner: p.engineId, leaseExpiresAt: now + p.settings.leaseMs }),
+        tasks: graph.tasks.map((t) =>
+          copied?.has(t.name)
+            ? { taskId: t.name, state: copied.get(t.name)!.state }
+            : { taskId: t.name },
+        ),
+      })
+    } catch (error) {
+      if (!queued) this.#release()
+      throw error
+    }
+    this.#emitRun(run)
+    if (queued) run = await this.#waitForSlot(run, signal)
+    if (run.status === 'CANCELLED') return this.load(run.id) as Promise<RunResult>
+    let records: TaskRecord[]
+    if (copied && copied.size > 0) {
+      const results = await p.backend.updateTasks(
+        [...copied.values()].map((r) => ({
+          runId: id,
+          taskId: r.taskId,
+          expectedVersion: 1,
+          attempt: r.attempt,
+          ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
+          ...(r.endedAt !== undefined ? { endedAt: r.endedAt } : {}),
+          ...(r.result !== undefined ? { result: r.result } : {}),
+          ...(r.error !== undefined ? { error: r.error } : {}),
+          reason: `Copied from run ${base.rerunOf} (${r.state}).`,
+        })),
+      )
+      records = results.flatMap((r) => (r.ok ? [r.value] : []))
+    } else {
+      records = graph.tasks.map((t) => ({
+        runId: id,
+        taskId: t.name,
+        state: 'PENDING',
+        attempt: 0,
+        version: 1,
+      }))
+    }
+    return this.#drive(graph, run, records, context, signal)
+  }
+
+  async #waitForSlot(run: RunRecord, signal: AbortSignal | undefined): Promise<RunRecord> {
+    const p = this.#c.pipeline
+    const entry: Queued = { start: () => {} }
+    const started = new Promise<void>((resolve) => {
+      ;(entry as { start: () => void }).start = resolve
+    })
+    this.#queued.set(run.id, entry)
+    this.#waiting.push(entry)
+    const onAbort = () => this.cancel(run.id, 'cancelled by the run() signal')
+    signal?.addEventListener('abort', onAbort)
+    await started
+    signal?.removeEventListener('abort', onAbort)
+    this.#queued.delete(run.id)
+    const now = p.clock.now()
+    const update = entry.cancelled
+      ? {
+          status: 'CANCELLED' as const,
+          endedAt: now,
+          message: `Cancelled while queued: ${entry.cancelled}`,
+        }
+      : {
+          status: 'RUNNING' as const,
+          startedAt: now,
+          owner: p.engineId,
+          leaseExpiresAt: now + p.settings.leaseMs,
+        }
+    if (entry.cancelled) this.#release()
+    const result = await p.backend.updateRun({
+      id: run.id,
+      expectedVersion: run.version,
+      ...update,
+    })
+    if (!result.ok)
+      throw new OrchestrationError(
+        'DF_CONFLICT',
+        `[@df/orchestration] Queued run '${run.id}' changed while it waited (${result.reason}).`,
+      )
+    this.#emitRun(result.value)
+    return result.value
+  }
+
+  /** Frees a maxActiveRuns slot, handing it to the oldest queued run. */
+  #release(): void {
+    const next = this.#waiting.shift()
+    if (next) next.start()
+    else this.#active--
+  }
+
+  async #drive(
+    graph: Graph,
+    run: RunRecord,
+    records: readonly TaskRecord[],
+    context: Readonly<Record<string, unknown>>,
+    signal?: AbortSignal,
+  ): Promise<RunResult> {
+    const p = this.#c.pipeline
+    const o = this.#c.options
+    const driver = new RunDriver({
+      graph,
+      backend: p.backend,
+      executor: p.executor,
+      clock: p.clock,
+      hub: this.#c.hub,
+      run,
+      records,
+      context,
+      maxWorkers: p.settings.maxWorkers,
+      maxResultBytes: p.settings.maxResultBytes,
+      maxLogBytes: p.settings.maxLogBytes,
+      random: o.random ?? Math.random,
+      owner: p.engineId,
+      ...(o.onRetry ? { onRetry: o.onRetry } : {}),
+      onStop: (d) => {
+        unregisterDriver(d)
+        this.#c.leases.delete(d)
+        if (this.#drivers.get(d.runId) === d) this.#drivers.delete(d.runId)
+      },
+    })
+    this.#drivers.set(run.id, driver)
+    registerDriver(driver)
+    this.#c.leases.add(driver)
+    const onAbort = () => driver.cancel('cancelled by the run() signal')
+    signal?.addEventListener('abort', onAbort)
+    if (signal?.aborted) onAbort()
+    let final: RunRecord
+    try {
+      final = await driver.start()
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
+      this.#release()
+    }
+    const result = (await this.load(final.id)) ?? { ...final, tasks: {} }
+    const callback =
+      final.status === 'SUCCESS' ? o.onSuccess : final.status === 'FAILED' ? o.onFailure : undefined
+    if (callback) {
+      try {
+        await callback(result)
+      } catch {
+        // Documented: a run callback never changes the run's outcome.
+      }
+    }
+    return result
+  }
+
+  async recover(_graph: Graph, o: { limit?: number; wait?: boolean }): Promise<RunResult[]> {
+    const graph = await this.#c.prepare()
+    const p = this.#c.pipeline
+    const now = p.clock.now()
+    const claimed = await p.backend.claimRuns({
+      owner: p.engineId,
+      now,
+      leaseExpiresAt: now + p.settings.leaseMs,
+      pipelineIds: [p.name],
+      limit: o.limit ?? 100,
+    })
+    const runs = claimed.map((run) => this.#resume(graph, run))
+    if (o.wait === false) {
+      for (const r of runs) r.catch(() => {})
+      return []
+    }
+    return Promise.all(runs)
+  }
+
+  async #resume(graph: Graph, run: RunRecord): Promise<RunResult> {
+    const backend = this.#c.pipeline.backend
+    const records = await backend.getTasks(run.id)
+    const removed = records.filter((r) => !graph.index.has(r.taskId) && r.state !== 'REMOVED')
+    if (removed.length > 0) {
+      await backend.updateTasks(
+        removed.map((r) => ({
+          runId: run.id,
+          taskId: r.taskId,
+          expectedVersion: r.version,
+          state: 'REMOVED' as const,
+          reason: 'The task is no longer in the pipeline.',
+        })),
+      )
+    }
+    const known = new Set(records.map((r) => r.taskId))
+    const missing = graph.tasks.filter((t) => !known.has(t.name)).map((t) => t.name)
+    if (missing.length > 0) {
+      const now = this.#c.pipeline.clock.now()
+      await backend.updateRun({
+        id: run.id,
+        expectedVersion: run.version,
+        status: 'FAILED',
+        endedAt: now,
+        owner: null,
+        leaseExpiresAt: null,
+        message: `Recovery failed: the pipeline definition changed (tasks not in the run: ${missing.join(', ')}).`,
+      })
+      return (await this.load(run.id))!
+    }
+    this.#active++
+    this.#emitRun(run)
+    return this.#drive(graph, run, records, {})
+  }
+
+  cancel(runId: string, reason: string): boolean {
+    const driver = this.#drivers.get(runId)
+    if (driver) {
+      driver.cancel(reason)
+      return true
+    }
+    const queued = this.#queued.get(runId)
+    if (!queued) return false
+    queued.cancelled = reason
+    const i = this.#waiting.indexOf(queued)
+    if (i >= 0) this.#waiting.splice(i, 1)
+    this.#active++ // balanced by #release() in #waitForSlot
+    queued.start()
+    return true
+  }
+
+  async load(runId: string): Promise<RunResult | undefined> {
+    const backend = this.#c.pipeline.backend
+    const run = await backend.getRun(runId)
+    if (!run) return undefined
+    const tasks: Record<string, TaskRecord> = {}
+    for (const t of await backend.getTasks(runId)) tasks[t.taskId] = t
+    return { ...run, tasks }
+  }
+
+  #emitRun(run: RunRecord): void {
+    const hub = this.#c.hub
+    if (!hub.active) return
+    hub.emit({
+      type: 'run',
+      pipelineId: run.pipelineId,
+      runId: run.id,
+      state: run.status,
+      at: this.#c.pipeline.clock.now(),
+      trigger: run.trigger,
+      ...(run.message ? { message: run.message } : {}),
+    })
+  }
+}
+
+function toIso(value: Date | string): string {
+  const date = value instanceof Date ? value : new Date(value)
+  if (Number.isNaN(date.getTime())) {
+    throw new OrchestrationError(
+      'DF_OPTION_INVALID',
+      `[@df/orchestration] run({ logicalDate }) is not a valid date: ${String(value)}.`,
+    )
+  }
+  return date.toISOString()
+}

@@ -1,0 +1,296 @@
+/**
+ * State transitions of task instances: ready → (QUEUED) → RUNNING → outcome, retries and
+ * terminal states. Each transition updates the in-memory arrays, queues one `TaskUpdate` (with
+ * the locally predicted CAS version) and, when someone listens, one event.
+ */
+import type { ErrorRecord, TaskUpdate } from '../backend.js'
+import type { TimerHandle } from '../clock.js'
+import type { TaskOutcome } from '../executor.js'
+import type { JsonValue } from '../json.js'
+import { internalPool } from '../pools.js'
+import type { TaskState } from '../states.js'
+import type { Graph } from './graph.js'
+import type { RunDriver } from './run-driver.js'
+
+interface FinishFields {
+  readonly reason?: string | undefined
+  readonly result?: JsonValue | undefined
+  readonly error?: ErrorRecord | undefined
+  readonly outcome?: TaskOutcome
+}
+
+export abstract class Transitions {
+  readonly driver: RunDriver
+  readonly graph: Graph
+  abstract readonly states: TaskState[]
+  abstract readonly versions: number[]
+  abstract readonly attempts: number[]
+  abstract readonly results: (JsonValue | undefined)[]
+  abstract readonly firstStartedAt: (number | undefined)[]
+  abstract readonly attemptStartedAt: Float64Array
+  abstract readonly hasPoolSlot: Uint8Array
+  abstract unfinished: number
+  abstract running: number
+  abstract readonly queue: number[]
+  abstract queueHead: number
+  abstract readonly priority: number[]
+  abstract readonly timers: Map<number, TimerHandle>
+  abstract readonly poolWaits: Map<number, () => void>
+  abstract propagate(i: number): void
+  abstract releaseSlot(i: number): void
+  abstract wakeAt(i: number, ms: number): void
+  abstract retryDelay(i: number, attempt: number): number
+
+  constructor(driver: RunDriver, graph: Graph) {
+    this.driver = driver
+    this.graph = graph
+  }
+
+  /** Queues a task update with the next expected version. */
+  protected put(i: number, fields: Omit<TaskUpdate, 'runId' | 'taskId' | 'expectedVersion'>): void {
+    const expectedVersion = this.versions[i]!
+    this.versions[i] = expectedVersion + 1
+    this.driver.write({
+      runId: this.driver.runId,
+      taskId: this.graph.tasks[i]!.name,
+      expectedVersion,
+      ...fields,
+    })
+  }
+
+  protected emitTask(i: number, state: TaskState, extra?: object): void {
+    if (!this.driver.eventsActive) return
+    this.driver.event({
+      type: 'task',
+      pipelineId: this.driver.pipelineId,
+      runId: this.driver.runId,
+      taskId: this.graph.tasks[i]!.name,
+      state,
+      attempt: this.attempts[i]!,
+      at: this.driver.now(),
+      ...extra,
+    })
+  }
+
+  /** Task `i`'s rule passed (or its retry is due): start it now, or queue it. */
+  ready(i: number): void {
+    if (this.driver.cancelled !== undefined) return
+    if (
+      this.running < this.driver.cfg.maxWorkers &&
+      this.queueHead >= this.queue.length &&
+      this.priority.length === 0
+    ) {
+      if (this.#acquirePool(i)) {
+        this.startAttempt(i)
+        return
+      }
+    } else {
+      this.queue.push(i)
+    }
+    if (this.states[i] !== 'QUEUED') {
+      this.states[i] = 'QUEUED'
+      this.put(i, { state: 'QUEUED' })
+      this.emitTask(i, 'QUEUED')
+    }
+  }
+
+  /** Takes a pool slot for `i`, or parks it in the pool's wait list (returns false). */
+  #acquirePool(i: number): boolean {
+    const name = this.graph.tasks[i]!.pool
+    if (name === undefined || this.hasPoolSlot[i] === 1) return true
+    const pool = internalPool(name)!
+    if (pool.tryAcquire()) {
+      this.hasPoolSlot[i] = 1
+      return true
+    }
+    this.poolWaits.set(
+      i,
+      pool.wait(() => {
+        this.poolWaits.delete(i)
+        this.hasPoolSlot[i] = 1
+        if (this.driver.stopped || this.states[i] !== 'QUEUED') {
+          this.hasPoolSlot[i] = 0
+          pool.release()
+          return
+        }
+        this.priority.push(i)
+        this.pump()
+        this.driver.schedule()
+      }),
+    )
+    return false
+  }
+
+  /** Starts queued tasks while workers are free. */
+  pump(): void {
+    const max = this.driver.cfg.maxWorkers
+    while (this.running < max && this.driver.cancelled === undefined) {
+      let i: number | undefined
+      if (this.priority.length > 0) i = this.priority.shift()!
+      else if (this.queueHead < this.queue.length) i = this.queue[this.queueHead++]!
+      else break
+      if (this.states[i] !== 'QUEUED') continue
+      if (this.#acquirePool(i)) this.startAttempt(i)
+    }
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue.splice(0, this.queueHead)
+      this.queueHead = 0
+    }
+  }
+
+  startAttempt(i: number): void {
+    const attempt = this.attempts[i]! + 1
+    const now = this.driver.now()
+    const wasRetry = this.states[i] !== 'PENDING' && this.attempts[i]! > 0
+    this.attempts[i] = attempt
+    this.attemptStartedAt[i] = now
+    this.states[i] = 'RUNNING'
+    this.running++
+    const first = this.firstStartedAt[i] === undefined
+    if (first) this.firstStartedAt[i] = now
+    const attemptRecord = {
+      runId: this.driver.runId,
+      taskId: this.graph.tasks[i]!.name,
+      attempt,
+      state: 'RUNNING' as const,
+      startedAt: now,
+    }
+    if (first) this.put(i, { state: 'RUNNING', attempt, startedAt: now, attemptRecord })
+    else if (wasRetry)
+      this.put(i, { state: 'RUNNING', attempt, nextAttemptAt: null, attemptRecord })
+    else this.put(i, { state: 'RUNNING', attempt, attemptRecord })
+    this.driver.dispatchLater(i)
+    this.emitTask(i, 'RUNNING', { attemptStartedAt: now })
+  }
+
+  /** Applies an attempt's outcome (the attempt was RUNNING and counted in `running`). */
+  applyOutcome(i: number, attempt: number, outcome: TaskOutcome): void {
+    this.releaseSlot(i)
+    const d = this.driver
+    const task = this.graph.tasks[i]!
+    if (outcome.status === 'success') {
+      this.results[i] = outcome.result
+      this.finish(i, 'SUCCESS', { result: outcome.result, outcome })
+      const info = {
+        runId: d.runId,
+        pipelineId: d.pipelineId,
+        taskId: task.name,
+        attempt,
+        ...(outcome.result !== undefined ? { result: outcome.result } : {}),
+      }
+      d.afterWrite(() => d.callback(i, attempt, task.onSuccess, info, 'onSuccess'))
+      return
+    }
+    if (outcome.status === 'skipped') {
+      this.finish(i, 'SKIPPED', { reason: outcome.reason, outcome })
+      return
+    }
+    if (outcome.status === 'cancelled' || d.cancelled !== undefined) {
+      this.finish(i, 'CANCELLED', {
+        reason: outcome.status === 'cancelled' ? outcome.reason : d.cancelled,
+        outcome,
+      })
+      return
+    }
+    if (outcome.status === 'reschedule') {
+      const now = d.now()
+      this.states[i] = 'UP_FOR_RESCHEDULE'
+      this.put(i, {
+        state: 'UP_FOR_RESCHEDULE',
+        nextAttemptAt: outcome.at,
+        attemptRecord: this.#attemptEnd(i, attempt, 'UP_FOR_RESCHEDULE', now, outcome),
+      })
+      this.emitTask(i, 'UP_FOR_RESCHEDULE', { nextAttemptAt: outcome.at })
+      this.wakeAt(i, Math.max(0, outcome.at - now))
+      return
+    }
+    const info = {
+      runId: d.runId,
+      pipelineId: d.pipelineId,
+      taskId: task.name,
+      attempt,
+      error: outcome.error,
+    }
+    if (outcome.retryable && attempt <= task.retry.retries) {
+      const now = d.now()
+      const delay = this.retryDelay(i, attempt)
+      const next = now + delay
+      this.states[i] = 'UP_FOR_RETRY'
+      this.put(i, {
+        state: 'UP_FOR_RETRY',
+        nextAttemptAt: next,
+        error: outcome.error,
+        attemptRecord: this.#attemptEnd(i, attempt, 'FAILED', now, outcome),
+      })
+      this.emitTask(i, 'UP_FOR_RETRY', {
+        error: outcome.error,
+        nextAttemptAt: next,
+        durationMs: now - this.attemptStartedAt[i]!,
+      })
+      const retryInfo = { ...info, nextAttemptAt: next }
+      d.afterWrite(() => {
+        d.callback(i, attempt, task.onRetry, retryInfo, 'onRetry')
+        d.callback(i, attempt, d.cfg.onRetry, retryInfo, 'pipeline onRetry')
+      })
+      this.wakeAt(i, delay)
+      return
+    }
+    this.finish(i, 'FAILED', { error: outcome.error, outcome })
+    d.afterWrite(() => d.callback(i, attempt, task.onFailure, info, 'onFailure'))
+  }
+
+  #attemptEnd(i: number, attempt: number, state: TaskState, now: number, outcome: TaskOutcome) {
+    const o = outcome as { log?: string; error?: ErrorRecord; dremioJobId?: string }
+    return {
+      runId: this.driver.runId,
+      taskId: this.graph.tasks[i]!.name,
+      attempt,
+      state,
+      startedAt: this.attemptStartedAt[i] || now,
+      endedAt: now,
+      ...(o.error !== undefined ? { error: o.error } : {}),
+      ...(o.log !== undefined ? { log: o.log } : {}),
+      ...(o.dremioJobId !== undefined ? { dremioJobId: o.dremioJobId } : {}),
+    }
+  }
+
+  /** Moves task `i` to a terminal state, writes it and (by default) propagates downstream. */
+  finish(i: number, state: TaskState, f: FinishFields, propagate = true): void {
+    const previous = this.states[i]!
+    const now = this.driver.now()
+    if (previous !== 'RUNNING' && this.hasPoolSlot[i] === 1) {
+      this.hasPoolSlot[i] = 0
+      internalPool(this.graph.tasks[i]!.pool!)?.release()
+    }
+    this.poolWaits.get(i)?.()
+    this.poolWaits.delete(i)
+    this.states[i] = state
+    this.unfinished--
+    const attempt = this.attempts[i]!
+    const attemptRecord =
+      f.outcome && previous === 'RUNNING'
+        ? this.#attemptEnd(i, attempt, state, now, f.outcome)
+        : undefined
+    this.put(i, {
+      state,
+      endedAt: now,
+      ...(f.result !== undefined ? { result: f.result } : {}),
+      ...(f.error !== undefined ? { error: f.error } : {}),
+      ...(f.reason !== undefined ? { reason: f.reason } : {}),
+      ...(previous === 'UP_FOR_RETRY' || previous === 'UP_FOR_RESCHEDULE'
+        ? { nextAttemptAt: null }
+        : {}),
+      ...(attemptRecord !== undefined ? { attemptRecord } : {}),
+    })
+    if (this.driver.eventsActive) {
+      this.emitTask(i, state, {
+        ...(attemptRecord
+          ? { attemptStartedAt: attemptRecord.startedAt, durationMs: now - attemptRecord.startedAt }
+          : {}),
+        ...(f.error !== undefined ? { error: f.error } : {}),
+        ...(f.reason !== undefined ? { reason: f.reason } : {}),
+      })
+    }
+    if (propagate) this.propagate(i)
+  }
+}
