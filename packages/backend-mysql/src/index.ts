@@ -1,1 +1,5 @@
-export {}
+export type { MysqlBackend } from './mysql-backend.js'
+export { createMysqlBackend } from './mysql-backend.js'
+export type { MysqlBackendOptions } from './mysql-backend-options.js'
+export type { MysqlMigration } from './mysql-migrations.js'
+export { MYSQL_MIGRATIONS } from './mysql-migrations.js'

@@ -49,6 +49,7 @@ CREATE INDEX "runs_status_created_idx" ON {s}."runs" ("status", "created_at" DES
 CREATE INDEX "runs_pipeline_created_idx" ON {s}."runs" ("pipeline_id", "created_at" DESC, "id" DESC);
 CREATE INDEX "runs_created_idx" ON {s}."runs" ("created_at" DESC, "id" DESC);
 CREATE INDEX "runs_claim_idx" ON {s}."runs" ("lease_expires_at") WHERE "status" = 'RUNNING';
+CREATE INDEX "runs_owner_idx" ON {s}."runs" ("owner") WHERE "owner" IS NOT NULL;
 CREATE TABLE {s}."task_instances" (
   "run_id" text COLLATE "C" NOT NULL REFERENCES {s}."runs" ("id") ON DELETE CASCADE,
   "task_id" text COLLATE "C" NOT NULL,

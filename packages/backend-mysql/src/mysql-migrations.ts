@@ -1,0 +1,157 @@
+/**
+ * Versioned schema migrations of `@df/backend-mysql`, applied by `init()`.
+ *
+ * MySQL commits DDL implicitly, so migrations cannot be one transaction. Instead they run under
+ * `GET_LOCK` (two processes starting at once: the second waits, then finds nothing pending), and
+ * every statement is re-runnable (`CREATE TABLE IF NOT EXISTS` with indexes inline, because
+ * MySQL 8 has no `CREATE INDEX IF NOT EXISTS`), so a crash mid-migration is repaired by the next
+ * `init()`. Never destructive. `schema_version` records what was applied.
+ *
+ * JSON is stored as plain LONGTEXT, written only through `JSON.stringify` and parsed by the row
+ * mapper. Not the JSON type and no `CHECK (JSON_VALID(…))`: with either, MariaDB or MySQL flag
+ * the column as JSON and mysql2 parses it or not depending on the pool's `jsonStrings`, so an
+ * injected pool would read a JSON string result differently.
+ */
+import { createHash } from 'node:crypto'
+import type { PoolConnection } from 'mysql2/promise'
+
+/** One migration: its version and its statements (`{db}` is replaced by the quoted database). */
+export interface MysqlMigration {
+  readonly version: number
+  readonly description: string
+  readonly statements: readonly string[]
+}
+
+const TABLE = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
+
+/** Every migration, oldest first. */
+export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
+  {
+    version: 1,
+    description: 'pipelines, runs, task instances, attempts, watermarks',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS {db}.\`pipelines\` (
+        \`id\` VARCHAR(255) NOT NULL,
+        \`description\` TEXT NULL,
+        \`definition\` LONGTEXT NOT NULL,
+        \`definition_hash\` VARCHAR(255) NOT NULL,
+        \`updated_at\` BIGINT NOT NULL,
+        PRIMARY KEY (\`id\`)
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS {db}.\`runs\` (
+        \`id\` VARCHAR(255) NOT NULL,
+        \`pipeline_id\` VARCHAR(255) NOT NULL,
+        \`status\` VARCHAR(32) NOT NULL,
+        \`params\` LONGTEXT NOT NULL,
+        \`logical_date\` VARCHAR(64) NOT NULL,
+        \`trigger\` VARCHAR(32) NOT NULL,
+        \`rerun_of\` VARCHAR(255) NULL,
+        \`definition_hash\` VARCHAR(255) NOT NULL,
+        \`created_at\` BIGINT NOT NULL,
+        \`started_at\` BIGINT NULL,
+        \`ended_at\` BIGINT NULL,
+        \`message\` TEXT NULL,
+        \`owner\` VARCHAR(255) NULL,
+        \`lease_expires_at\` BIGINT NULL,
+        \`version\` INT NOT NULL,
+        PRIMARY KEY (\`id\`),
+        KEY \`runs_status_created_idx\` (\`status\`, \`created_at\` DESC, \`id\` DESC),
+        KEY \`runs_pipeline_created_idx\` (\`pipeline_id\`, \`created_at\` DESC, \`id\` DESC),
+        KEY \`runs_created_idx\` (\`created_at\` DESC, \`id\` DESC),
+        KEY \`runs_claim_idx\` (\`status\`, \`lease_expires_at\`),
+        KEY \`runs_owner_idx\` (\`owner\`)
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS {db}.\`task_instances\` (
+        \`run_id\` VARCHAR(255) NOT NULL,
+        \`task_id\` VARCHAR(255) NOT NULL,
+        \`seq\` INT NOT NULL,
+        \`state\` VARCHAR(32) NOT NULL,
+        \`attempt\` INT NOT NULL DEFAULT 0,
+        \`started_at\` BIGINT NULL,
+        \`ended_at\` BIGINT NULL,
+        \`next_attempt_at\` BIGINT NULL,
+        \`result\` LONGTEXT NULL,
+        \`error\` LONGTEXT NULL,
+        \`reason\` TEXT NULL,
+        \`version\` INT NOT NULL DEFAULT 1,
+        PRIMARY KEY (\`run_id\`, \`task_id\`),
+        CONSTRAINT \`task_instances_run_fk\` FOREIGN KEY (\`run_id\`)
+          REFERENCES {db}.\`runs\` (\`id\`) ON DELETE CASCADE
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS {db}.\`attempts\` (
+        \`run_id\` VARCHAR(255) NOT NULL,
+        \`task_id\` VARCHAR(255) NOT NULL,
+        \`attempt\` INT NOT NULL,
+        \`state\` VARCHAR(32) NOT NULL,
+        \`started_at\` BIGINT NOT NULL,
+        \`ended_at\` BIGINT NULL,
+        \`error_message\` TEXT NULL,
+        \`error_name\` VARCHAR(255) NULL,
+        \`error_code\` VARCHAR(255) NULL,
+        \`error_stack\` MEDIUMTEXT NULL,
+        \`dremio_job_id\` VARCHAR(255) NULL,
+        \`log\` MEDIUMTEXT NULL,
+        \`worker\` VARCHAR(255) NULL,
+        PRIMARY KEY (\`run_id\`, \`task_id\`, \`attempt\`),
+        CONSTRAINT \`attempts_task_fk\` FOREIGN KEY (\`run_id\`, \`task_id\`)
+          REFERENCES {db}.\`task_instances\` (\`run_id\`, \`task_id\`) ON DELETE CASCADE
+      ) ${TABLE}`,
+      `CREATE TABLE IF NOT EXISTS {db}.\`watermarks\` (
+        \`key\` VARCHAR(255) NOT NULL,
+        \`value\` TEXT NOT NULL,
+        \`type\` VARCHAR(16) NOT NULL,
+        \`updated_at\` BIGINT NOT NULL,
+        \`version\` INT NOT NULL DEFAULT 1,
+        PRIMARY KEY (\`key\`)
+      ) ${TABLE}`,
+    ],
+  },
+]
+
+/** Quotes an identifier for MySQL (backtick doubled), so any database name is safe. */
+export function quoteIdent(name: string): string {
+  return `\`${name.replaceAll('`', '``')}\``
+}
+
+/** The `GET_LOCK` name for a database (lock names are limited to 64 characters). */
+function lockName(database: string): string {
+  return `df_migrate_${createHash('sha1').update(database).digest('hex').slice(0, 40)}`
+}
+
+/**
+ * Applies pending migrations on `conn` (a dedicated connection) under a named lock.
+ * Returns the versions applied by this call (empty when the database was up to date).
+ */
+export async function migrateMysql(conn: PoolConnection, database: string): Promise<number[]> {
+  const db = quoteIdent(database)
+  const [locked] = await conn.query('SELECT GET_LOCK(?, 60) AS ok', [lockName(database)])
+  if ((locked as { ok: number | null }[])[0]?.ok !== 1) {
+    throw new Error(`Timed out waiting for the migration lock of database ${database}.`)
+  }
+  try {
+    await conn.query(
+      `CREATE TABLE IF NOT EXISTS ${db}.\`schema_version\` (
+        \`version\` INT NOT NULL PRIMARY KEY,
+        \`description\` VARCHAR(255) NOT NULL,
+        \`applied_at\` TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+      ) ${TABLE}`,
+    )
+    const [rows] = await conn.query(`SELECT MAX(\`version\`) AS v FROM ${db}.\`schema_version\``)
+    const current = Number((rows as { v: number | null }[])[0]?.v ?? 0)
+    const applied: number[] = []
+    for (const migration of MYSQL_MIGRATIONS) {
+      if (migration.version <= current) continue
+      for (const statement of migration.statements) {
+        await conn.query(statement.replaceAll('{db}', db))
+      }
+      await conn.query(
+        `INSERT INTO ${db}.\`schema_version\` (\`version\`, \`description\`) VALUES (?, ?)`,
+        [migration.version, migration.description],
+      )
+      applied.push(migration.version)
+    }
+    return applied
+  } finally {
+    await conn.query('SELECT RELEASE_LOCK(?)', [lockName(database)]).catch(() => undefined)
+  }
+}
