@@ -109,11 +109,13 @@ export function createSqliteBackend(options: SqliteBackendOptions = {}): SqliteB
       (error: unknown) => {
         opening = undefined
         if (error instanceof SchemaTooNewError) {
-          throw invalidOption(
-            `${path} has schema version ${error.found}, newer than this package's ${SQLITE_SCHEMA_VERSION}: upgrade @df/backend-sqlite.`,
+          throw new OrchestrationError(
+            'DF_BACKEND_UNAVAILABLE',
+            `[@df/backend-sqlite] ${path} has schema version ${error.found}, newer than this package's ${SQLITE_SCHEMA_VERSION}: upgrade @df/backend-sqlite.`,
+            { cause: error },
           )
         }
-        throw translateError(error, path, 'open the database')
+        throw translateError(error, path, 'open the database', 'DF_BACKEND_UNAVAILABLE')
       },
     )
     return opening

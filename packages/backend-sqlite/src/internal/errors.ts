@@ -29,12 +29,20 @@ const UNAVAILABLE = [
   'SQLITE_FULL',
 ]
 
-/** `DF_BACKEND_UNAVAILABLE` for "the file cannot be used", `DF_BACKEND_ERROR` otherwise. */
-export function translateError(error: unknown, path: string, action: string): OrchestrationError {
+/**
+ * `DF_BACKEND_UNAVAILABLE` for "the file cannot be used", `fallback` otherwise (opening passes
+ * `DF_BACKEND_UNAVAILABLE`: better-sqlite3 reports a missing directory as a plain `TypeError`).
+ */
+export function translateError(
+  error: unknown,
+  path: string,
+  action: string,
+  fallback: OrchestrationErrorCode = 'DF_BACKEND_ERROR',
+): OrchestrationError {
   if (OrchestrationError.is(error)) return error
   const code = sqliteCode(error)
-  let kind: OrchestrationErrorCode = 'DF_BACKEND_ERROR'
-  let detail = code ?? (error instanceof Error ? error.name : 'unknown error')
+  let kind: OrchestrationErrorCode = fallback
+  let detail = code ?? (error instanceof Error ? error.message : 'unknown error')
   if (code !== undefined && isBusy(error)) {
     kind = 'DF_BACKEND_UNAVAILABLE'
     detail = `${code}: the file stayed locked by another connection past the retry window`
