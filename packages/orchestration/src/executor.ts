@@ -50,8 +50,29 @@ export type TaskOutcome =
   | { readonly status: 'reschedule'; readonly at: number; readonly log?: string }
   | { readonly status: 'cancelled'; readonly reason: string; readonly log?: string }
 
-/** Runs exactly one attempt. Must settle (never reject): failures are `{ status: 'failed' }`. */
-export type TaskHandler = (task: TaskDispatch, signal: AbortSignal) => Promise<TaskOutcome>
+/**
+ * The abort side of one attempt, handed to the handler by the executor.
+ *
+ * `signal` is created on first read: an `AbortSignal` costs several microseconds to create and
+ * collect on Node 20, which is most of an in-process attempt's budget, and most tasks never
+ * read it. `aborted` answers without creating it.
+ */
+export interface AttemptControl {
+  /** Aborted when the attempt times out, is cancelled, or its engine loses the run. */
+  readonly signal: AbortSignal
+  /** True once the attempt was aborted (reading it never creates the signal). */
+  readonly aborted: boolean
+  /** The abort reason (`OrchestrationError` with `DF_TASK_TIMEOUT` or `DF_CANCELLED`). */
+  readonly reason: unknown
+}
+
+/**
+ * Runs exactly one attempt. Must settle (never reject): failures are `{ status: 'failed' }`.
+ * When the executor aborts an attempt (timeout, cancel) it reports the outcome itself at once
+ * (`failed` with `timedOut`, or `cancelled`) and ignores the handler's later result, so a task
+ * that ignores its signal never holds a slot past its timeout.
+ */
+export type TaskHandler = (task: TaskDispatch, control: AttemptControl) => Promise<TaskOutcome>
 
 /** What the engine gives the executor at `start`. */
 export interface ExecutorHooks {
@@ -75,8 +96,8 @@ export interface Executor {
    */
   dispatch(task: TaskDispatch, options?: OperationOptions): Promise<void>
   /**
-   * Aborts the signal of running attempts of a run (or of one task of it). Queued attempts are
-   * dropped and reported through `onOutcome` as `{ status: 'cancelled' }`.
+   * Aborts running attempts of a run (or of one task of it) and reports them cancelled; queued
+   * attempts are dropped and reported through `onOutcome` as `{ status: 'cancelled' }`.
    */
   cancel(runId: string, taskId?: string): Promise<void>
   /** Stops accepting work; with `drain`, waits for in-flight attempts. Idempotent. */

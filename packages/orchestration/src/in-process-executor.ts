@@ -5,11 +5,13 @@
  *
  * Hot path: `dispatch` starts the attempt synchronously when a slot is free (no timer, no
  * `setImmediate` per task); the outcome goes back through `onOutcome` when the handler's
- * promise settles. Only attempts with a `timeoutMs` get a timer.
+ * promise settles. Only attempts with a `timeoutMs` get a timer, and an attempt's AbortSignal
+ * is created only if the task reads it. A timeout or cancel reports the outcome at once.
  */
 import { type Clock, systemClock } from './clock.js'
 import { OrchestrationError } from './errors.js'
 import type { Executor, ExecutorHooks, TaskDispatch, TaskOutcome } from './executor.js'
+import { AttemptSlot } from './internal/attempt-slot.js'
 
 /** Options of {@link createInProcessExecutor}. */
 export interface InProcessExecutorOptions {
@@ -19,13 +21,6 @@ export interface InProcessExecutorOptions {
   readonly clock?: Clock
   /** Reported to `onStart` as the worker id. @default `in-process:<pid>` */
   readonly worker?: string
-}
-
-interface Entry {
-  readonly task: TaskDispatch
-  readonly controller: AbortController
-  timer: object | undefined
-  settled: boolean
 }
 
 /**
@@ -50,12 +45,12 @@ export function createInProcessExecutor(options: InProcessExecutorOptions = {}):
   const worker = options.worker ?? `in-process:${process.pid}`
   let hooks: ExecutorHooks | undefined
   let closed = false
-  const running = new Set<Entry>()
+  const running = new Set<AttemptSlot>()
   const queue: TaskDispatch[] = []
   let queueHead = 0
   let idle: Array<() => void> = []
 
-  const finish = (entry: Entry, outcome: TaskOutcome): void => {
+  const finish = (entry: AttemptSlot, outcome: TaskOutcome): void => {
     if (entry.settled) return
     entry.settled = true
     if (entry.timer !== undefined) clock.clearTimeout(entry.timer)
@@ -64,17 +59,30 @@ export function createInProcessExecutor(options: InProcessExecutorOptions = {}):
     pump()
   }
 
+  /** Aborts an attempt and reports its outcome at once: the handler's later result is ignored. */
+  const abort = (entry: AttemptSlot, reason: OrchestrationError): void => {
+    if (entry.settled) return
+    entry.abort(reason)
+    finish(
+      entry,
+      reason.code === 'DF_TASK_TIMEOUT'
+        ? {
+            status: 'failed',
+            retryable: true,
+            timedOut: true,
+            error: { message: reason.message, name: reason.name, code: reason.code },
+          }
+        : { status: 'cancelled', reason: reason.message },
+    )
+  }
+
   const start = (task: TaskDispatch): void => {
-    const entry: Entry = {
-      task,
-      controller: new AbortController(),
-      timer: undefined,
-      settled: false,
-    }
+    const entry = new AttemptSlot(task)
     running.add(entry)
     if (task.timeoutMs !== undefined) {
       entry.timer = clock.setTimeout(() => {
-        entry.controller.abort(
+        abort(
+          entry,
           new OrchestrationError(
             'DF_TASK_TIMEOUT',
             `[@df/orchestration] Task '${task.taskId}' attempt ${task.attempt} timed out after ${task.timeoutMs} ms.`,
@@ -85,7 +93,7 @@ export function createInProcessExecutor(options: InProcessExecutorOptions = {}):
     hooks!.onStart?.(task, worker)
     let promise: Promise<TaskOutcome>
     try {
-      promise = hooks!.run(task, entry.controller.signal)
+      promise = hooks!.run(task, entry)
     } catch (error) {
       promise = Promise.reject(error)
     }
@@ -142,9 +150,9 @@ export function createInProcessExecutor(options: InProcessExecutorOptions = {}):
         'DF_CANCELLED',
         `[@df/orchestration] Run '${runId}'${taskId ? ` task '${taskId}'` : ''} was cancelled.`,
       )
-      for (const entry of running) {
+      for (const entry of [...running]) {
         if (entry.task.runId === runId && (taskId === undefined || entry.task.taskId === taskId)) {
-          entry.controller.abort(reason)
+          abort(entry, reason)
         }
       }
       const kept: TaskDispatch[] = []

@@ -34,7 +34,14 @@ export type {
   TaskEvent,
 } from './events.js'
 export { EventHub } from './events.js'
-export type { Executor, ExecutorHooks, TaskDispatch, TaskHandler, TaskOutcome } from './executor.js'
+export type {
+  AttemptControl,
+  Executor,
+  ExecutorHooks,
+  TaskDispatch,
+  TaskHandler,
+  TaskOutcome,
+} from './executor.js'
 export type { InProcessExecutorOptions } from './in-process-executor.js'
 export { createInProcessExecutor } from './in-process-executor.js'
 export type { JsonObject, JsonValue } from './json.js'

@@ -284,7 +284,7 @@ function upsertAttempt(entry: MemoryRunEntry, index: number, record: AttemptReco
     list = []
     entry.attempts[index] = list
   }
-  const stored = { ...record }
+  const stored = record // the engine never mutates what it wrote (see the header)
   const last = list[list.length - 1]
   if (last !== undefined && last.attempt === record.attempt) list[list.length - 1] = stored
   else if (last === undefined || last.attempt < record.attempt) list.push(stored)

@@ -16,6 +16,12 @@ export interface PipelineOptions {
   readonly executor?: Executor
   /** Attempts of one run running at once. @default 16 */
   readonly maxWorkers?: number
+  /**
+   * Which ready task gets a free worker first. `'depth-first'`: the one that became ready last
+   * (its upstream just finished, so a branch runs to its end before the next starts, like Dask);
+   * `'fifo'`: the one that has waited longest. @default 'depth-first'
+   */
+  readonly scheduling?: 'depth-first' | 'fifo'
   /** Runs of this pipeline (in this engine) running at once; more wait QUEUED. @default 16 */
   readonly maxActiveRuns?: number
   /** Time source for retries, timeouts and leases. @default systemClock */

@@ -53,6 +53,7 @@ export class Pipeline {
   readonly #options: PipelineOptions
   readonly #ownsExecutor: boolean
   readonly #tasks: Task[] = []
+  readonly #names = new Set<string>()
   readonly #hub = new EventHub()
   readonly #leases: LeaseKeeper
   readonly #launcher: RunLauncher
@@ -90,13 +91,14 @@ export class Pipeline {
   /** Adds tasks; returns the pipeline for chaining. Duplicate names are a `DF_PIPELINE_INVALID` error. */
   addTask(...tasks: Task[]): this {
     for (const t of tasks) {
-      if (this.#tasks.some((existing) => existing.name === t.name)) {
+      if (this.#names.has(t.name)) {
         throw new OrchestrationError(
           'DF_PIPELINE_INVALID',
           `[@df/orchestration] Pipeline '${this.name}' already has a task named '${t.name}'.`,
         )
       }
       this.#tasks.push(t)
+      this.#names.add(t.name)
     }
     this.#graph = undefined
     return this

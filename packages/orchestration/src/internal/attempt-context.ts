@@ -3,6 +3,7 @@
  * A class with prototype methods, so creating one per attempt is a single small allocation.
  */
 import { OrchestrationError } from '../errors.js'
+import type { AttemptControl } from '../executor.js'
 import type { JsonObject, JsonValue } from '../json.js'
 import type { TaskContext, TaskLogger } from '../task.js'
 
@@ -32,7 +33,7 @@ export class AttemptContext implements TaskContext {
   readonly #index: number
   readonly taskId: string
   readonly attempt: number
-  readonly signal: AbortSignal
+  readonly control: AttemptControl
   #log: string[] | undefined
   #logBytes = 0
   #truncated = false
@@ -43,13 +44,18 @@ export class AttemptContext implements TaskContext {
     index: number,
     taskId: string,
     attempt: number,
-    signal: AbortSignal,
+    control: AttemptControl,
   ) {
     this.#host = host
     this.#index = index
     this.taskId = taskId
     this.attempt = attempt
-    this.signal = signal
+    this.control = control
+  }
+
+  /** Created on first read (see `AttemptControl`). */
+  get signal(): AbortSignal {
+    return this.control.signal
   }
 
   get runId(): string {

@@ -6,7 +6,7 @@
  */
 import type { ErrorRecord } from '../backend.js'
 import { OrchestrationError } from '../errors.js'
-import type { TaskOutcome } from '../executor.js'
+import type { AttemptControl, TaskOutcome } from '../executor.js'
 import type { Task } from '../task.js'
 import type { AttemptContext } from './attempt-context.js'
 import { checkJsonResult } from './json-result.js'
@@ -17,52 +17,36 @@ export async function runAttempt(
   ctx: AttemptContext,
   maxResultBytes: number,
 ): Promise<TaskOutcome> {
-  const signal = ctx.signal
+  const control = ctx.control
   try {
-    if (signal.aborted) throw signal.reason
+    if (control.aborted) throw control.reason
     let value = task.fn(ctx)
+    // No race against the signal here: the executor reports a timeout or cancel itself.
     if (
       value !== null &&
       typeof value === 'object' &&
       typeof (value as PromiseLike<unknown>).then === 'function'
     ) {
-      value = await raceAbort(value as PromiseLike<unknown>, signal)
+      value = await value
     }
     const result = checkJsonResult(value, maxResultBytes, task.name)
     const log = ctx.capturedLog()
     if (result === undefined) return log === undefined ? SUCCESS : { status: 'success', log }
     return log === undefined ? { status: 'success', result } : { status: 'success', result, log }
   } catch (error) {
-    return classify(error, signal, ctx.capturedLog())
+    return classify(error, control, ctx.capturedLog())
   }
 }
 
 const SUCCESS: TaskOutcome = Object.freeze({ status: 'success' })
 
-function raceAbort<T>(promise: PromiseLike<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
-  })
-}
-
-function classify(error: unknown, signal: AbortSignal, log: string | undefined): TaskOutcome {
+function classify(error: unknown, control: AttemptControl, log: string | undefined): TaskOutcome {
   const withLog = <T extends object>(o: T): T => (log === undefined ? o : { ...o, log })
   if (
-    signal.aborted &&
-    (error === signal.reason || isCode(error, 'DF_TASK_TIMEOUT') || isCode(error, 'DF_CANCELLED'))
+    control.aborted &&
+    (error === control.reason || isCode(error, 'DF_TASK_TIMEOUT') || isCode(error, 'DF_CANCELLED'))
   ) {
-    const reason = signal.reason
+    const reason = control.reason
     if (isCode(reason, 'DF_TASK_TIMEOUT')) {
       return withLog({
         status: 'failed',

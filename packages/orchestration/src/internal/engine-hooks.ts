@@ -22,7 +22,7 @@ function noEngine(d: TaskDispatch): TaskOutcome {
 
 /** The hooks every executor is started with. */
 export const ENGINE_HOOKS: ExecutorHooks = {
-  run: (d, signal) => drivers.get(d.runId)?.execute(d, signal) ?? Promise.resolve(noEngine(d)),
+  run: (d, control) => drivers.get(d.runId)?.execute(d, control) ?? Promise.resolve(noEngine(d)),
   onOutcome: (d, outcome) => drivers.get(d.runId)?.onOutcome(d, outcome),
 }
 

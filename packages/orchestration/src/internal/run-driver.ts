@@ -12,7 +12,7 @@ import type { Backend, RunRecord, TaskRecord, TaskUpdate } from '../backend.js'
 import type { Clock, TimerHandle } from '../clock.js'
 import { OrchestrationError } from '../errors.js'
 import type { EventHub, PipelineEvent } from '../events.js'
-import type { Executor, TaskDispatch, TaskOutcome } from '../executor.js'
+import type { AttemptControl, Executor, TaskDispatch, TaskOutcome } from '../executor.js'
 import type { JsonObject, JsonValue } from '../json.js'
 import type { TaskCallbackInfo } from '../task.js'
 import { AttemptContext, type AttemptHost } from './attempt-context.js'
@@ -32,6 +32,8 @@ export interface DriverConfig {
   readonly records: readonly TaskRecord[]
   readonly context: Readonly<Record<string, unknown>>
   readonly maxWorkers: number
+  /** Start ready tasks in the order they became ready (else newest first, depth-first). */
+  readonly fifo: boolean
   readonly maxResultBytes: number
   readonly maxLogBytes: number
   readonly random: () => number
@@ -202,7 +204,7 @@ export class RunDriver implements AttemptHost {
   // ==== executor side ===============================================================================
 
   /** The engine's TaskHandler for this run. */
-  execute(d: TaskDispatch, signal: AbortSignal): Promise<TaskOutcome> {
+  execute(d: TaskDispatch, control: AttemptControl): Promise<TaskOutcome> {
     const index = this.cfg.graph.index.get(d.taskId)
     if (index === undefined) {
       return Promise.resolve({
@@ -213,7 +215,7 @@ export class RunDriver implements AttemptHost {
         },
       })
     }
-    const ctx = new AttemptContext(this, index, d.taskId, d.attempt, signal)
+    const ctx = new AttemptContext(this, index, d.taskId, d.attempt, control)
     return runAttempt(this.cfg.graph.tasks[index]!, ctx, this.cfg.maxResultBytes)
   }
 

@@ -235,6 +235,7 @@ export class RunLauncher {
       records,
       context,
       maxWorkers: p.settings.maxWorkers,
+      fifo: o.scheduling === 'fifo',
       maxResultBytes: p.settings.maxResultBytes,
       maxLogBytes: p.settings.maxLogBytes,
       random: o.random ?? Math.random,

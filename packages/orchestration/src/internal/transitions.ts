@@ -127,8 +127,10 @@ export abstract class Transitions {
     while (this.running < max && this.driver.cancelled === undefined) {
       let i: number | undefined
       if (this.priority.length > 0) i = this.priority.shift()!
-      else if (this.queueHead < this.queue.length) i = this.queue[this.queueHead++]!
-      else break
+      else if (this.queueHead >= this.queue.length) break
+      // Depth-first: the task made ready last starts first (its upstream just finished).
+      else if (!this.driver.cfg.fifo) i = this.queue.pop()!
+      else i = this.queue[this.queueHead++]!
       if (this.states[i] !== 'QUEUED') continue
       if (this.#acquirePool(i)) this.startAttempt(i)
     }
