@@ -409,7 +409,7 @@ class MyBackend implements MysqlBackend {
             db.sql.claimCandidates(pipelines.length, Math.floor(claim.limit), this.#skipLocked),
             [claim.now, ...pipelines],
           )
-          const ids = (candidates as { id: string }[]).map((r) => r.id)
+          const ids = (candidates as { id: unknown }[]).map((r) => String(r.id))
           if (ids.length === 0) {
             await conn.query('COMMIT')
             return []
@@ -438,7 +438,7 @@ class MyBackend implements MysqlBackend {
             renewal.owner,
             ...(only ?? []),
           ])
-          const ids = (held as { id: string }[]).map((r) => r.id)
+          const ids = (held as { id: unknown }[]).map((r) => String(r.id))
           if (ids.length > 0) {
             await conn.query(db.sql.setLease(ids.length), [
               renewal.leaseExpiresAt,
@@ -490,10 +490,9 @@ class MyBackend implements MysqlBackend {
         expected.type,
         expected.updatedAt,
       ])
-      // A missing key is a conflict too, as in the memory backend: the caller's view is stale.
-      return affectedOf(result as never) === 1
-        ? { ok: true, value }
-        : { ok: false, reason: 'conflict' }
+      if (affectedOf(result as never) === 1) return { ok: true, value }
+      const found = await this.#execute(db, db.sql.getWatermark, [key])
+      return { ok: false, reason: found.length > 0 ? 'conflict' : 'not-found' }
     })
   }
 }

@@ -11,6 +11,10 @@
  * mapper. Not the JSON type and no `CHECK (JSON_VALID(…))`: with either, MariaDB or MySQL flag
  * the column as JSON and mysql2 parses it or not depending on the pool's `jsonStrings`, so an
  * injected pool would read a JSON string result differently.
+ *
+ * Ids, keys and owners are VARBINARY (UTF-8 bytes): exact matches and code-point order. A
+ * VARCHAR in a PAD SPACE collation (utf8mb4_bin included) would make `'a'` and `'a '` the
+ * same key, and the NO PAD collations are named differently on MariaDB and MySQL 8.
  */
 import { createHash } from 'node:crypto'
 import type { PoolConnection } from 'mysql2/promise'
@@ -31,7 +35,7 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
     description: 'pipelines, runs, task instances, attempts, watermarks',
     statements: [
       `CREATE TABLE IF NOT EXISTS {db}.\`pipelines\` (
-        \`id\` VARCHAR(255) NOT NULL,
+        \`id\` VARBINARY(512) NOT NULL,
         \`description\` TEXT NULL,
         \`definition\` LONGTEXT NOT NULL,
         \`definition_hash\` VARCHAR(255) NOT NULL,
@@ -39,19 +43,19 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
         PRIMARY KEY (\`id\`)
       ) ${TABLE}`,
       `CREATE TABLE IF NOT EXISTS {db}.\`runs\` (
-        \`id\` VARCHAR(255) NOT NULL,
-        \`pipeline_id\` VARCHAR(255) NOT NULL,
+        \`id\` VARBINARY(512) NOT NULL,
+        \`pipeline_id\` VARBINARY(512) NOT NULL,
         \`status\` VARCHAR(32) NOT NULL,
         \`params\` LONGTEXT NOT NULL,
         \`logical_date\` VARCHAR(64) NOT NULL,
         \`trigger\` VARCHAR(32) NOT NULL,
-        \`rerun_of\` VARCHAR(255) NULL,
+        \`rerun_of\` VARBINARY(512) NULL,
         \`definition_hash\` VARCHAR(255) NOT NULL,
         \`created_at\` BIGINT NOT NULL,
         \`started_at\` BIGINT NULL,
         \`ended_at\` BIGINT NULL,
         \`message\` TEXT NULL,
-        \`owner\` VARCHAR(255) NULL,
+        \`owner\` VARBINARY(255) NULL,
         \`lease_expires_at\` BIGINT NULL,
         \`version\` INT NOT NULL,
         PRIMARY KEY (\`id\`),
@@ -62,8 +66,8 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
         KEY \`runs_owner_idx\` (\`owner\`)
       ) ${TABLE}`,
       `CREATE TABLE IF NOT EXISTS {db}.\`task_instances\` (
-        \`run_id\` VARCHAR(255) NOT NULL,
-        \`task_id\` VARCHAR(255) NOT NULL,
+        \`run_id\` VARBINARY(512) NOT NULL,
+        \`task_id\` VARBINARY(512) NOT NULL,
         \`seq\` INT NOT NULL,
         \`state\` VARCHAR(32) NOT NULL,
         \`attempt\` INT NOT NULL DEFAULT 0,
@@ -79,8 +83,8 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
           REFERENCES {db}.\`runs\` (\`id\`) ON DELETE CASCADE
       ) ${TABLE}`,
       `CREATE TABLE IF NOT EXISTS {db}.\`attempts\` (
-        \`run_id\` VARCHAR(255) NOT NULL,
-        \`task_id\` VARCHAR(255) NOT NULL,
+        \`run_id\` VARBINARY(512) NOT NULL,
+        \`task_id\` VARBINARY(512) NOT NULL,
         \`attempt\` INT NOT NULL,
         \`state\` VARCHAR(32) NOT NULL,
         \`started_at\` BIGINT NOT NULL,
@@ -97,7 +101,7 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
           REFERENCES {db}.\`task_instances\` (\`run_id\`, \`task_id\`) ON DELETE CASCADE
       ) ${TABLE}`,
       `CREATE TABLE IF NOT EXISTS {db}.\`watermarks\` (
-        \`key\` VARCHAR(255) NOT NULL,
+        \`key\` VARBINARY(512) NOT NULL,
         \`value\` TEXT NOT NULL,
         \`type\` VARCHAR(16) NOT NULL,
         \`updated_at\` BIGINT NOT NULL,

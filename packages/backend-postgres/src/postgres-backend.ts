@@ -442,7 +442,7 @@ class PgBackend implements PostgresBackend {
         )
         return rows.length === 1 ? { ok: true, value } : { ok: false, reason: 'conflict' }
       }
-      const rows = await this.#rows<{ updated: number }>(
+      const rows = await this.#rows<{ updated: number; found: boolean }>(
         pool,
         this.#named('updateWatermark', this.#sql.updateWatermark, [
           key,
@@ -454,8 +454,9 @@ class PgBackend implements PostgresBackend {
           expected.updatedAt,
         ]),
       )
-      // A missing key is a conflict too: the caller's view of the value is stale either way.
-      return rows[0]?.updated === 1 ? { ok: true, value } : { ok: false, reason: 'conflict' }
+      const row = rows[0]
+      if (row?.updated === 1) return { ok: true, value }
+      return { ok: false, reason: row?.found === true ? 'conflict' : 'not-found' }
     })
   }
 }

@@ -148,7 +148,8 @@ export function postgresSql(s: string) {
         WHERE "key" = $1 AND "value" = $5 AND "type" = $6 AND "updated_at" = $7
         RETURNING "key"
       )
-      SELECT (SELECT count(*) FROM upd)::int AS "updated"`,
+      SELECT (SELECT count(*) FROM upd)::int AS "updated",
+        EXISTS (SELECT 1 FROM ${s}."watermarks" WHERE "key" = $1) AS "found"`,
   }
 }
 

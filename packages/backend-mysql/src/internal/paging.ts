@@ -9,15 +9,18 @@ import { OrchestrationError } from '@df/orchestration'
 const PKG = '[@df/backend-mysql]'
 
 /**
- * The contract's page size rule: default 50, larger values capped at 1000 (as the memory
- * backend does); a non-integer or a value below 1 is `DF_OPTION_INVALID`.
+ * The contract's page size rule: default 50, at most 1000. Anything else is `DF_OPTION_INVALID`
+ * (the conformance suite's strict reading: a silently clamped page hides a caller's bug).
  */
 export function pageLimit(limit: number | undefined): number {
   if (limit === undefined) return 50
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new OrchestrationError('DF_OPTION_INVALID', `${PKG} "limit" must be an integer >= 1.`)
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new OrchestrationError(
+      'DF_OPTION_INVALID',
+      `${PKG} "limit" must be an integer from 1 to 1000.`,
+    )
   }
-  return Math.min(limit, 1000)
+  return limit
 }
 
 /** Encodes a sort key as an opaque cursor. */
