@@ -16,25 +16,18 @@ import {
   type OperationOptions,
   OrchestrationError,
   type RunRecord,
-  type TaskRecord,
   type UpdateResult,
   type Watermark,
 } from '@df/orchestration'
 import { type Connection, openConnection } from './internal/connection.js'
-import { closedError, invalidOption, translateError } from './internal/errors.js'
+import { closedError, invalidOption, isBusy, translateError } from './internal/errors.js'
 import {
   decodePipelineCursor,
   decodeRunCursor,
   encodeCursor,
   pageLimit,
 } from './internal/paging.js'
-import {
-  attemptParams,
-  pipelineParams,
-  runParams,
-  runUpdateParams,
-  taskUpdateParams,
-} from './internal/params.js'
+import { pipelineParams, runUpdateParams } from './internal/params.js'
 import { retryBusy } from './internal/retry.js'
 import {
   type AttemptRow,
@@ -48,6 +41,8 @@ import {
   toWatermark,
   type WatermarkRow,
 } from './internal/rows.js'
+import { createTaskWriteQueue } from './internal/task-write-queue.js'
+import { CONFLICT, claimedRuns, NOT_FOUND } from './internal/writes.js'
 import {
   DEFAULT_BUSY_TIMEOUT_MS,
   DEFAULT_SQLITE_PATH,
@@ -60,9 +55,6 @@ import { SchemaTooNewError, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js
 export interface SqliteBackend extends Backend {
   readonly path: string
 }
-
-const CONFLICT = Object.freeze({ ok: false, reason: 'conflict' }) as UpdateResult<never>
-const NOT_FOUND = Object.freeze({ ok: false, reason: 'not-found' }) as UpdateResult<never>
 
 /**
  * Creates a SQLite backend. It opens the file lazily, in `init()` (or on first use).
@@ -93,6 +85,7 @@ export function createSqliteBackend(options: SqliteBackendOptions = {}): SqliteB
         openConnection(path, {
           busyTimeoutMs,
           synchronous: options.synchronous ?? 'NORMAL',
+          walAutocheckpointPages: options.walAutocheckpointPages ?? 10_000,
           now: options.now ?? Date.now,
         }),
       lockRetryMs,
@@ -121,21 +114,43 @@ export function createSqliteBackend(options: SqliteBackendOptions = {}): SqliteB
     return opening
   }
 
-  /** Runs `work` on the open connection, retrying lock waits, translating driver errors. */
-  const run = async <T>(
+  /**
+   * Runs `work` on the open connection, translating driver errors. The common case is one
+   * synchronous call and one resolved promise; only a lock wait or the first open goes async.
+   */
+  const run = <T>(
     action: string,
     o: OperationOptions | undefined,
     work: (c: Connection) => T,
   ): Promise<T> => {
     const stop = guard(o?.signal)
-    stop()
-    const c = connection ?? (await open(o?.signal))
     try {
-      return await retryBusy(() => work(c), lockRetryMs, stop)
+      stop()
     } catch (error) {
-      throw translateError(error, path, action)
+      return Promise.reject(error)
     }
+    try {
+      if (connection) return Promise.resolve(work(connection))
+    } catch (error) {
+      if (!isBusy(error)) return Promise.reject(translateError(error, path, action))
+    }
+    return (async () => {
+      const c = connection ?? (await open(o?.signal))
+      try {
+        return await retryBusy(() => work(c), lockRetryMs, stop)
+      } catch (error) {
+        // Closed or aborted while waiting: the guard's own error (or the signal's reason) as is.
+        if (closed || (o?.signal?.aborted && error === o.signal.reason)) throw error
+        throw translateError(error, path, action)
+      }
+    })()
   }
+
+  const taskWrites = createTaskWriteQueue(() => connection, {
+    lockRetryMs,
+    stop: guard(),
+    translate: (error) => translateError(error, path, 'update tasks'),
+  })
 
   return {
     name,
@@ -153,6 +168,8 @@ export function createSqliteBackend(options: SqliteBackendOptions = {}): SqliteB
 
     async close() {
       if (closed) return
+      // Batches accepted before close() are committed, not dropped.
+      taskWrites.drain()
       closed = true
       const c = connection ?? (await opening?.catch(() => undefined))
       connection = undefined
@@ -195,23 +212,7 @@ export function createSqliteBackend(options: SqliteBackendOptions = {}): SqliteB
         }
         seen.add(task.taskId)
       }
-      return run('create a run', o, (c) =>
-        c.db
-          .transaction(() => {
-            if (c.sql.runExists.get(newRun.id)) {
-              throw new OrchestrationError(
-                'DF_CONFLICT',
-                `[@df/backend-sqlite] Run ${newRun.id} already exists.`,
-              )
-            }
-            const row = c.sql.insertRun.get(runParams(newRun)) as RunRow
-            newRun.tasks.forEach((task, position) => {
-              c.sql.insertTask.run(newRun.id, task.taskId, position, task.state ?? 'PENDING')
-            })
-            return toRun(row)
-          })
-          .immediate(),
-      )
+      return run('create a run', o, (c) => toRun(c.writes.createRun(newRun)))
     },
 
     getRun: (id, o) =>
@@ -233,47 +234,20 @@ export function createSqliteBackend(options: SqliteBackendOptions = {}): SqliteB
         return c.sql.runExists.get(update.id) ? CONFLICT : NOT_FOUND
       }),
 
-    deleteRuns: (query, o) =>
-      run('delete runs', o, (c) =>
-        c.db
-          .transaction(() => {
-            const s = c.sql
-            if (query.pipelineId === undefined) {
-              s.deleteAttemptsBefore.run({ before: query.before })
-              s.deleteTasksBefore.run({ before: query.before })
-              return s.deleteRunsBefore.run({ before: query.before }).changes
-            }
-            const p = { before: query.before, pipelineId: query.pipelineId }
-            s.deleteAttemptsOfPipelineBefore.run(p)
-            s.deleteTasksOfPipelineBefore.run(p)
-            return s.deleteRunsOfPipelineBefore.run(p).changes
-          })
-          .immediate(),
-      ),
+    deleteRuns: (query, o) => run('delete runs', o, (c) => c.writes.deleteRuns(query)),
 
     getTasks: (runId, o) =>
       run('read tasks', o, (c) => (c.sql.getTasks.all(runId) as TaskRow[]).map(toTask)),
 
     updateTasks: (updates, o) => {
-      if (updates.length === 0) return run('update tasks', o, () => [])
-      return run('update tasks', o, (c) =>
-        c.db
-          .transaction(() => {
-            const results: UpdateResult<TaskRecord>[] = new Array(updates.length)
-            for (let i = 0; i < updates.length; i++) {
-              const u = updates[i]!
-              const row = c.sql.updateTask.get(taskUpdateParams(u)) as TaskRow | undefined
-              if (row) {
-                if (u.attemptRecord) c.sql.upsertAttempt.run(attemptParams(u.attemptRecord))
-                results[i] = { ok: true, value: toTask(row) }
-              } else {
-                results[i] = c.sql.taskExists.get(u.runId, u.taskId) ? CONFLICT : NOT_FOUND
-              }
-            }
-            return results
-          })
-          .immediate(),
-      )
+      try {
+        guard(o?.signal)()
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      if (updates.length === 0) return Promise.resolve([])
+      if (!connection) return open(o?.signal).then(() => taskWrites.enqueue(updates))
+      return taskWrites.enqueue(updates)
     },
 
     listAttempts: (runId, taskId, o) =>
@@ -286,24 +260,11 @@ export function createSqliteBackend(options: SqliteBackendOptions = {}): SqliteB
       ),
 
     claimRuns: (claim, o) =>
-      run('claim runs', o, (c) => {
-        if (claim.limit <= 0 || claim.pipelineIds?.length === 0) return []
-        const rows = c.db
-          .transaction(
-            () =>
-              c.sql.claimRuns.all({
-                owner: claim.owner,
-                leaseExpiresAt: claim.leaseExpiresAt,
-                now: claim.now,
-                allPipelines: claim.pipelineIds === undefined ? 1 : 0,
-                pipelineIds: JSON.stringify(claim.pipelineIds ?? []),
-                limit: claim.limit,
-              }) as RunRow[],
-          )
-          .immediate()
-        // RETURNING has no order: hand runs out oldest first, like the subquery chose them.
-        return rows.map(toRun).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
-      }),
+      run('claim runs', o, (c) =>
+        claim.limit <= 0 || claim.pipelineIds?.length === 0
+          ? []
+          : claimedRuns(c.writes.claimRuns(claim)),
+      ),
 
     renewLeases: (renewal, o) =>
       run('renew leases', o, (c) => {

@@ -6,6 +6,7 @@
 import Database, { type Statement } from 'better-sqlite3'
 import { migrate } from '../sqlite-migrations.js'
 import { type RunListShape, runListSql, SQL } from '../sqlite-sql.js'
+import { createWrites, type Writes } from './writes.js'
 
 /** One prepared statement per entry of `SQL`. */
 export type Statements = { readonly [K in keyof typeof SQL]: Statement }
@@ -14,6 +15,7 @@ export type Statements = { readonly [K in keyof typeof SQL]: Statement }
 export interface Connection {
   readonly db: Database.Database
   readonly sql: Statements
+  readonly writes: Writes
   /** The cached `listRuns` statement for a filter shape. */
   runList(shape: RunListShape): Statement
 }
@@ -21,6 +23,7 @@ export interface Connection {
 export interface OpenOptions {
   readonly busyTimeoutMs: number
   readonly synchronous: 'NORMAL' | 'FULL'
+  readonly walAutocheckpointPages: number
   readonly now: () => number
 }
 
@@ -32,6 +35,8 @@ export function openConnection(path: string, options: OpenOptions): Connection {
     if (path !== ':memory:') db.pragma('journal_mode = WAL')
     db.pragma(`synchronous = ${options.synchronous}`)
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`)
+    // Checkpoints are the only fsyncs with WAL + NORMAL; fewer, larger ones keep commits cheap.
+    db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(options.walAutocheckpointPages))}`)
     migrate(db, options.now())
     const sql = Object.fromEntries(
       Object.entries(SQL).map(([key, text]) => [key, db.prepare(text)]),
@@ -40,6 +45,7 @@ export function openConnection(path: string, options: OpenOptions): Connection {
     return {
       db,
       sql,
+      writes: createWrites(db, sql),
       runList(shape) {
         const key = `${+shape.pipeline}${+shape.status}${+shape.after}${+shape.before}${+shape.cursor}`
         let statement = lists.get(key)
