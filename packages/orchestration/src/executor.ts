@@ -21,6 +21,11 @@ export interface TaskDispatch {
   readonly type: string
   /** `${runId}/${taskId}/${attempt}`: a redelivered attempt has the same key (at-least-once). */
   readonly idempotencyKey: string
+  /**
+   * The engine instance that dispatched the attempt (the run's lease owner). Outcomes are routed
+   * back to it, so two engines in one process that both touched a run never mix attempts.
+   */
+  readonly engineId?: string
   /** Per-attempt timeout; the executor aborts the attempt's signal when it passes. */
   readonly timeoutMs?: number
   /** The task's serialisable options, for task types that run by type. */

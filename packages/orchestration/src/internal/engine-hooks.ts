@@ -1,13 +1,21 @@
 /**
  * One set of executor hooks for the whole process, routing by run id to the driver of that run.
  * Sharing one hooks object lets several pipelines share an executor (`start` is idempotent for
- * the same hooks). When a run is taken over by another engine instance in the same process, the
- * newer driver replaces the older one here; stale outcomes are ignored by attempt number.
+ * the same hooks). When a run is taken over by another engine instance in the same process, both
+ * drivers are listed until the old one notices it lost the run; `engineId` routes each attempt.
  */
 import type { ExecutorHooks, TaskDispatch, TaskOutcome } from '../executor.js'
 import type { RunDriver } from './run-driver.js'
 
-const drivers = new Map<string, RunDriver>()
+/** Drivers by run id; more than one only while a taken-over run's old driver winds down. */
+const drivers = new Map<string, RunDriver[]>()
+
+function find(d: TaskDispatch): RunDriver | undefined {
+  const list = drivers.get(d.runId)
+  if (!list) return undefined
+  if (list.length === 1) return list[0]
+  return list.find((x) => x.cfg.owner === d.engineId) ?? list[list.length - 1]
+}
 
 function noEngine(d: TaskDispatch): TaskOutcome {
   return {
@@ -22,14 +30,20 @@ function noEngine(d: TaskDispatch): TaskOutcome {
 
 /** The hooks every executor is started with. */
 export const ENGINE_HOOKS: ExecutorHooks = {
-  run: (d, control) => drivers.get(d.runId)?.execute(d, control) ?? Promise.resolve(noEngine(d)),
-  onOutcome: (d, outcome) => drivers.get(d.runId)?.onOutcome(d, outcome),
+  run: (d, control) => find(d)?.execute(d, control) ?? Promise.resolve(noEngine(d)),
+  onOutcome: (d, outcome) => find(d)?.onOutcome(d, outcome),
 }
 
 export function registerDriver(driver: RunDriver): void {
-  drivers.set(driver.runId, driver)
+  const list = drivers.get(driver.runId)
+  if (list) list.push(driver)
+  else drivers.set(driver.runId, [driver])
 }
 
 export function unregisterDriver(driver: RunDriver): void {
-  if (drivers.get(driver.runId) === driver) drivers.delete(driver.runId)
+  const list = drivers.get(driver.runId)
+  if (!list) return
+  const i = list.indexOf(driver)
+  if (i >= 0) list.splice(i, 1)
+  if (list.length === 0) drivers.delete(driver.runId)
 }

@@ -186,6 +186,7 @@ export class RunDriver implements AttemptHost {
       attempt,
       type: task.type,
       idempotencyKey: `${this.runId}/${task.name}/${attempt}`,
+      engineId: this.cfg.owner,
       ...(task.timeoutMs !== undefined ? { timeoutMs: task.timeoutMs } : {}),
       ...(task.options !== undefined ? { options: task.options } : {}),
     }

@@ -60,7 +60,7 @@ export class TaskTable extends Transitions {
     this.results = new Array(n)
     this.firstStartedAt = new Array(n)
     this.nextAttemptAt = new Array(n)
-    this.attemptStartedAt = new Float64Array(n)
+    this.attemptStartedAt = new Float64Array(n).fill(Number.NaN) // NaN: unknown
     this.hasPoolSlot = new Uint8Array(n)
     this.success = new Int32Array(n)
     this.skipped = new Int32Array(n)
@@ -77,6 +77,7 @@ export class TaskTable extends Transitions {
       this.results[i] = r.result
       this.firstStartedAt[i] = r.startedAt
       this.nextAttemptAt[i] = r.nextAttemptAt
+      if (r.attempt === 1 && r.startedAt !== undefined) this.attemptStartedAt[i] = r.startedAt
     }
   }
 

@@ -248,7 +248,7 @@ export abstract class Transitions {
       taskId: this.graph.tasks[i]!.name,
       attempt,
       state,
-      startedAt: this.attemptStartedAt[i] || now,
+      startedAt: Number.isNaN(this.attemptStartedAt[i]!) ? now : this.attemptStartedAt[i]!,
       endedAt: now,
       ...(o.error !== undefined ? { error: o.error } : {}),
       ...(o.log !== undefined ? { log: o.log } : {}),
@@ -277,7 +277,11 @@ export abstract class Transitions {
       state,
       endedAt: now,
       ...(f.result !== undefined ? { result: f.result } : {}),
-      ...(f.error !== undefined ? { error: f.error } : {}),
+      ...(f.error !== undefined
+        ? { error: f.error }
+        : state === 'SUCCESS' && attempt > 1
+          ? { error: null }
+          : {}),
       ...(f.reason !== undefined ? { reason: f.reason } : {}),
       ...(previous === 'UP_FOR_RETRY' || previous === 'UP_FOR_RESCHEDULE'
         ? { nextAttemptAt: null }
