@@ -10,6 +10,7 @@ import { lifecycleCases } from './cases/lifecycle.js'
 import { pipelineCases } from './cases/pipelines.js'
 import { runCases } from './cases/runs.js'
 import { runListCases } from './cases/runs-list.js'
+import { sizeAndNameCases } from './cases/sizes-and-names.js'
 import { taskResultCases } from './cases/task-results.js'
 import { taskCases } from './cases/tasks.js'
 import { watermarkCases } from './cases/watermarks.js'
@@ -45,6 +46,7 @@ export const BACKEND_CASES: ReadonlyArray<readonly [string, readonly BackendCase
   ['runs (listing)', runListCases],
   ['tasks', taskCases],
   ['tasks (results)', taskResultCases],
+  ['sizes and names', sizeAndNameCases],
   ['claims and leases', claimCases],
   ['watermarks', watermarkCases],
   ['concurrency', concurrencyCases],

@@ -190,4 +190,23 @@ export const claimCases: readonly BackendCase[] = [
       expect(await backend.getRun(run.id)).toMatchObject({ owner: 'new', leaseExpiresAt: LEASE })
     },
   ),
+
+  defineCase(
+    'leases.renew.version',
+    "a renewal is a change: it increments the run's version (the holder re-reads before its next updateRun)",
+    async ({ backend }) => {
+      const run = await seedOrphanedRun(backend, NOW, { owner: 'me', leaseExpiresAt: NOW + 5 })
+      expect(
+        await backend.renewLeases({ owner: 'me', runIds: [run.id], leaseExpiresAt: LEASE }),
+      ).toEqual([run.id])
+      const renewed = await backend.getRun(run.id)
+      expect(renewed).toEqual({ ...run, leaseExpiresAt: LEASE, version: run.version + 1 })
+      expect(
+        await backend.updateRun({ id: run.id, expectedVersion: run.version, status: 'SUCCESS' }),
+      ).toEqual({
+        ok: false,
+        reason: 'conflict',
+      })
+    },
+  ),
 ]

@@ -9,6 +9,7 @@ import { expectCode, expectOk } from '../assertions.js'
 import { type BackendCase, defineCase } from '../define-case.js'
 import {
   ensurePipeline,
+  newPipeline,
   newRun,
   seedOrphanedRun,
   seedRun,
@@ -265,6 +266,23 @@ export const concurrencyCases: readonly BackendCase[] = [
         ),
       )
       expect(winners(creates)).toBe(1)
+    },
+  ),
+
+  defineCase(
+    'concurrency.pipelines.put',
+    `${PARALLEL} parallel putPipeline of one id all succeed; the stored definition is one of them, whole`,
+    async ({ backend }) => {
+      const id = uniqueId('pipe')
+      const versions = Array.from({ length: PARALLEL }, (_, i) => ({
+        ...newPipeline({ id, description: `writer ${i}` }),
+        definitionHash: `hash-${i}`,
+        updatedAt: i,
+      }))
+      await Promise.all(versions.map((p) => backend.putPipeline(p)))
+      const stored = await backend.getPipeline(id)
+      expect(versions).toContainEqual(stored)
+      expect((await backend.listPipelines()).items.filter((p) => p.id === id)).toHaveLength(1)
     },
   ),
 ]
