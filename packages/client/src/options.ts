@@ -43,7 +43,7 @@ export interface DremioClientOptions {
   retry?: Partial<RetryOptions>
   /** Result pages fetched at once. @default 6 */
   maxConcurrentPages?: number
-  /** A fetch implementation (tests, proxies). @default undici's fetch with the client's Agent */
+  /** A fetch implementation (tests, proxies); it gets the TLS Agent as `dispatcher`. @default undici Agent.request */
   fetch?: typeof globalThis.fetch
   /** Where log lines go. @default no logging */
   logger?: DremioLogger

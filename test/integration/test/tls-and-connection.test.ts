@@ -119,3 +119,31 @@ describe('unreachable server', () => {
     await client.close()
   })
 })
+
+describe('a server that never answers', () => {
+  it('times out; GETs are retried, POST /sql is not (it may have been accepted)', async () => {
+    const requests: string[] = []
+    const sockets = new Set<import('node:net').Socket>()
+    const silent = createNetServer((s) => {
+      sockets.add(s)
+      s.on('data', (d) => requests.push(d.toString('latin1').split(' ', 2).join(' ')))
+    })
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+    const port = (silent.address() as { port: number }).port
+    const client = new DremioClient({
+      url: `http://127.0.0.1:${port}`,
+      pat: 'p',
+      timeoutMs: 150,
+      retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 },
+    })
+    const get = await client.catalog.list().catch((e: unknown) => e)
+    expect((get as DremioError).code).toBe('DF_DREMIO_TIMEOUT')
+    expect(requests).toEqual(['GET /api/v3/catalog', 'GET /api/v3/catalog'])
+    const post = await client.submit('SELECT 1').catch((e: unknown) => e)
+    expect((post as DremioError).code).toBe('DF_DREMIO_TIMEOUT')
+    expect(requests.slice(2)).toEqual(['POST /api/v3/sql'])
+    await client.close()
+    for (const s of sockets) s.destroy()
+    await new Promise((r) => silent.close(r))
+  })
+})

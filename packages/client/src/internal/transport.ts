@@ -5,10 +5,10 @@
  *
  * Why undici (the npm package, pinned to the version Node 20.20 bundles): Node's global fetch
  * has no TLS options; custom CAs and skip-verify need an `Agent` passed as `dispatcher`, and the
- * Agent class is only reachable through the package. Using its own `fetch` with its own Agent
- * avoids mixing two undici copies.
+ * Agent class is only reachable through the package. Requests go through that Agent's own
+ * `request()` (no second undici copy involved); a custom `fetch` option gets it as `dispatcher`.
  */
-import { Agent, fetch as undiciFetch } from 'undici'
+import { Agent } from 'undici'
 import { DremioConnectionError, DremioError, DremioHttpError } from '../errors.js'
 import type { DremioClientOptions, DremioLogger, ResolvedConfig } from '../options.js'
 import { abortedError, backoffDelay, parseRetryAfter, sleep } from './retry.js'
@@ -28,6 +28,13 @@ export interface ApiRequest {
 
 type FetchLike = (url: string, init: Record<string, unknown>) => Promise<Response>
 
+/** A fully read answer: status, headers and body text. */
+interface HttpReply {
+  status: number
+  header(name: string): string | undefined
+  text: string
+}
+
 // Failures before the request reached the server: safe to retry even for POST /sql.
 const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
@@ -43,7 +50,7 @@ export class Transport {
   readonly #pat: string | undefined
   readonly #username: string | undefined
   readonly #password: string | undefined
-  readonly #fetch: FetchLike
+  readonly #fetch: FetchLike | undefined
   readonly #agent: Agent
   readonly #logger: DremioLogger | undefined
   #session: { token: string; expiresAt: number } | undefined
@@ -63,7 +70,7 @@ export class Transport {
         rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
       },
     })
-    this.#fetch = (options.fetch ?? undiciFetch) as unknown as FetchLike
+    this.#fetch = options.fetch as unknown as FetchLike | undefined
   }
 
   /** Sends an API request; resolves with the parsed JSON body (undefined for empty bodies). */
@@ -88,14 +95,16 @@ export class Transport {
     let relogged = false
     for (let attempt = 0; ; attempt++) {
       const authHeader = auth ? await this.#authHeader(req.signal) : undefined
-      let res: Response
+      let res: HttpReply
       const started = performance.now()
       try {
         res = await this.#fetchOnce(req, url, authHeader)
       } catch (error) {
         const mapped = this.#mapFetchError(error, req, url)
+        // Connection errors and timeouts are retried for idempotent requests; for POST /sql only
+        // failures that happened before the server could have seen the request.
         const retryable =
-          mapped instanceof DremioConnectionError &&
+          mapped.retryable &&
           (req.retry === 'idempotent' || NOT_SENT_CODES.has(errorCode(error) ?? ''))
         if (!retryable || attempt >= retry.retries) throw mapped
         await this.#pause(attempt, undefined, req, mapped.message)
@@ -105,8 +114,8 @@ export class Transport {
         attempt,
         ms: Math.round(performance.now() - started),
       })
-      if (res.ok) return readBody(res)
-      const error = await httpError(res, req.method, url)
+      if (res.status >= 200 && res.status < 300) return readBody(res)
+      const error = httpError(res, req.method, url)
       if (res.status === 401 && auth && this.#username !== undefined && !relogged) {
         // Session tokens expire (30 h by default) or are revoked: log in again, once.
         relogged = true
@@ -132,7 +141,7 @@ export class Transport {
     req: ApiRequest,
     url: string,
     authHeader: string | undefined,
-  ): Promise<Response> {
+  ): Promise<HttpReply> {
     const timeout = AbortSignal.timeout(this.config.timeoutMs)
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout
     const headers: Record<string, string> = { accept: 'application/json' }
@@ -142,7 +151,32 @@ export class Transport {
       headers['content-type'] = 'application/json'
       body = JSON.stringify(req.body)
     }
-    return this.#fetch(url, { method: req.method, headers, body, signal, dispatcher: this.#agent })
+    if (this.#fetch) {
+      const init = { method: req.method, headers, body, signal, dispatcher: this.#agent }
+      const res = await this.#fetch(url, init)
+      const text = await res.text()
+      return { status: res.status, header: (n) => res.headers.get(n) ?? undefined, text }
+    }
+    // undici's request API: same Agent (TLS, pooling) as fetch, about half the CPU per call,
+    // which matters when paging 2,000 result pages (bench/client-results).
+    const u = new URL(url)
+    const res = await this.#agent.request({
+      origin: u.origin,
+      path: `${u.pathname}${u.search}`,
+      method: req.method,
+      headers,
+      body,
+      signal,
+    })
+    const text = await res.body.text()
+    return {
+      status: res.statusCode,
+      header: (n) => {
+        const v = res.headers[n]
+        return Array.isArray(v) ? v[0] : v
+      },
+      text,
+    }
   }
 
   #mapFetchError(error: unknown, req: ApiRequest, url: string): DremioError {
@@ -217,8 +251,8 @@ function pathOf(url: string): string {
   return new URL(url).pathname
 }
 
-async function readBody(res: Response): Promise<unknown> {
-  const text = await res.text()
+function readBody(res: HttpReply): unknown {
+  const text = res.text
   if (text === '') return undefined
   try {
     return JSON.parse(text)
@@ -229,8 +263,8 @@ async function readBody(res: Response): Promise<unknown> {
   }
 }
 
-async function httpError(res: Response, method: string, url: string): Promise<DremioHttpError> {
-  const text = await res.text().catch(() => '')
+function httpError(res: HttpReply, method: string, url: string): DremioHttpError {
+  const text = res.text
   let message: string | undefined
   try {
     const json = JSON.parse(text) as { errorMessage?: unknown }
@@ -244,8 +278,7 @@ async function httpError(res: Response, method: string, url: string): Promise<Dr
     method,
     path: pathOf(url),
     errorMessage: message,
-    requestId:
-      res.headers.get('x-request-id') ?? res.headers.get('x-dremio-request-id') ?? undefined,
-    retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after')),
+    requestId: res.header('x-request-id') ?? res.header('x-dremio-request-id'),
+    retryAfterSeconds: parseRetryAfter(res.header('retry-after') ?? null),
   })
 }

@@ -1,0 +1,40 @@
+/**
+ * Runs @df/emulator in its own process for the benchmark, so server encoding and client parsing
+ * use separate cores as they would against a real Dremio. With `--latency-ms N` it also starts a
+ * TCP proxy that delays every chunk by N/2 ms each way (a link with an N ms round trip, like a
+ * real cluster's network and per-request overhead). Prints `{"url":…}` and exits when stdin closes.
+ */
+import { connect, createServer, type Socket } from 'node:net'
+import { createEmulator } from '@df/emulator'
+
+const i = process.argv.indexOf('--latency-ms')
+const latencyMs = i > 0 ? Number(process.argv[i + 1]) : 0
+const emu = await createEmulator({ port: 0 })
+let url = emu.url
+
+function delayed(from: Socket, to: Socket, ms: number): void {
+  // setTimeout with one fixed delay fires in order, so the byte stream stays ordered.
+  from.on('data', (chunk) => setTimeout(() => to.write(chunk), ms))
+  from.on('end', () => setTimeout(() => to.end(), ms))
+  from.on('error', () => to.destroy())
+  from.on('close', () => setTimeout(() => to.destroy(), ms))
+}
+
+if (latencyMs > 0) {
+  const target = new URL(emu.url)
+  const proxy = createServer((client) => {
+    const server = connect(Number(target.port), target.hostname)
+    // Without this, Nagle's algorithm and delayed ACKs add ~40 ms stalls the real link would not.
+    client.setNoDelay(true)
+    server.setNoDelay(true)
+    delayed(client, server, latencyMs / 2)
+    delayed(server, client, latencyMs / 2)
+  })
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
+  url = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`
+}
+process.stdout.write(`${JSON.stringify({ url })}\n`)
+process.stdin.resume()
+process.stdin.on('end', () => {
+  void emu.close().then(() => process.exit(0))
+})
