@@ -119,7 +119,7 @@ export class Pipeline {
    * failed: look at `status`). Rejects with `DF_PIPELINE_INVALID` before anything is stored when
    * the DAG is invalid, and with `DF_CONFLICT` if another engine took the run over.
    */
-  run(options: RunOptions = {}): Promise<RunResult> {
+  async run(options: RunOptions = {}): Promise<RunResult> {
     return this.#launcher.run(this.#compile(), options)
   }
 
@@ -127,7 +127,7 @@ export class Pipeline {
    * Reruns an earlier run as a new run (`trigger: 'rerun'`, `rerunOf`) with the same params:
    * earlier successes are copied with their results, the rest re-executes.
    */
-  rerun(runId: string, options: RerunOptions = {}): Promise<RunResult> {
+  async rerun(runId: string, options: RerunOptions = {}): Promise<RunResult> {
     return this.#launcher.rerun(this.#compile(), runId, options)
   }
 
@@ -136,7 +136,7 @@ export class Pipeline {
    * end: attempts that were running fail with "engine lease expired" (and retry where retries
    * remain); successes are not re-executed. With `wait: false` it returns once they are claimed.
    */
-  recover(options: { limit?: number; wait?: boolean } = {}): Promise<RunResult[]> {
+  async recover(options: { limit?: number; wait?: boolean } = {}): Promise<RunResult[]> {
     return this.#launcher.recover(this.#compile(), options)
   }
 
