@@ -116,6 +116,13 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
         )
       }
       const { tasks: newTasks, ...fields } = newRun
+      const ids = new Set(newTasks.map((t) => t.taskId))
+      if (ids.size !== newTasks.length) {
+        throw new OrchestrationError(
+          'DF_CONFLICT',
+          `[@df/orchestration] Run '${newRun.id}' lists a task id twice; nothing was created.`,
+        )
+      }
       const run: RunRecord = { ...fields, params: structuredClone(fields.params), version: 1 }
       const tasks: TaskRecord[] = new Array(newTasks.length)
       const taskIndex = new Map<string, number>()
@@ -263,6 +270,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     async setWatermark(key, next, expected, o) {
       check(o?.signal)
       const current = watermarks.get(key)
+      if (current === undefined && expected !== undefined) return NOT_FOUND
       const same =
         current === undefined
           ? expected === undefined
@@ -297,11 +305,11 @@ function upsertAttempt(entry: MemoryRunEntry, index: number, record: AttemptReco
 
 function pageLimit(limit: number | undefined): number {
   if (limit === undefined) return 50
-  if (!Number.isInteger(limit) || limit < 1) {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new OrchestrationError(
       'DF_OPTION_INVALID',
-      `[@df/orchestration] limit must be a whole number >= 1, got ${String(limit)}.`,
+      `[@df/orchestration] limit must be a whole number from 1 to 1000, got ${String(limit)}.`,
     )
   }
-  return Math.min(limit, 1000)
+  return limit
 }

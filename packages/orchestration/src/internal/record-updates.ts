@@ -13,8 +13,11 @@ export function applyRunUpdate(run: RunRecord, u: RunUpdate): RunRecord {
   if (u.startedAt !== undefined) next.startedAt = u.startedAt
   if (u.endedAt !== undefined) next.endedAt = u.endedAt
   if (u.message !== undefined) next.message = u.message
-  if (u.owner === null) delete next.owner
-  else if (u.owner !== undefined) next.owner = u.owner
+  if (u.owner === null) {
+    // No owner means nobody holds a lease (contract: `null` clears the owner and the lease).
+    delete next.owner
+    delete next.leaseExpiresAt
+  } else if (u.owner !== undefined) next.owner = u.owner
   if (u.leaseExpiresAt === null) delete next.leaseExpiresAt
   else if (u.leaseExpiresAt !== undefined) next.leaseExpiresAt = u.leaseExpiresAt
   return next
