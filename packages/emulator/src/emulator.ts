@@ -15,7 +15,6 @@ import { Catalog, type CatalogEntry } from './internal/catalog.js'
 import { CatalogApi } from './internal/catalog-api.js'
 import { dremioType } from './internal/encode.js'
 import { Faults } from './internal/faults.js'
-import { JobResult } from './internal/job-result.js'
 import { Jobs } from './internal/jobs.js'
 import { createRequestListener } from './internal/router.js'
 import { Sources } from './internal/sources.js'
@@ -89,7 +88,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     context: readonly string[] | undefined,
   ) => {
     const env: ExecEnv = { catalog, sources, conn, context }
-    return new JobResult(await executeStatement(env, sql))
+    return executeStatement(env, sql)
   }
   const jobs = new Jobs(connect, run, options.jobLatency ?? 0)
   const withConn = async <T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> => {

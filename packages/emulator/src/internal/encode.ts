@@ -185,6 +185,16 @@ export function encoderFor(type: DuckDBType): Encoder {
   }
 }
 
+/** Makes column names unique (`a`, `a_1`, …) so rows can be JSON objects keyed by name. */
+export function dedupe(names: readonly string[]): string[] {
+  const seen = new Map<string, number>()
+  return names.map((name) => {
+    const n = seen.get(name) ?? 0
+    seen.set(name, n + 1)
+    return n === 0 ? name : `${name}_${n}`
+  })
+}
+
 /** Wraps an encoder so that null becomes `null`. */
 export function nullable(enc: Encoder): (v: DuckDBValue) => string {
   return (v) => (v === null || v === undefined ? 'null' : enc(v))

@@ -1,46 +1,59 @@
 /**
  * A completed job's result, materialized once by DuckDB and served page by page. A page is cut
- * from DuckDB's own chunks (2048 rows each): a chunk is encoded to Dremio row JSON the first time
- * a page touches it and kept in a small LRU, so clients paging in parallel and in order encode
- * each row once and never re-run the query.
+ * from DuckDB's own chunks (2048 rows each): a chunk is turned into Dremio row JSON strings the
+ * first time a page touches it and kept in a small LRU, so clients paging in parallel and in
+ * order convert each row once and the query never runs again.
  */
-import type { DuckDBMaterializedResult, DuckDBType } from '@duckdb/node-api'
-import { type DremioField, dremioType, encoderFor, nullable } from './encode.js'
+import type {
+  DuckDBDataChunk,
+  DuckDBMaterializedResult,
+  DuckDBType,
+  DuckDBVector,
+} from '@duckdb/node-api'
+import { type DremioField, dedupe, dremioType, encoderFor, nullable } from './encode.js'
+import { BLOCK_ROWS } from './json-query.js'
 
 const CHUNK_CACHE = 48
 
-export class JobResult {
+/** What the results endpoint needs from a job's result. */
+export interface ResultPages {
   readonly rowCount: number
   readonly schema: DremioField[]
+  /** The full body of `GET /job/{id}/results` for this slice. */
+  pageBody(offset: number, limit: number): string
+  /** All rows as JS objects (for `emulator.query()`). */
+  allRows(): Record<string, unknown>[]
+}
+
+/** Shared paging over DuckDB chunks; subclasses turn one chunk into row JSON strings. */
+abstract class ChunkedResult implements ResultPages {
+  readonly rowCount: number
+  readonly schema: DremioField[]
+  protected readonly result: DuckDBMaterializedResult
   private readonly schemaJson: string
-  private readonly result: DuckDBMaterializedResult
   private readonly starts: number[] = []
-  private readonly keys: string[]
-  private readonly encoders: ((v: unknown) => string)[]
+  /** DuckDB chunks, fetched once (getChunk is a native call). */
+  protected readonly chunks: DuckDBDataChunk[] = []
   private readonly cache = new Map<number, string[]>()
 
-  constructor(result: DuckDBMaterializedResult) {
+  constructor(result: DuckDBMaterializedResult, schema: DremioField[]) {
     this.result = result
-    const names = result.deduplicatedColumnNames()
-    const types: DuckDBType[] = result.columnTypes()
-    this.schema = names.map((name, i) => ({ name, type: dremioType(types[i] as DuckDBType) }))
-    this.schemaJson = JSON.stringify(this.schema)
-    this.keys = names.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`)
-    this.encoders = types.map((t) => nullable(encoderFor(t)) as (v: unknown) => string)
+    this.schema = schema
+    this.schemaJson = JSON.stringify(schema)
     let total = 0
     for (let k = 0; k < result.chunkCount; k++) {
+      const chunk = result.getChunk(k)
+      this.chunks.push(chunk)
       this.starts.push(total)
-      total += result.getChunk(k).rowCount
+      total += chunk.rowCount
     }
     this.rowCount = total
   }
 
-  /** The rows as JS objects (for `emulator.query()`), decoded from the same JSON clients get. */
   allRows(): Record<string, unknown>[] {
     return JSON.parse(`[${this.rowTexts(0, this.rowCount).join(',')}]`) as Record<string, unknown>[]
   }
 
-  /** The full response body of `GET /job/{id}/results` for this slice. */
   pageBody(offset: number, limit: number): string {
     const rows = this.rowTexts(offset, limit)
     return `{"rowCount":${this.rowCount},"schema":${this.schemaJson},"rows":[${rows.join(',')}]}`
@@ -81,7 +94,36 @@ export class JobResult {
       this.cache.set(k, cached)
       return cached
     }
-    const chunk = this.result.getChunk(k)
+    const rows = this.encodeChunk(k)
+    this.cache.set(k, rows)
+    if (this.cache.size > CHUNK_CACHE) {
+      const oldest = this.cache.keys().next().value
+      if (oldest !== undefined) this.cache.delete(oldest)
+    }
+    return rows
+  }
+
+  protected abstract encodeChunk(k: number): string[]
+}
+
+/** Typed DuckDB values encoded in JS (any type, including nested ones). */
+export class TypedResult extends ChunkedResult {
+  private readonly keys: string[]
+  private readonly encoders: ((v: unknown) => string)[]
+
+  constructor(result: DuckDBMaterializedResult) {
+    const names = dedupe(result.columnNames())
+    const types: DuckDBType[] = result.columnTypes()
+    super(
+      result,
+      names.map((name, i) => ({ name, type: dremioType(types[i] as DuckDBType) })),
+    )
+    this.keys = names.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`)
+    this.encoders = types.map((t) => nullable(encoderFor(t)) as (v: unknown) => string)
+  }
+
+  protected encodeChunk(k: number): string[] {
+    const chunk = this.chunks[k] as DuckDBDataChunk
     const columns = this.encoders.map((enc, c) => chunk.getColumnValues(c).map(enc))
     const rows: string[] = new Array(chunk.rowCount)
     const width = columns.length
@@ -90,7 +132,71 @@ export class JobResult {
       for (let c = 0; c < width; c++) text += (this.keys[c] as string) + (columns[c] as string[])[r]
       rows[r] = width === 0 ? '{}' : `${text}}`
     }
-    this.cache.set(k, rows)
+    return rows
+  }
+}
+
+/**
+ * Rows DuckDB already rendered as JSON, in blocks of `BLOCK_ROWS` newline-separated rows (see
+ * json-query.ts). Block k holds rows [k * BLOCK_ROWS, (k + 1) * BLOCK_ROWS).
+ */
+export class JsonBlocksResult implements ResultPages {
+  readonly rowCount: number
+  readonly schema: DremioField[]
+  private readonly schemaJson: string
+  /** Held so DuckDB keeps the chunks' memory alive. */
+  readonly result: DuckDBMaterializedResult
+  /** DuckDB chunk index and row inside it, per block. */
+  private readonly where: [number, number][] = []
+  /** The `rows` vector of each DuckDB chunk (getChunk is a native call: do it once). */
+  private readonly vectors: DuckDBVector[] = []
+  private readonly cache = new Map<number, string[]>()
+
+  constructor(result: DuckDBMaterializedResult, schema: DremioField[]) {
+    this.result = result
+    this.schema = schema
+    this.schemaJson = JSON.stringify(schema)
+    let total = 0
+    for (let k = 0; k < result.chunkCount; k++) {
+      const chunk = result.getChunk(k)
+      this.vectors.push(chunk.getColumnVector(2))
+      const counts = chunk.getColumnValues(1) as bigint[]
+      counts.forEach((n, r) => {
+        this.where.push([k, r])
+        total += Number(n)
+      })
+    }
+    this.rowCount = total
+  }
+
+  pageBody(offset: number, limit: number): string {
+    return `{"rowCount":${this.rowCount},"schema":${this.schemaJson},"rows":[${this.rowTexts(offset, limit).join(',')}]}`
+  }
+
+  allRows(): Record<string, unknown>[] {
+    return JSON.parse(`[${this.rowTexts(0, this.rowCount).join(',')}]`) as Record<string, unknown>[]
+  }
+
+  private rowTexts(offset: number, limit: number): string[] {
+    const end = Math.min(this.rowCount, offset + limit)
+    const out: string[] = []
+    for (let row = offset; row < end; ) {
+      const block = Math.floor(row / BLOCK_ROWS)
+      const rows = this.blockRows(block)
+      const first = row - block * BLOCK_ROWS
+      const stop = Math.min(rows.length, first + (end - row))
+      for (let r = first; r < stop; r++) out.push(rows[r] as string)
+      row += stop - first
+    }
+    return out
+  }
+
+  private blockRows(block: number): string[] {
+    const cached = this.cache.get(block)
+    if (cached !== undefined) return cached
+    const [k, r] = this.where[block] as [number, number]
+    const rows = ((this.vectors[k] as DuckDBVector).getItem(r) as string).split('\n')
+    this.cache.set(block, rows)
     if (this.cache.size > CHUNK_CACHE) {
       const oldest = this.cache.keys().next().value
       if (oldest !== undefined) this.cache.delete(oldest)

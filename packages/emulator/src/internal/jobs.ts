@@ -6,19 +6,19 @@
 import { randomUUID } from 'node:crypto'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { JobInfo, JobLatency, JobState, JobStep, JobsView } from '../job-types.js'
-import type { JobResult } from './job-result.js'
+import type { ResultPages } from './job-result.js'
 
 /** Runs a statement on the given connection; supplied by the emulator. */
 export type JobRunner = (
   conn: DuckDBConnection,
   sql: string,
   context: readonly string[] | undefined,
-) => Promise<JobResult>
+) => Promise<ResultPages>
 
 export interface JobRecord extends Omit<JobInfo, 'startedAt' | 'endedAt'> {
   startedAt: string
   endedAt: string | undefined
-  result: JobResult | undefined
+  result: ResultPages | undefined
   cancelRequested: boolean
   conn: DuckDBConnection | undefined
   wake: (() => void) | undefined
@@ -86,7 +86,12 @@ export class Jobs implements JobsView {
     job.cancelRequested = true
     job.cancellationReason = `Query cancelled by user '${job.user}'`
     job.wake?.()
-    job.conn?.interrupt()
+    // A statement may run several DuckDB calls (prepare, then run); an interrupt between two
+    // of them is lost, so keep interrupting until the job has stopped.
+    const interrupt = (): void => job.conn?.interrupt()
+    interrupt()
+    const timer = setInterval(interrupt, 20)
+    void job.done.finally(() => clearInterval(timer))
     return true
   }
 

@@ -3,8 +3,10 @@
  * queries as-is, DML as one `Records` row, DDL as one `ok`/`summary` row, OPTIMIZE/VACUUM as their
  * counter columns. Statements the emulator cannot run fail with a message naming the emulator.
  */
-import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api'
+import { type DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api'
 import type { Catalog } from './catalog.js'
+import { JsonBlocksResult, type ResultPages, TypedResult } from './job-result.js'
+import { prepareJsonQuery } from './json-query.js'
 import type { Sources } from './sources.js'
 import { Cursor } from './sql-cursor.js'
 import {
@@ -66,19 +68,32 @@ function lineOf(sql: string, offset: number): string {
   return `${before.length}, column ${(before[before.length - 1] as string).length + 1}`
 }
 
-/** Runs `sql` (one statement) and returns its materialized result. */
-export async function executeStatement(
+/** Runs `sql` (one statement) and returns its materialized result, ready for paging. */
+export async function executeStatement(env: ExecEnv, sql: string): Promise<ResultPages> {
+  const result = await dispatch(env, sql)
+  return result instanceof DuckDBMaterializedResult ? new TypedResult(result) : result
+}
+
+/** Queries take the fast JSON path when their column types allow it (json-query.ts). */
+async function runQuery(
   env: ExecEnv,
   sql: string,
-): Promise<DuckDBMaterializedResult> {
+): Promise<DuckDBMaterializedResult | ResultPages> {
+  const json = await prepareJsonQuery(env.conn, sql)
+  if (json === undefined) return env.conn.run(sql)
+  return new JsonBlocksResult(await env.conn.run(json.sql), json.schema)
+}
+
+async function dispatch(
+  env: ExecEnv,
+  sql: string,
+): Promise<DuckDBMaterializedResult | ResultPages> {
   const tokens = withListFiles(env, singleStatement(tokenize(sql)))
   const first = significant(tokens)[0]
   if (first === undefined) throw new SqlError('Failure parsing the query: the statement is empty')
   const word = first.kind === 'word' ? first.text.toUpperCase() : first.text
   const ctx = translateContext(env)
-  if (QUERY_START.has(word) || word === '(') {
-    return env.conn.run(translateTokens(ctx, tokens))
-  }
+  if (QUERY_START.has(word) || word === '(') return runQuery(env, translateTokens(ctx, tokens))
   if (DML.has(word)) {
     const result = await env.conn.run(translateTokens(ctx, tokens))
     return records(env, result.rowsChanged)
