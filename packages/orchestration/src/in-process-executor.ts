@@ -150,11 +150,6 @@ export function createInProcessExecutor(options: InProcessExecutorOptions = {}):
         'DF_CANCELLED',
         `[@df/orchestration] Run '${runId}'${taskId ? ` task '${taskId}'` : ''} was cancelled.`,
       )
-      for (const entry of [...running]) {
-        if (entry.task.runId === runId && (taskId === undefined || entry.task.taskId === taskId)) {
-          abort(entry, reason)
-        }
-      }
       const kept: TaskDispatch[] = []
       const dropped: TaskDispatch[] = []
       for (let i = queueHead; i < queue.length; i++) {
@@ -165,6 +160,12 @@ export function createInProcessExecutor(options: InProcessExecutorOptions = {}):
       queue.length = 0
       queue.push(...kept)
       queueHead = 0
+      // Drop queued attempts first, so aborting a running one cannot start them.
+      for (const entry of [...running]) {
+        if (entry.task.runId === runId && (taskId === undefined || entry.task.taskId === taskId)) {
+          abort(entry, reason)
+        }
+      }
       for (const t of dropped) hooks?.onOutcome(t, { status: 'cancelled', reason: reason.message })
       pump()
     },
