@@ -1,0 +1,105 @@
+/**
+ * Runs one SQL statement as a Dremio job: submit through the REST job API, report the job id,
+ * wait with the client's backoff, cancel the job when the signal aborts (timeout, run cancel),
+ * and read back only what was asked for: a few result rows to parse DDL/DML counters, or the
+ * caller's rows up to a cap. Never pulls a whole result set.
+ */
+import {
+  type DremioClient,
+  type DremioField,
+  type ExecuteResult,
+  parseExecuteResult,
+  type Row,
+} from '@df/client'
+import { wrapDremioError } from '../dremio-task-error.js'
+
+/** DDL/DML/OPTIMIZE/VACUUM answer with a handful of rows; bigger results are queries. */
+const PARSE_LIMIT = 100
+const PAGE = 500
+
+/** Options of {@link runStatement}. */
+export interface StatementOptions {
+  readonly signal?: AbortSignal | undefined
+  readonly context?: readonly string[] | undefined
+  /** Called once the job exists (before waiting). */
+  readonly onJob?: ((jobId: string) => void) | undefined
+  /** Read up to this many rows into `rows`. */
+  readonly maxRows?: number | undefined
+  /** Prefix for errors, e.g. `Statement 2 of 3`. */
+  readonly where?: string | undefined
+}
+
+/** What one statement produced. */
+export interface StatementRun {
+  readonly jobId: string
+  /** Dremio's result row count (1 for DML: read `result` for rows affected). */
+  readonly rowCount: number
+  /** The parsed result when the result was small enough to read (≤ 100 rows). */
+  readonly result: ExecuteResult | undefined
+  /** Rows, when `maxRows` was given. */
+  readonly rows: Row[] | undefined
+  readonly schema: DremioField[] | undefined
+}
+
+/**
+ * Runs `sql`. Rejects with the signal's reason when aborted (after asking Dremio to cancel the
+ * job), or with a `DremioTaskError` carrying Dremio's error text.
+ */
+export async function runStatement(
+  client: DremioClient,
+  sql: string,
+  options: StatementOptions = {},
+): Promise<StatementRun> {
+  const { signal } = options
+  if (signal?.aborted) throw signal.reason
+  let jobId: string | undefined
+  try {
+    const job = await client.submit(sql, {
+      ...(options.context ? { context: options.context } : {}),
+      ...(signal ? { signal } : {}),
+    })
+    jobId = job.id
+    options.onJob?.(job.id)
+    // Cancel on abort: the engine has already moved on, but the job must not keep running.
+    const cancel = (): void => {
+      job.cancel().catch(() => undefined)
+    }
+    signal?.addEventListener('abort', cancel, { once: true })
+    try {
+      if (signal?.aborted) cancel()
+      const status = await job.wait(signal ? { signal } : {})
+      const rowCount = status.rowCount
+      const want = options.maxRows
+      if (want !== undefined) {
+        const rows: Row[] = []
+        let schema: DremioField[] | undefined
+        for (let offset = 0; offset < Math.min(want, rowCount) || schema === undefined; ) {
+          const limit = Math.min(PAGE, Math.max(0, Math.min(want, rowCount) - offset))
+          const page = await job.page(offset, limit, signal)
+          schema = page.schema
+          rows.push(...page.rows)
+          offset += page.rows.length
+          if (page.rows.length === 0) break
+        }
+        const result = rowCount <= rows.length ? parseExecuteResult(schema, rows) : undefined
+        return { jobId: job.id, rowCount, result, rows, schema }
+      }
+      if (rowCount > PARSE_LIMIT) {
+        return { jobId: job.id, rowCount, result: undefined, rows: undefined, schema: undefined }
+      }
+      const page = await job.page(0, rowCount, signal)
+      return {
+        jobId: job.id,
+        rowCount,
+        result: parseExecuteResult(page.schema, page.rows),
+        rows: undefined,
+        schema: page.schema,
+      }
+    } finally {
+      signal?.removeEventListener('abort', cancel)
+    }
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason
+    throw wrapDremioError(error, jobId, options.where)
+  }
+}
