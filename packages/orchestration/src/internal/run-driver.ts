@@ -179,7 +179,7 @@ export class RunDriver implements AttemptHost {
   #dispatch(index: number): void {
     const task = this.cfg.graph.tasks[index]!
     const attempt = this.table.attempts[index]!
-    const d: TaskDispatch = {
+    const d: { -readonly [K in keyof TaskDispatch]: TaskDispatch[K] } = {
       runId: this.runId,
       pipelineId: this.pipelineId,
       taskId: task.name,
@@ -187,9 +187,9 @@ export class RunDriver implements AttemptHost {
       type: task.type,
       idempotencyKey: `${this.runId}/${task.name}/${attempt}`,
       engineId: this.cfg.owner,
-      ...(task.timeoutMs !== undefined ? { timeoutMs: task.timeoutMs } : {}),
-      ...(task.options !== undefined ? { options: task.options } : {}),
     }
+    if (task.timeoutMs !== undefined) d.timeoutMs = task.timeoutMs
+    if (task.options !== undefined) d.options = task.options
     this.cfg.executor.dispatch(d).catch((error: unknown) => {
       this.onOutcome(d, {
         status: 'failed',

@@ -3,7 +3,7 @@
  * terminal states. Each transition updates the in-memory arrays, queues one `TaskUpdate` (with
  * the locally predicted CAS version) and, when someone listens, one event.
  */
-import type { ErrorRecord, TaskUpdate } from '../backend.js'
+import type { AttemptRecord, ErrorRecord, TaskUpdate } from '../backend.js'
 import type { TimerHandle } from '../clock.js'
 import type { TaskOutcome } from '../executor.js'
 import type { JsonValue } from '../json.js'
@@ -11,6 +11,8 @@ import { internalPool } from '../pools.js'
 import type { TaskState } from '../states.js'
 import type { Graph } from './graph.js'
 import type { RunDriver } from './run-driver.js'
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 interface FinishFields {
   readonly reason?: string | undefined
@@ -48,14 +50,14 @@ export abstract class Transitions {
 
   /** Queues a task update with the next expected version. */
   protected put(i: number, fields: Omit<TaskUpdate, 'runId' | 'taskId' | 'expectedVersion'>): void {
+    this.driver.write(Object.assign(this.update(i), fields))
+  }
+
+  /** A new update of task `i` at its next expected version, to fill in by assignment. */
+  protected update(i: number): Mutable<TaskUpdate> {
     const expectedVersion = this.versions[i]!
     this.versions[i] = expectedVersion + 1
-    this.driver.write({
-      runId: this.driver.runId,
-      taskId: this.graph.tasks[i]!.name,
-      expectedVersion,
-      ...fields,
-    })
+    return { runId: this.driver.runId, taskId: this.graph.tasks[i]!.name, expectedVersion }
   }
 
   protected emitTask(i: number, state: TaskState, extra?: object): void {
@@ -89,7 +91,9 @@ export abstract class Transitions {
     }
     if (this.states[i] !== 'QUEUED') {
       this.states[i] = 'QUEUED'
-      this.put(i, { state: 'QUEUED' })
+      const u = this.update(i)
+      u.state = 'QUEUED'
+      this.driver.write(u)
       this.emitTask(i, 'QUEUED')
     }
   }
@@ -150,19 +154,21 @@ export abstract class Transitions {
     this.running++
     const first = this.firstStartedAt[i] === undefined
     if (first) this.firstStartedAt[i] = now
-    const attemptRecord = {
-      runId: this.driver.runId,
-      taskId: this.graph.tasks[i]!.name,
+    const u = this.update(i)
+    u.state = 'RUNNING'
+    u.attempt = attempt
+    if (first) u.startedAt = now
+    else if (wasRetry) u.nextAttemptAt = null
+    u.attemptRecord = {
+      runId: u.runId,
+      taskId: u.taskId,
       attempt,
-      state: 'RUNNING' as const,
+      state: 'RUNNING',
       startedAt: now,
     }
-    if (first) this.put(i, { state: 'RUNNING', attempt, startedAt: now, attemptRecord })
-    else if (wasRetry)
-      this.put(i, { state: 'RUNNING', attempt, nextAttemptAt: null, attemptRecord })
-    else this.put(i, { state: 'RUNNING', attempt, attemptRecord })
+    this.driver.write(u)
     this.driver.dispatchLater(i)
-    this.emitTask(i, 'RUNNING', { attemptStartedAt: now })
+    if (this.driver.eventsActive) this.emitTask(i, 'RUNNING', { attemptStartedAt: now })
   }
 
   /** Applies an attempt's outcome (the attempt was RUNNING and counted in `running`). */
@@ -241,19 +247,27 @@ export abstract class Transitions {
     d.afterWrite(() => d.callback(i, attempt, task.onFailure, info, 'onFailure'))
   }
 
-  #attemptEnd(i: number, attempt: number, state: TaskState, now: number, outcome: TaskOutcome) {
+  #attemptEnd(
+    i: number,
+    attempt: number,
+    state: TaskState,
+    now: number,
+    outcome: TaskOutcome,
+  ): AttemptRecord {
     const o = outcome as { log?: string; error?: ErrorRecord; dremioJobId?: string }
-    return {
+    const started = this.attemptStartedAt[i]!
+    const record: Mutable<AttemptRecord> = {
       runId: this.driver.runId,
       taskId: this.graph.tasks[i]!.name,
       attempt,
       state,
-      startedAt: Number.isNaN(this.attemptStartedAt[i]!) ? now : this.attemptStartedAt[i]!,
+      startedAt: Number.isNaN(started) ? now : started,
       endedAt: now,
-      ...(o.error !== undefined ? { error: o.error } : {}),
-      ...(o.log !== undefined ? { log: o.log } : {}),
-      ...(o.dremioJobId !== undefined ? { dremioJobId: o.dremioJobId } : {}),
     }
+    if (o.error !== undefined) record.error = o.error
+    if (o.log !== undefined) record.log = o.log
+    if (o.dremioJobId !== undefined) record.dremioJobId = o.dremioJobId
+    return record
   }
 
   /** Moves task `i` to a terminal state, writes it and (by default) propagates downstream. */
@@ -264,30 +278,28 @@ export abstract class Transitions {
       this.hasPoolSlot[i] = 0
       internalPool(this.graph.tasks[i]!.pool!)?.release()
     }
-    this.poolWaits.get(i)?.()
-    this.poolWaits.delete(i)
+    if (this.poolWaits.size > 0) {
+      this.poolWaits.get(i)?.()
+      this.poolWaits.delete(i)
+    }
     this.states[i] = state
     this.unfinished--
     const attempt = this.attempts[i]!
+    // Built by assignment, not conditional spreads: this runs once per task on the hot path.
+    const u = this.update(i)
+    u.state = state
+    u.endedAt = now
+    if (f.result !== undefined) u.result = f.result
+    if (f.error !== undefined) u.error = f.error
+    else if (state === 'SUCCESS' && attempt > 1) u.error = null
+    if (f.reason !== undefined) u.reason = f.reason
+    if (previous === 'UP_FOR_RETRY' || previous === 'UP_FOR_RESCHEDULE') u.nextAttemptAt = null
     const attemptRecord =
       f.outcome && previous === 'RUNNING'
         ? this.#attemptEnd(i, attempt, state, now, f.outcome)
         : undefined
-    this.put(i, {
-      state,
-      endedAt: now,
-      ...(f.result !== undefined ? { result: f.result } : {}),
-      ...(f.error !== undefined
-        ? { error: f.error }
-        : state === 'SUCCESS' && attempt > 1
-          ? { error: null }
-          : {}),
-      ...(f.reason !== undefined ? { reason: f.reason } : {}),
-      ...(previous === 'UP_FOR_RETRY' || previous === 'UP_FOR_RESCHEDULE'
-        ? { nextAttemptAt: null }
-        : {}),
-      ...(attemptRecord !== undefined ? { attemptRecord } : {}),
-    })
+    if (attemptRecord !== undefined) u.attemptRecord = attemptRecord
+    this.driver.write(u)
     if (this.driver.eventsActive) {
       this.emitTask(i, state, {
         ...(attemptRecord
