@@ -106,4 +106,37 @@ describe('several processes on one file', () => {
     expect(db.prepare('SELECT version FROM df_schema_version').all()).toEqual([{ version: 1 }])
     db.close()
   }, 120_000)
+
+  it('survives a writer killed with SIGKILL mid-run: the file is consistent and writable at once', async () => {
+    const path = join(dir, 'killed.db')
+    const setup = createSqliteBackend({ path })
+    await setup.init()
+    const run = await seedRun(setup, {
+      status: 'QUEUED',
+      tasks: Array.from({ length: 3 }, (_, i) => ({ taskId: `t${i}` })),
+    })
+    await setup.close()
+    const victim = start([path, '0', '1000000', run.id, '3', '0'])
+    const survivor = start([path, '1', '200', run.id, '3', '0'])
+    await Promise.all([victim.ready, survivor.ready])
+    victim.child.send('go')
+    survivor.child.send('go')
+    // Let the victim commit for a while, then kill it wherever it is (possibly mid-transaction).
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    victim.child.kill('SIGKILL')
+    victim.done.catch(() => {})
+    const report = await survivor.done
+    expect(report.errors).toEqual([])
+    expect(report.updates).toBe(200)
+    const check = createSqliteBackend({ path })
+    const tasks = await check.getTasks(run.id)
+    // Every committed compare-and-set is whole: count and version moved together, nothing torn.
+    for (const t of tasks)
+      expect(t.version).toBe(((t.result as { count?: number })?.count ?? 0) + 1)
+    const [after] = await check.updateTasks([
+      { runId: run.id, taskId: 't0', expectedVersion: tasks[0]!.version, state: 'SUCCESS' },
+    ])
+    expect(after?.ok).toBe(true)
+    await check.close()
+  }, 180_000)
 })
