@@ -190,6 +190,11 @@ export class RunDriver implements AttemptHost {
     }
     if (task.timeoutMs !== undefined) d.timeoutMs = task.timeoutMs
     if (task.options !== undefined) d.options = task.options
+    if (this.cancelled !== undefined) {
+      // Cancelled between the write and the dispatch: never start it.
+      this.onOutcome(d, { status: 'cancelled', reason: this.cancelled })
+      return
+    }
     this.cfg.executor.dispatch(d).catch((error: unknown) => {
       this.onOutcome(d, {
         status: 'failed',
