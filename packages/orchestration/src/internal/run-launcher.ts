@@ -2,7 +2,6 @@
  * Creating, queueing, resuming and finishing runs for one Pipeline: the `maxActiveRuns` slots,
  * the run record's lifecycle around a {@link RunDriver}, reruns and recovery.
  */
-import { randomBytes } from 'node:crypto'
 import type { NewRun, RunRecord, TaskRecord } from '../backend.js'
 import { OrchestrationError } from '../errors.js'
 import type { EventHub } from '../events.js'
@@ -16,8 +15,10 @@ import { checkJsonResult } from './json-result.js'
 import type { LeaseKeeper } from './lease-keeper.js'
 import { rerunSet } from './rerun-plan.js'
 import { RunDriver } from './run-driver.js'
+import { newRunId, toIso } from './run-ids.js'
+import { recoverRuns } from './run-recovery.js'
 
-interface LauncherConfig {
+export interface LauncherConfig {
   readonly pipeline: Pipeline
   readonly hub: EventHub
   readonly leases: LeaseKeeper
@@ -30,27 +31,20 @@ interface Queued {
   cancelled?: string
 }
 
-let sequence = 0
-
-/** A sortable, unique run id: time (base 36) + a counter + randomness. */
-function newRunId(now: number): string {
-  sequence = (sequence + 1) % 1_679_616
-  return `${Math.max(0, now).toString(36).padStart(9, '0')}${sequence.toString(36).padStart(4, '0')}-${randomBytes(5).toString('hex')}`
-}
-
 export class RunLauncher {
-  readonly #c: LauncherConfig
+  readonly c: LauncherConfig
   readonly #drivers = new Map<string, RunDriver>()
   readonly #queued = new Map<string, Queued>()
   readonly #waiting: Queued[] = []
-  #active = 0
+  /** Runs holding a maxActiveRuns slot (recovered runs take one without waiting). */
+  active = 0
 
   constructor(config: LauncherConfig) {
-    this.#c = config
+    this.c = config
   }
 
   async run(_graph: Graph, o: RunOptions): Promise<RunResult> {
-    const p = this.#c.pipeline
+    const p = this.c.pipeline
     const params = o.params ?? {}
     if (typeof params !== 'object' || params === null || Array.isArray(params)) {
       throw new OrchestrationError(
@@ -60,8 +54,8 @@ export class RunLauncher {
     }
     checkJsonResult(params, 1_048_576, 'run params')
     const logicalDate = toIso(o.logicalDate ?? new Date(p.clock.now()))
-    const graph = await this.#c.prepare()
-    if (this.#c.options.recoverOnRun) void this.recover(graph, { wait: false }).catch(() => {})
+    const graph = await this.c.prepare()
+    if (this.c.options.recoverOnRun) void this.recover(graph, { wait: false }).catch(() => {})
     return this.#launch(
       graph,
       { params: params as JsonObject, logicalDate, trigger: o.trigger ?? 'manual' },
@@ -71,8 +65,8 @@ export class RunLauncher {
   }
 
   async rerun(_graph: Graph, runId: string, o: RerunOptions): Promise<RunResult> {
-    const graph = await this.#c.prepare()
-    const backend = this.#c.pipeline.backend
+    const graph = await this.c.prepare()
+    const backend = this.c.pipeline.backend
     const previous = await backend.getRun(runId)
     if (!previous)
       throw new OrchestrationError(
@@ -109,11 +103,11 @@ export class RunLauncher {
     signal: AbortSignal | undefined,
     copied?: ReadonlyMap<string, TaskRecord>,
   ): Promise<RunResult> {
-    const p = this.#c.pipeline
+    const p = this.c.pipeline
     signal?.throwIfAborted()
     const now = p.clock.now()
-    const queued = this.#active >= p.settings.maxActiveRuns
-    if (!queued) this.#active++
+    const queued = this.active >= p.settings.maxActiveRuns
+    if (!queued) this.active++
     const id = newRunId(now)
     let run: RunRecord
     try {
@@ -137,7 +131,7 @@ export class RunLauncher {
       if (!queued) this.#release()
       throw error
     }
-    this.#emitRun(run)
+    this.emitRun(run)
     if (queued) run = await this.#waitForSlot(run, signal)
     if (run.status === 'CANCELLED') return this.load(run.id) as Promise<RunResult>
     let records: TaskRecord[]
@@ -165,11 +159,11 @@ export class RunLauncher {
         version: 1,
       }))
     }
-    return this.#drive(graph, run, records, context, signal)
+    return this.drive(graph, run, records, context, signal)
   }
 
   async #waitForSlot(run: RunRecord, signal: AbortSignal | undefined): Promise<RunRecord> {
-    const p = this.#c.pipeline
+    const p = this.c.pipeline
     const entry: Queued = { start: () => {} }
     const started = new Promise<void>((resolve) => {
       ;(entry as { start: () => void }).start = resolve
@@ -205,7 +199,7 @@ export class RunLauncher {
         'DF_CONFLICT',
         `[@df/orchestration] Queued run '${run.id}' changed while it waited (${result.reason}).`,
       )
-    this.#emitRun(result.value)
+    this.emitRun(result.value)
     return result.value
   }
 
@@ -213,24 +207,24 @@ export class RunLauncher {
   #release(): void {
     const next = this.#waiting.shift()
     if (next) next.start()
-    else this.#active--
+    else this.active--
   }
 
-  async #drive(
+  async drive(
     graph: Graph,
     run: RunRecord,
     records: readonly TaskRecord[],
     context: Readonly<Record<string, unknown>>,
     signal?: AbortSignal,
   ): Promise<RunResult> {
-    const p = this.#c.pipeline
-    const o = this.#c.options
+    const p = this.c.pipeline
+    const o = this.c.options
     const driver = new RunDriver({
       graph,
       backend: p.backend,
       executor: p.executor,
       clock: p.clock,
-      hub: this.#c.hub,
+      hub: this.c.hub,
       run,
       records,
       context,
@@ -243,13 +237,13 @@ export class RunLauncher {
       ...(o.onRetry ? { onRetry: o.onRetry } : {}),
       onStop: (d) => {
         unregisterDriver(d)
-        this.#c.leases.delete(d)
+        this.c.leases.delete(d)
         if (this.#drivers.get(d.runId) === d) this.#drivers.delete(d.runId)
       },
     })
     this.#drivers.set(run.id, driver)
     registerDriver(driver)
-    this.#c.leases.add(driver)
+    this.c.leases.add(driver)
     const onAbort = () => driver.cancel('cancelled by the run() signal')
     signal?.addEventListener('abort', onAbort)
     if (signal?.aborted) onAbort()
@@ -273,58 +267,9 @@ export class RunLauncher {
     return result
   }
 
-  async recover(_graph: Graph, o: { limit?: number; wait?: boolean }): Promise<RunResult[]> {
-    const graph = await this.#c.prepare()
-    const p = this.#c.pipeline
-    const now = p.clock.now()
-    const claimed = await p.backend.claimRuns({
-      owner: p.engineId,
-      now,
-      leaseExpiresAt: now + p.settings.leaseMs,
-      pipelineIds: [p.name],
-      limit: o.limit ?? 100,
-    })
-    const runs = claimed.map((run) => this.#resume(graph, run))
-    if (o.wait === false) {
-      for (const r of runs) r.catch(() => {})
-      return []
-    }
-    return Promise.all(runs)
-  }
-
-  async #resume(graph: Graph, run: RunRecord): Promise<RunResult> {
-    const backend = this.#c.pipeline.backend
-    const records = await backend.getTasks(run.id)
-    const removed = records.filter((r) => !graph.index.has(r.taskId) && r.state !== 'REMOVED')
-    if (removed.length > 0) {
-      await backend.updateTasks(
-        removed.map((r) => ({
-          runId: run.id,
-          taskId: r.taskId,
-          expectedVersion: r.version,
-          state: 'REMOVED' as const,
-          reason: 'The task is no longer in the pipeline.',
-        })),
-      )
-    }
-    const known = new Set(records.map((r) => r.taskId))
-    const missing = graph.tasks.filter((t) => !known.has(t.name)).map((t) => t.name)
-    if (missing.length > 0) {
-      const now = this.#c.pipeline.clock.now()
-      await backend.updateRun({
-        id: run.id,
-        expectedVersion: run.version,
-        status: 'FAILED',
-        endedAt: now,
-        owner: null,
-        leaseExpiresAt: null,
-        message: `Recovery failed: the pipeline definition changed (tasks not in the run: ${missing.join(', ')}).`,
-      })
-      return (await this.load(run.id))!
-    }
-    this.#active++
-    this.#emitRun(run)
-    return this.#drive(graph, run, records, {})
+  /** Claims and resumes runs whose engine died (see run-recovery.ts). */
+  recover(graph: Graph, o: { limit?: number; wait?: boolean }): Promise<RunResult[]> {
+    return recoverRuns(this, graph, o)
   }
 
   cancel(runId: string, reason: string): boolean {
@@ -338,13 +283,13 @@ export class RunLauncher {
     queued.cancelled = reason
     const i = this.#waiting.indexOf(queued)
     if (i >= 0) this.#waiting.splice(i, 1)
-    this.#active++ // balanced by #release() in #waitForSlot
+    this.active++ // balanced by #release() in #waitForSlot
     queued.start()
     return true
   }
 
   async load(runId: string): Promise<RunResult | undefined> {
-    const backend = this.#c.pipeline.backend
+    const backend = this.c.pipeline.backend
     const run = await backend.getRun(runId)
     if (!run) return undefined
     const tasks: Record<string, TaskRecord> = {}
@@ -352,28 +297,17 @@ export class RunLauncher {
     return { ...run, tasks }
   }
 
-  #emitRun(run: RunRecord): void {
-    const hub = this.#c.hub
+  emitRun(run: RunRecord): void {
+    const hub = this.c.hub
     if (!hub.active) return
     hub.emit({
       type: 'run',
       pipelineId: run.pipelineId,
       runId: run.id,
       state: run.status,
-      at: this.#c.pipeline.clock.now(),
+      at: this.c.pipeline.clock.now(),
       trigger: run.trigger,
       ...(run.message ? { message: run.message } : {}),
     })
   }
-}
-
-function toIso(value: Date | string): string {
-  const date = value instanceof Date ? value : new Date(value)
-  if (Number.isNaN(date.getTime())) {
-    throw new OrchestrationError(
-      'DF_OPTION_INVALID',
-      `[@df/orchestration] run({ logicalDate }) is not a valid date: ${String(value)}.`,
-    )
-  }
-  return date.toISOString()
 }
