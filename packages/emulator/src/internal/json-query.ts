@@ -39,7 +39,11 @@ function jsonExpr(type: DuckDBType, c: string): string | undefined {
       return `CAST(${c} AS VARCHAR)`
     case DuckDBTypeId.FLOAT:
     case DuckDBTypeId.DOUBLE:
-      return `CASE WHEN isfinite(${c}) THEN CAST(${c} AS VARCHAR) ELSE '"' || CAST(${c} AS VARCHAR) || '"' END`
+      // Not JSON numbers: quoted with Java's names, as the JS encoder does.
+      return (
+        `CASE WHEN isfinite(${c}) THEN CAST(${c} AS VARCHAR) WHEN isnan(${c}) THEN '"NaN"' ` +
+        `WHEN ${c} > 0 THEN '"Infinity"' ELSE '"-Infinity"' END`
+      )
     case DuckDBTypeId.VARCHAR:
       return `CAST(to_json(${c}) AS VARCHAR)`
     case DuckDBTypeId.UUID:
