@@ -110,6 +110,8 @@ class PgBackend implements PostgresBackend {
         connectionString: o.connectionString,
         max: o.poolSize,
         connectionTimeoutMillis: o.connectTimeoutMs,
+        // A startup parameter, so it holds for every connection without an extra round trip.
+        ...(o.synchronousCommit === 'off' && { options: '-c synchronous_commit=off' }),
       })
       // An idle connection dropped by the server emits 'error' on the pool; without a listener
       // Node would crash the process. The next query reports the problem instead.

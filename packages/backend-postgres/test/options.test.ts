@@ -19,6 +19,22 @@ describe('postgres options', () => {
     ).toThrow(expect.objectContaining({ code: 'DF_OPTION_INVALID' }))
   })
 
+  it('accepts synchronousCommit on/off (default on) and rejects anything else', () => {
+    expect(
+      resolvePostgresOptions({ connectionString: 'postgres://h/db' }, {}).synchronousCommit,
+    ).toBe('on')
+    expect(
+      resolvePostgresOptions({ connectionString: 'postgres://h/db', synchronousCommit: 'off' }, {})
+        .synchronousCommit,
+    ).toBe('off')
+    expect(() =>
+      resolvePostgresOptions(
+        { connectionString: 'postgres://h/db', synchronousCommit: 'local' as never },
+        {},
+      ),
+    ).toThrow(expect.objectContaining({ code: 'DF_OPTION_INVALID' }))
+  })
+
   it('uses DREMIOFRAME_PG_DSN first, then DATABASE_URL, and names only host:port', () => {
     const both = resolvePostgresOptions(
       {},
