@@ -50,6 +50,25 @@ describe('execute', () => {
     expect(dropped.kind).toBe('ddl')
   })
 
+  it('parses CTAS, MERGE, OPTIMIZE and VACUUM results', async () => {
+    const t = ident([space, 'ctas'])
+    expect(
+      await client.execute(sql`CREATE TABLE ${t} AS SELECT 1 AS id UNION ALL SELECT 2`),
+    ).toEqual({
+      kind: 'dml',
+      recordsAffected: 2,
+    })
+    const merged = await client.execute(
+      sql`MERGE INTO ${t} AS d USING (SELECT 2 AS id UNION ALL SELECT 3) AS s ON (d.id = s.id)
+          WHEN MATCHED THEN UPDATE SET id = s.id WHEN NOT MATCHED THEN INSERT (id) VALUES (s.id)`,
+    )
+    expect(merged).toEqual({ kind: 'dml', recordsAffected: 2 })
+    expect(await client.execute(sql`OPTIMIZE TABLE ${t}`)).toMatchObject({ kind: 'optimize' })
+    const vacuum = await client.execute(sql`VACUUM TABLE ${t} EXPIRE SNAPSHOTS`)
+    expect(vacuum.kind).toBe('vacuum')
+    if (vacuum.kind === 'vacuum') expect(vacuum.counters).toHaveProperty('deletedDataFilesCount')
+  })
+
   it('never runs SQL smuggled into an identifier', async () => {
     const victim = [space, 'victim']
     await client.execute(`CREATE TABLE ${quotePath(victim)} (id INTEGER)`)

@@ -103,6 +103,22 @@ describe('submit / status / wait', () => {
   })
 })
 
+describe('custom fetch', () => {
+  it('routes every request through the given fetch', async () => {
+    const calls: string[] = []
+    const custom = patClient(emu, {
+      fetch: (input, init) => {
+        calls.push(`${init?.method} ${new URL(String(input)).pathname}`)
+        return fetch(input, init)
+      },
+    })
+    expect(await custom.query('SELECT 5 AS five')).toEqual([{ five: 5 }])
+    expect(calls[0]).toBe('POST /api/v3/sql')
+    expect(calls.some((c) => c.endsWith('/results'))).toBe(true)
+    await custom.close()
+  })
+})
+
 describe('failures and bad input', () => {
   it('raises a FAILED job with Dremio error text, job id and SQL excerpt', async () => {
     const sql = 'SELECT * FROM no_such_space.no_such_table_xyz'
