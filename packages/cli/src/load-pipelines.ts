@@ -1,0 +1,145 @@
+/**
+ * Loading pipelines from a user's module (`pipeline run <file>`). The convention:
+ *
+ * - `export default (ctx) => Pipeline | Pipeline[]` (may be async): the recommended form. The CLI
+ *   calls it once with `{ client, backend, params }` — the Dremio client built from the CLI's
+ *   configuration (created on first use, so pipelines that never touch Dremio need no
+ *   configuration) and the backend of `--backend-url` — so the same file runs against the
+ *   emulator, a real Dremio and any store without edits.
+ * - `export default pipeline`, `export default [a, b]`, or named exports holding pipelines: used
+ *   as they are. Such a pipeline keeps the backend it was built with (the CLI warns when it is not
+ *   the `--backend-url` one: its runs will not show in `pipeline list`).
+ *
+ * Named exports that are functions are never called (they may be anything). TypeScript files
+ * load through tsx's ESM hooks, registered once, in this process's module graph: the module
+ * shares this process's `@df/orchestration` and `@df/client`.
+ */
+import { existsSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { DremioClient } from '@df/client'
+import type { Backend, JsonObject, Pipeline } from '@df/orchestration'
+import { CliError } from './cli-error.js'
+
+/** What a module's default-export factory receives. */
+export interface PipelineModuleContext {
+  /** The CLI's Dremio client (created on first access; throws when nothing is configured). */
+  readonly client: DremioClient
+  /** The backend of `--backend-url`. Pass it as `new Pipeline(name, { backend })`. */
+  readonly backend: Backend
+  /** The `--param k=v` values. */
+  readonly params: JsonObject
+}
+
+/** A factory a module may export as default. */
+export type PipelineFactory = (
+  ctx: PipelineModuleContext,
+) => Pipeline | readonly Pipeline[] | Promise<Pipeline | readonly Pipeline[]>
+
+let tsxRegistered: Promise<void> | undefined
+
+/** Registers tsx's ESM hooks once (harmless when the process already runs under tsx). */
+function registerTypeScript(): Promise<void> {
+  tsxRegistered ??= import('tsx/esm/api').then(({ register }) => {
+    register()
+  })
+  return tsxRegistered
+}
+
+/** A pipeline, recognised by shape: a duplicate copy of `@df/orchestration` must still count. */
+export function isPipeline(value: unknown): value is Pipeline {
+  const v = value as Partial<Pipeline> | null
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.name === 'string' &&
+    typeof v.run === 'function' &&
+    typeof v.rerun === 'function' &&
+    typeof v.on === 'function' &&
+    Array.isArray(v.tasks)
+  )
+}
+
+/**
+ * Imports `file` and returns its pipelines (deduplicated, in export order).
+ * @throws CliError `DF_CLI_FILE_NOT_FOUND`, or `DF_CLI_MODULE_INVALID` when it fails to load or
+ *   exports no pipeline.
+ */
+export async function loadPipelines(file: string, ctx: PipelineModuleContext): Promise<Pipeline[]> {
+  const path = resolve(file)
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new CliError('DF_CLI_FILE_NOT_FOUND', `Pipeline module not found: ${file}`)
+  }
+  if (/\.(c|m)?tsx?$/.test(path)) await registerTypeScript()
+  let mod: Record<string, unknown>
+  try {
+    mod = await import(pathToFileURL(path).href)
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause)
+    throw new CliError('DF_CLI_MODULE_INVALID', `Cannot load ${file}: ${detail}`, { cause })
+  }
+  const found: Pipeline[] = []
+  const add = (value: unknown, where: string): void => {
+    if (isPipeline(value)) found.push(value)
+    else if (Array.isArray(value) && value.length > 0 && value.every(isPipeline))
+      found.push(...value)
+    else if (where === 'default factory') {
+      throw new CliError(
+        'DF_CLI_MODULE_INVALID',
+        `The default export of ${file} is a function but did not return a Pipeline or an array of Pipelines.`,
+      )
+    }
+  }
+  const def = mod.default
+  if (typeof def === 'function' && !isPipeline(def)) {
+    let produced: unknown
+    try {
+      produced = await (def as PipelineFactory)(ctx)
+    } catch (cause) {
+      if (CliError.is(cause)) throw cause
+      const detail = cause instanceof Error ? cause.message : String(cause)
+      throw new CliError(
+        'DF_CLI_MODULE_INVALID',
+        `The default export of ${file} threw: ${detail}`,
+        {
+          cause,
+        },
+      )
+    }
+    add(produced, 'default factory')
+  } else {
+    add(def, 'default')
+  }
+  for (const [name, value] of Object.entries(mod)) if (name !== 'default') add(value, name)
+  const unique = [...new Set(found)]
+  if (unique.length === 0) {
+    throw new CliError(
+      'DF_CLI_MODULE_INVALID',
+      `${file} exports no pipeline: export a Pipeline, an array of them, or a default function (ctx) => Pipeline.`,
+    )
+  }
+  return unique
+}
+
+/**
+ * The pipeline named `name`, or the only one.
+ * @throws CliError `DF_CLI_PIPELINE_NOT_FOUND` listing the names.
+ */
+export function selectPipeline(pipelines: readonly Pipeline[], name: string | undefined): Pipeline {
+  const names = pipelines.map((p) => p.name).join(', ')
+  if (name === undefined) {
+    if (pipelines.length === 1) return pipelines[0] as Pipeline
+    throw new CliError(
+      'DF_CLI_PIPELINE_NOT_FOUND',
+      `The module has ${pipelines.length} pipelines (${names}): choose one with --pipeline NAME.`,
+    )
+  }
+  const match = pipelines.find((p) => p.name === name)
+  if (!match) {
+    throw new CliError(
+      'DF_CLI_PIPELINE_NOT_FOUND',
+      `No pipeline '${name}' in the module (${names}).`,
+    )
+  }
+  return match
+}
