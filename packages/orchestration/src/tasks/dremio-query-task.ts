@@ -12,15 +12,14 @@ import { Task, type TaskContext } from '../task.js'
 import { renderTemplate } from '../template.js'
 import { clientNameOf, type DremioClientRef, resolveDremioClient } from './client-registry.js'
 import { runStatement, type StatementRun } from './internal/run-statement.js'
-import { splitSqlStatements } from './internal/split-sql.js'
 import {
   checkContext,
   checkPlaceholders,
   type DremioTaskOptions,
   noteDremioJob,
-  storedString,
   taskInvalid,
 } from './internal/task-support.js'
+import { splitSqlStatements } from './split-sql.js'
 
 /** Options of {@link DremioQueryTask}. */
 export interface DremioQueryTaskOptions extends DremioTaskOptions {
@@ -47,6 +46,8 @@ export interface DremioQueryResult {
   readonly rowCount: number
   /** Rows inserted/updated/deleted/merged, for DML and CTAS. */
   readonly recordsAffected?: number
+  /** COPY INTO with `ON_ERROR 'continue'|'skip_file'`: rows rejected. */
+  readonly rejectedRecords?: number
   /** Dremio's summary for DDL (`Table [a.b] dropped`). */
   readonly summary?: string
   /** OPTIMIZE/VACUUM counters, camel-cased. */
@@ -96,19 +97,6 @@ export class DremioQueryTask extends Task {
       run: (ctx) => runSql(ctx, client, sql, ctxPath, max),
     })
     this.sql = sql
-  }
-
-  /** Rebuilds the task from its stored definition (what a remote worker does). */
-  static fromDefinition(def: { name: string; options?: JsonObject }): DremioQueryTask {
-    const o = def.options ?? {}
-    const rows = o.returnRows as { max?: unknown } | undefined
-    return new DremioQueryTask({
-      name: def.name,
-      client: storedString(o, 'client', DremioQueryTask.TYPE),
-      sql: storedString(o, 'sql', DremioQueryTask.TYPE),
-      ...(Array.isArray(o.context) ? { context: o.context as string[] } : {}),
-      ...(rows && typeof rows.max === 'number' ? { returnRows: { max: rows.max } } : {}),
-    })
   }
 }
 

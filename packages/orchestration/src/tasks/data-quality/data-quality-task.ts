@@ -15,7 +15,6 @@ import {
   checkPlaceholders,
   type DremioTaskOptions,
   noteDremioJob,
-  storedString,
   taskInvalid,
 } from '../internal/task-support.js'
 import { checkToJson, type DataQualityCheck } from './checks.js'
@@ -111,18 +110,6 @@ export class DataQualityTask extends Task {
       run: (ctx) => runTask(ctx, client, table, valid, concurrency),
     })
     this.checks = valid
-  }
-
-  /** Rebuilds the task from its stored definition (what a remote worker does). */
-  static fromDefinition(def: { name: string; options?: JsonObject }): DataQualityTask {
-    const o = def.options ?? {}
-    return new DataQualityTask({
-      name: def.name,
-      client: storedString(o, 'client', DataQualityTask.TYPE),
-      table: Array.isArray(o.table) ? (o.table as string[]) : storedString(o, 'table', 'dq'),
-      checks: (Array.isArray(o.checks) ? o.checks : []) as unknown as DataQualityCheck[],
-      ...(typeof o.concurrency === 'number' ? { concurrency: o.concurrency } : {}),
-    })
   }
 }
 

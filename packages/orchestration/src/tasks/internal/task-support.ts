@@ -3,10 +3,9 @@
  * checks at construction time.
  */
 import { OrchestrationError } from '../../errors.js'
-import type { JsonObject } from '../../json.js'
 import type { TaskContext, TaskOptions } from '../../task.js'
 import { templatePlaceholders } from '../../template.js'
-import { type DremioClientRef, resolveDremioClient } from '../client-registry.js'
+import type { DremioClientRef } from '../client-registry.js'
 
 /** The Task options every Dremio task accepts (everything but `run`, `type` and `options`). */
 export type BaseTaskOptions = Omit<TaskOptions, 'run' | 'type' | 'options'>
@@ -74,21 +73,4 @@ export function checkContext(name: string, context: unknown): readonly string[] 
     throw taskInvalid(name, 'context must be a non-empty array of path segments')
   }
   return [...context] as string[]
-}
-
-/** Resolves the client at run time (a name is looked up in the registry then). */
-export function clientFor(ref: DremioClientRef) {
-  return resolveDremioClient(ref)
-}
-
-/** Reads a required string option from stored options (for rebuilding a task by type). */
-export function storedString(options: JsonObject, key: string, type: string): string {
-  const v = options[key]
-  if (typeof v !== 'string') {
-    throw new OrchestrationError(
-      'DF_TASK_INVALID',
-      `[@df/orchestration] Stored options of a '${type}' task have no string '${key}'.`,
-    )
-  }
-  return v
 }

@@ -5,7 +5,7 @@
  * `/* … *\/` block comments does not split. Statements made only of whitespace and comments are
  * dropped; the text of each statement is kept byte for byte (comments included), trimmed.
  */
-import { OrchestrationError } from '../../errors.js'
+import { OrchestrationError } from '../errors.js'
 
 /**
  * @throws OrchestrationError `DF_TASK_INVALID` for an unterminated string, identifier or comment

@@ -1,0 +1,65 @@
+/**
+ * The task library: Dremio SQL, Iceberg maintenance and data quality. Every task here is a plain
+ * serialisable description (`type` + JSON `options`, the client referenced by name) and can be
+ * rebuilt with `taskFromDescription`.
+ */
+export type { DremioClientRef } from './client-registry.js'
+export {
+  DEFAULT_CLIENT_NAME,
+  registerDremioClient,
+  resolveDremioClient,
+} from './client-registry.js'
+export type {
+  CheckCommon,
+  CompareOp,
+  CustomSqlCheck,
+  DataQualityCheck,
+  FreshnessCheck,
+  NotNullCheck,
+  RowCountCheck,
+  SchemaCheck,
+  Severity,
+  UniqueCheck,
+  ValuesInCheck,
+} from './data-quality/checks.js'
+export { CHECK_TYPES, dq } from './data-quality/checks.js'
+export type { DataQualityTaskOptions } from './data-quality/data-quality-task.js'
+export { DataQualityError, DataQualityTask } from './data-quality/data-quality-task.js'
+export { normalizeCheck } from './data-quality/normalize-check.js'
+export type { CheckResult, DataQualityReport, RunChecksOptions } from './data-quality/run-checks.js'
+export { runDataQualityChecks } from './data-quality/run-checks.js'
+export type { DremioQueryResult, DremioQueryTaskOptions } from './dremio-query-task.js'
+export { DremioQueryTask } from './dremio-query-task.js'
+export { DremioTaskError } from './dremio-task-error.js'
+export type { DailyPipelineOptions } from './examples/daily-pipeline.js'
+export { createDailyPipeline, prepareDailyPipelineData } from './examples/daily-pipeline.js'
+export type {
+  ExpireSnapshotsSqlOptions,
+  OptimizeSqlOptions,
+  RemoveOrphanFilesSqlOptions,
+  TablePath,
+} from './iceberg-sql.js'
+export {
+  expireSnapshotsSql,
+  optimizeTableSql,
+  refreshReflectionsSql,
+  removeOrphanFilesSql,
+} from './iceberg-sql.js'
+export type {
+  ExpireSnapshotsTaskOptions,
+  MaintenanceResult,
+  OptimizeTaskOptions,
+  RefreshReflectionTaskOptions,
+  RemoveOrphanFilesTaskOptions,
+} from './iceberg-tasks.js'
+export {
+  ExpireSnapshotsTask,
+  OptimizeTask,
+  RefreshReflectionTask,
+  RemoveOrphanFilesTask,
+  VacuumTask,
+} from './iceberg-tasks.js'
+export type { DremioTaskOptions } from './internal/task-support.js'
+export { splitSqlStatements } from './split-sql.js'
+export type { TaskDescription, TaskTypeFactory } from './task-types.js'
+export { registerTaskType, taskFromDescription, taskTypes } from './task-types.js'
