@@ -67,7 +67,7 @@ export type {
   TaskLogger,
   TaskOptions,
 } from './task.js'
-export { Task } from './task.js'
+export { chain, Task } from './task.js'
 export type { TaskFactory, TaskFactoryOptions } from './task-factory.js'
 export { task } from './task-factory.js'
 export type { TemplateContext } from './template.js'

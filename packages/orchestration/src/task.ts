@@ -159,3 +159,19 @@ export class Task {
 function invalid(name: string, what: string): OrchestrationError {
   return new OrchestrationError('DF_TASK_INVALID', `[@df/orchestration] Task '${name}': ${what}.`)
 }
+
+/**
+ * Links tasks (or groups of tasks) one after the other and returns the last: `chain(a, [b, c], d)`
+ * makes b and c run after a, and d after both (Airflow's `chain`).
+ */
+export function chain<T extends Task | readonly Task[]>(
+  ...steps: [...(Task | readonly Task[])[], T]
+): T {
+  for (let i = 1; i < steps.length; i++) {
+    const before = steps[i - 1]!
+    for (const up of Array.isArray(before) ? (before as readonly Task[]) : [before as Task]) {
+      up.setDownstream(steps[i]!)
+    }
+  }
+  return steps[steps.length - 1] as T
+}

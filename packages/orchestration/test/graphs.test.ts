@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  chain,
   Pipeline,
   type PipelineEvent,
   SkipTaskError,
@@ -194,5 +195,19 @@ describe('real graphs', () => {
     )
     const run = await p.run()
     expect(p.visualize(run)).toContain('style t1 fill:#c8e6c9')
+  })
+
+  it('chains steps with chain(a, [b, c], d)', async () => {
+    const order: string[] = []
+    const mk = (name: string) => new Task({ name, run: () => void order.push(name) })
+    const [a, b, c, d] = [mk('a'), mk('b'), mk('c'), mk('d')]
+    expect(chain(a, [b, c], d)).toBe(d)
+    expect([...d.upstream].map((t) => t.name)).toEqual(['b', 'c'])
+    const run = await new Pipeline('chain', { maxWorkers: 1, scheduling: 'fifo' })
+      .addTask(d, c, b, a)
+      .run()
+    expect(run.status).toBe('SUCCESS')
+    expect(order[0]).toBe('a')
+    expect(order[3]).toBe('d')
   })
 })
