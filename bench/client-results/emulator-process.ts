@@ -36,5 +36,7 @@ if (latencyMs > 0) {
 process.stdout.write(`${JSON.stringify({ url })}\n`)
 process.stdin.resume()
 process.stdin.on('end', () => {
+  // The proxy's keep-alive sockets can hold close() open: do not outlive the benchmark for it.
+  setTimeout(() => process.exit(0), 2000).unref()
   void emu.close().then(() => process.exit(0))
 })

@@ -35,6 +35,8 @@ async function startEmulator(latencyMs: number): Promise<{ url: string; stop(): 
     ['--conditions=@df/source', '--import', 'tsx', script, '--latency-ms', String(latencyMs)],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   )
+  // Never leave the emulator running if this benchmark dies half-way.
+  process.on('exit', () => child.kill())
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string]
   return {
     url: (JSON.parse(line) as { url: string }).url,
