@@ -177,4 +177,35 @@ describe('recovery after an engine died', () => {
     expect((await done).status).toBe('SUCCESS')
     expect(clock.pendingTimers).toBe(0) // the renewal timer stops with the last run
   })
+
+  it('recovers expired runs in the background when run() is called with recoverOnRun', async () => {
+    const backend = createMemoryBackend()
+    const deadClock = createManualClock(0)
+    const never = new Promise<void>(() => {})
+    const dead = new Pipeline('auto', {
+      backend,
+      clock: deadClock,
+      executor: createInProcessExecutor({ clock: deadClock }),
+      engineId: 'dead',
+    }).addTask(new Task({ name: 'step', retries: 1, retryDelay: 0, run: () => never }))
+    void dead.run().catch(() => {})
+    await deadClock.flush()
+    const liveClock = createManualClock(100_000)
+    const live = new Pipeline('auto', {
+      backend,
+      clock: liveClock,
+      executor: createInProcessExecutor({ clock: liveClock }),
+      engineId: 'live',
+      recoverOnRun: true,
+    }).addTask(new Task({ name: 'step', retries: 1, retryDelay: 0, run: () => 'done' }))
+    const fresh = live.run()
+    await liveClock.advance(1)
+    expect((await fresh).status).toBe('SUCCESS')
+    const runs = (await backend.listRuns({ pipelineId: 'auto' })).items
+    // Both the fresh run and the dead engine's run (retried: attempt 2) ended.
+    expect(runs.map((r) => r.status)).toEqual(['SUCCESS', 'SUCCESS'])
+    const tasks = await Promise.all(runs.map((r) => backend.getTasks(r.id)))
+    expect(tasks.map((t) => t[0]?.attempt).sort()).toEqual([1, 2])
+    expect(runs.every((r) => r.owner === undefined)).toBe(true)
+  })
 })
