@@ -11,6 +11,8 @@ import { formatDuration, formatTime } from './format.js'
 /** Where a view writes (a `process.stdout`-like stream). */
 export interface ViewOutput {
   write(text: string): unknown
+  /** Terminal width; lines are cut to it so that redrawing in place stays aligned. */
+  readonly columns?: number
 }
 
 /** The live view of one run. */
@@ -165,7 +167,9 @@ export function createRunView(
       }),
     ]
     // Move to the top of the previous block, clear it, draw again.
-    out.write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[0J` : ''}${lines.join('\n')}\n`)
+    const cols = out.columns && out.columns > 20 ? out.columns - 1 : undefined
+    const shown = cols ? lines.map((l) => fit(l, cols, color)) : lines
+    out.write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[0J` : ''}${shown.join('\n')}\n`)
     drawn = lines.length
   }
   const hasRunning = () => [...tasks.values()].some((x) => x.state === 'RUNNING')
@@ -191,6 +195,14 @@ export function createRunView(
   }
 }
 
+/** Cuts `line` to `cols` visible characters (colour codes sit at the start of our lines). */
+function fit(line: string, cols: number, color: boolean): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI colour codes
+  const visible = line.replace(/\x1b\[[0-9;]*m/g, '').length
+  if (visible <= cols) return line
+  return `${line.slice(0, line.length - (visible - cols) - 1)}…${color ? '\x1b[0m' : ''}`
+}
+
 function summary(run: RunResult, lines: ReadonlyMap<string, TaskLine>, details: string): string {
   const counts = new Map<string, number>()
   for (const t of Object.values(run.tasks)) counts.set(t.state, (counts.get(t.state) ?? 0) + 1)
@@ -199,9 +211,7 @@ function summary(run: RunResult, lines: ReadonlyMap<string, TaskLine>, details: 
       ? ` in ${formatDuration(run.endedAt - run.startedAt)}`
       : ''
   const parts = [...counts].map(([s, n]) => `${n} ${s.toLowerCase()}`).join(', ')
-  const out = [
-    `\nRun ${run.id} ${run.status}${took} (${parts})${run.message ? `: ${run.message}` : ''}`,
-  ]
+  const out = [`\nRun ${run.id} ${run.status}${took}: ${run.message ?? parts}`]
   for (const [name, t] of Object.entries(run.tasks)) {
     if (t.state === 'FAILED')
       out.push(`  ${name}: ${t.error?.message ?? lines.get(name)?.error ?? 'failed'}`)

@@ -72,7 +72,11 @@ export function tempDir(prefix: string): { dir: string; remove: () => void } {
 }
 
 /** Resolves once `read()` contains `text` (polling; generous deadline for a loaded machine). */
-export async function waitFor(read: () => string, text: string | RegExp, ms = 60_000): Promise<void> {
+export async function waitFor(
+  read: () => string,
+  text: string | RegExp,
+  ms = 60_000,
+): Promise<void> {
   const deadline = Date.now() + ms
   while (Date.now() < deadline) {
     const now = read()
