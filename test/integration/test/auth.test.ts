@@ -45,6 +45,25 @@ describe('auth', () => {
     await client.close()
   })
 
+  it('re-logs in once for many concurrent requests hitting an expired session', async () => {
+    const log = recordingLogger()
+    const client = new DremioClient({
+      url: emu.url,
+      username: USER,
+      password: PASSWORD,
+      logger: log,
+      ...fast(),
+    })
+    await client.catalog.list()
+    emu.expireSessions()
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => client.query(`SELECT ${i} AS i`)),
+    )
+    expect(results.map((r) => r[0]?.i)).toEqual([0, 1, 2, 3, 4, 5])
+    expect(log.lines.filter((l) => l.includes('logging in again'))).toHaveLength(1)
+    await client.close()
+  })
+
   it('surfaces wrong credentials as a typed 401 without the password', async () => {
     const client = new DremioClient({
       url: emu.url,

@@ -119,8 +119,11 @@ export class Transport {
       if (res.status === 401 && auth && this.#username !== undefined && !relogged) {
         // Session tokens expire (30 h by default) or are revoked: log in again, once.
         relogged = true
-        this.#session = undefined
-        this.#logger?.warn?.('Session token rejected; logging in again.')
+        // Only drop the session this request used: a concurrent request may have renewed it.
+        if (this.#session && authHeader === `_dremio${this.#session.token}`) {
+          this.#session = undefined
+          this.#logger?.warn?.('Session token rejected; logging in again.')
+        }
         attempt--
         continue
       }
