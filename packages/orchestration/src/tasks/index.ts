@@ -25,6 +25,7 @@ export type {
 export { CHECK_TYPES, dq } from './data-quality/checks.js'
 export type { DataQualityTaskOptions } from './data-quality/data-quality-task.js'
 export { DataQualityError, DataQualityTask } from './data-quality/data-quality-task.js'
+export { checkStatusWord, formatDataQualityReports } from './data-quality/format-report.js'
 export { normalizeCheck } from './data-quality/normalize-check.js'
 export type { CheckResult, DataQualityReport, RunChecksOptions } from './data-quality/run-checks.js'
 export { runDataQualityChecks } from './data-quality/run-checks.js'

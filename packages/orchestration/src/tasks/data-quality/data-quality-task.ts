@@ -49,6 +49,24 @@ export function describeFailure(report: DataQualityReport): string {
   return `[@df/orchestration] Data quality failed for ${label}: ${bad.length} of ${report.summary.total} checks failed: ${items.join('; ')}.`
 }
 
+/** Fails for a placeholder no run can render, in the table or any check's SQL. */
+export function checkSuitePlaceholders(
+  name: string,
+  table: TablePath,
+  checks: readonly DataQualityCheck[],
+): void {
+  for (const t of typeof table === 'string' ? [table] : table) checkPlaceholders(name, 'table', t)
+  for (const c of checks) {
+    for (const text of [
+      c.type === 'row_count' ? c.where : undefined,
+      c.type === 'custom_sql' ? c.sql : undefined,
+      c.type === 'custom_sql' ? c.condition : undefined,
+    ]) {
+      if (text !== undefined) checkPlaceholders(name, `check '${c.type}'`, text, ['table'])
+    }
+  }
+}
+
 /** Options of {@link DataQualityTask}. */
 export interface DataQualityTaskOptions extends DremioTaskOptions {
   /** The table, e.g. `'staging.metrics_{{ ds_nodash }}'`. */
@@ -84,16 +102,7 @@ export class DataQualityTask extends Task {
       throw taskInvalid(name, 'checks must be a non-empty list')
     }
     const valid = checks.map((c, i) => normalizeCheck(c, `Task '${name}' check ${i + 1}`))
-    for (const t of typeof table === 'string' ? [table] : table) checkPlaceholders(name, 'table', t)
-    for (const c of valid) {
-      for (const text of [
-        c.type === 'row_count' ? c.where : undefined,
-        c.type === 'custom_sql' ? c.sql : undefined,
-        c.type === 'custom_sql' ? c.condition : undefined,
-      ]) {
-        if (text !== undefined) checkPlaceholders(name, `check '${c.type}'`, text, ['table'])
-      }
-    }
+    checkSuitePlaceholders(name, table, valid)
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
       throw taskInvalid(name, 'concurrency must be a whole number >= 1')
     }
