@@ -32,10 +32,13 @@ import type { Pool, PoolConnection } from 'mysql2/promise'
 import mysql from 'mysql2/promise'
 import { abortable } from './internal/abort.js'
 import { isRetryable, translateError } from './internal/errors.js'
+import { claimRuns, renewLeases } from './internal/leases.js'
 import { decodeCursor, encodeCursor, pageLimit } from './internal/paging.js'
 import { newRunRecord, toAttempt, toPipeline, toRun, toTask, toWatermark } from './internal/rows.js'
-import { affectedOf, rollback, rowsOf, runTransaction } from './internal/script.js'
+import { createRunStatements } from './internal/run-statements.js'
+import { affectedOf, isMultiStatementPool, rowsOf, runTransaction } from './internal/script.js'
 import { supportsSkipLocked } from './internal/server-version.js'
+import { taskBatchResults, taskBatchStatements } from './internal/task-batch.js'
 import {
   type MysqlBackendOptions,
   type ResolvedMysqlOptions,
@@ -231,33 +234,7 @@ class MyBackend implements MysqlBackend {
   createRun(run: NewRun, options?: OperationOptions): Promise<RunRecord> {
     return this.#run('createRun', options, async (db) => {
       const params = JSON.stringify(run.params)
-      const statements: Statement[] = [
-        [
-          db.sql.insertRun,
-          [
-            run.id,
-            run.pipelineId,
-            run.status,
-            params,
-            run.logicalDate,
-            run.trigger,
-            run.rerunOf ?? null,
-            run.definitionHash,
-            run.createdAt,
-            run.startedAt ?? null,
-            run.endedAt ?? null,
-            run.message ?? null,
-            run.owner ?? null,
-            run.leaseExpiresAt ?? null,
-          ],
-        ],
-      ]
-      if (run.tasks.length > 0) {
-        statements.push([
-          db.sql.insertTasks(run.tasks.length),
-          run.tasks.flatMap((t, i) => [run.id, t.taskId, i + 1, t.state ?? 'PENDING']),
-        ])
-      }
+      const statements = createRunStatements(db.sql, run, params)
       await this.#withConnection(db, (conn) => runTransaction(conn, statements, db.multi))
       return newRunRecord(run, params)
     })
@@ -341,44 +318,11 @@ class MyBackend implements MysqlBackend {
   ): Promise<UpdateResult<TaskRecord>[]> {
     return this.#run('updateTasks', options, async (db) => {
       if (updates.length === 0) return []
-      // Per update: the CAS, the attempt upsert (only if the CAS changed a row), the row after.
-      const statements: Statement[] = []
-      const slots: { write: number; read: number }[] = []
-      for (const u of updates) {
-        const write = statements.push(db.sql.updateTask(u)) - 1
-        const a = u.attemptRecord
-        if (a !== undefined) {
-          statements.push([
-            db.sql.upsertAttempt,
-            [
-              u.runId,
-              u.taskId,
-              a.attempt,
-              a.state,
-              a.startedAt,
-              a.endedAt ?? null,
-              a.error?.message ?? null,
-              a.error?.name ?? null,
-              a.error?.code ?? null,
-              a.error?.stack ?? null,
-              a.dremioJobId ?? null,
-              a.log ?? null,
-              a.worker ?? null,
-            ],
-          ])
-        }
-        const read = statements.push([db.sql.getTask, [u.runId, u.taskId]]) - 1
-        slots.push({ write, read })
-      }
+      const { statements, slots } = taskBatchStatements(db.sql, updates)
       const results = await this.#withConnection(db, (conn) =>
         runTransaction(conn, statements, db.multi),
       )
-      return slots.map(({ write, read }): UpdateResult<TaskRecord> => {
-        const row = rowsOf(results[read])[0]
-        if (row === undefined) return { ok: false, reason: 'not-found' }
-        if (affectedOf(results[write]) !== 1) return { ok: false, reason: 'conflict' }
-        return { ok: true, value: toTask(row) }
-      })
+      return taskBatchResults(results, slots)
     })
   }
 
@@ -400,59 +344,14 @@ class MyBackend implements MysqlBackend {
   claimRuns(claim: RunClaim, options?: OperationOptions): Promise<RunRecord[]> {
     return this.#run('claimRuns', options, async (db) => {
       if (claim.limit < 1 || claim.pipelineIds?.length === 0) return []
-      const pipelines = claim.pipelineIds ?? []
-      return this.#withConnection(db, async (conn) => {
-        try {
-          await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED')
-          await conn.query('START TRANSACTION')
-          const [candidates] = await conn.query(
-            db.sql.claimCandidates(pipelines.length, Math.floor(claim.limit), this.#skipLocked),
-            [claim.now, ...pipelines],
-          )
-          const ids = (candidates as { id: unknown }[]).map((r) => String(r.id))
-          if (ids.length === 0) {
-            await conn.query('COMMIT')
-            return []
-          }
-          await conn.query(db.sql.setOwner(ids.length), [claim.owner, claim.leaseExpiresAt, ...ids])
-          const [rows] = await conn.query(db.sql.runsByIds(ids.length), ids)
-          await conn.query('COMMIT')
-          return (rows as Record<string, unknown>[]).map(toRun)
-        } catch (error) {
-          await rollback(conn)
-          throw error
-        }
-      })
+      return this.#withConnection(db, (conn) => claimRuns(conn, db.sql, claim, this.#skipLocked))
     })
   }
 
   renewLeases(renewal: LeaseRenewal, options?: OperationOptions): Promise<string[]> {
     return this.#run('renewLeases', options, async (db) => {
-      const only = renewal.runIds === undefined ? undefined : [...renewal.runIds]
-      if (only?.length === 0) return []
-      return this.#withConnection(db, async (conn) => {
-        try {
-          await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED')
-          await conn.query('START TRANSACTION')
-          const [held] = await conn.query(db.sql.renewCandidates(only?.length), [
-            renewal.owner,
-            ...(only ?? []),
-          ])
-          const ids = (held as { id: unknown }[]).map((r) => String(r.id))
-          if (ids.length > 0) {
-            await conn.query(db.sql.setLease(ids.length), [
-              renewal.leaseExpiresAt,
-              renewal.owner,
-              ...ids,
-            ])
-          }
-          await conn.query('COMMIT')
-          return ids
-        } catch (error) {
-          await rollback(conn)
-          throw error
-        }
-      })
+      if (renewal.runIds?.length === 0) return []
+      return this.#withConnection(db, (conn) => renewLeases(conn, db.sql, renewal))
     })
   }
 
@@ -495,11 +394,4 @@ class MyBackend implements MysqlBackend {
       return { ok: false, reason: found.length > 0 ? 'conflict' : 'not-found' }
     })
   }
-}
-
-/** Whether an injected pool was created with `multipleStatements: true`. */
-function isMultiStatementPool(pool: Pool): boolean {
-  const core = (pool as unknown as { pool?: { config?: { connectionConfig?: unknown } } }).pool
-  const config = core?.config?.connectionConfig as { multipleStatements?: unknown } | undefined
-  return config?.multipleStatements === true
 }

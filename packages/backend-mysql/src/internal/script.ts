@@ -6,7 +6,7 @@
  * assumes the server's default `sql_mode` (no `NO_BACKSLASH_ESCAPES`).
  */
 
-import type { PoolConnection, ResultSetHeader } from 'mysql2/promise'
+import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise'
 import mysql from 'mysql2/promise'
 import type { Statement } from '../mysql-sql.js'
 
@@ -72,4 +72,11 @@ export function rowsOf(result: StatementResult | undefined): Record<string, unkn
 /** Affected rows of a write result. */
 export function affectedOf(result: StatementResult | undefined): number {
   return result !== undefined && !Array.isArray(result) ? result.affectedRows : 0
+}
+
+/** Whether an injected pool was created with `multipleStatements: true`. */
+export function isMultiStatementPool(pool: Pool): boolean {
+  const core = (pool as unknown as { pool?: { config?: { connectionConfig?: unknown } } }).pool
+  const config = core?.config?.connectionConfig as { multipleStatements?: unknown } | undefined
+  return config?.multipleStatements === true
 }
