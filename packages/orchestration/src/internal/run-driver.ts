@@ -144,7 +144,7 @@ export class RunDriver implements AttemptHost {
         this.#events = []
         this.#after = []
         if (writes.length > 0) {
-          const results = await this.cfg.backend.updateTasks(writes)
+          const results = await this.#write(writes)
           if (this.stopped) return
           for (let i = 0; i < results.length; i++) {
             if (!results[i]!.ok) {
@@ -174,6 +174,22 @@ export class RunDriver implements AttemptHost {
       this.#flushing = false
     }
     if (this.#writes.length > 0 || this.#dispatches.length > 0) this.schedule()
+  }
+
+  /**
+   * One batch write, retried on a thrown (transient) backend error: 3 retries after 100 ms,
+   * 400 ms and 1.6 s on the engine clock. A lost compare-and-set is a result, not retried here.
+   */
+  async #write(writes: TaskUpdate[]): Promise<Awaited<ReturnType<Backend['updateTasks']>>> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await this.cfg.backend.updateTasks(writes)
+      } catch (error) {
+        const closed = OrchestrationError.is(error) && error.code === 'DF_BACKEND_CLOSED'
+        if (retry >= 3 || closed || this.stopped) throw error
+        await new Promise<void>((resolve) => this.cfg.clock.setTimeout(resolve, 100 * 4 ** retry))
+      }
+    }
   }
 
   #dispatch(index: number): void {
