@@ -74,10 +74,11 @@ export async function runStatement(
         const rows: Row[] = []
         let schema: DremioField[] | undefined
         for (let offset = 0; offset < Math.min(want, rowCount) || schema === undefined; ) {
-          const limit = Math.min(PAGE, Math.max(0, Math.min(want, rowCount) - offset))
+          // limit ≥ 1: Dremio's behaviour for limit=0 is unconfirmed (reference §6.1).
+          const limit = Math.min(PAGE, Math.max(1, Math.min(want, rowCount) - offset))
           const page = await job.page(offset, limit, signal)
           schema = page.schema
-          rows.push(...page.rows)
+          for (const row of page.rows) if (rows.length < want) rows.push(row)
           offset += page.rows.length
           if (page.rows.length === 0) break
         }
@@ -87,7 +88,7 @@ export async function runStatement(
       if (rowCount > PARSE_LIMIT) {
         return { jobId: job.id, rowCount, result: undefined, rows: undefined, schema: undefined }
       }
-      const page = await job.page(0, rowCount, signal)
+      const page = await job.page(0, Math.max(1, rowCount), signal)
       return {
         jobId: job.id,
         rowCount,
