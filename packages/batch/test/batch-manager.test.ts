@@ -65,6 +65,9 @@ describe('BatchManager', () => {
     expect(folders.map((r) => r.ok)).toEqual([true, false, true])
     const bad = folders[1]
     expect(bad?.ok === false && bad.error.code).toBe('DF_DREMIO_INVALID_SQL_INPUT')
+    // Idempotent: an existing folder is a success with the existing entity.
+    const again = await batch.createFolders([`${space}.ok1`])
+    expect(again[0]?.ok && again[0].value.id).toBe(folders[0]?.ok && folders[0].value.id)
 
     const views = await batch.createViews([
       { path: [space, 'v_ok'], sql: 'SELECT 1 AS one' },

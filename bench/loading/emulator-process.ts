@@ -1,0 +1,42 @@
+/**
+ * Runs @df/emulator in its own process for the loading benchmark (server and client on separate
+ * cores, as against a real Dremio), with a NAS source `lake` on `--lake <dir>`. With
+ * `--latency-ms N` every byte crosses a TCP proxy that delays it N/2 ms each way (an N ms round
+ * trip). Prints `{"url":…}` and exits when stdin closes.
+ */
+import { connect, createServer, type Socket } from 'node:net'
+import { createEmulator } from '@df/emulator'
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : undefined
+}
+const latencyMs = Number(arg('latency-ms') ?? 0)
+const lake = arg('lake')
+const emu = await createEmulator({ port: 0, ...(lake ? { sources: { lake } } : {}) })
+let url = emu.url
+
+function delayed(from: Socket, to: Socket, ms: number): void {
+  from.on('data', (chunk) => setTimeout(() => to.write(chunk), ms))
+  from.on('end', () => setTimeout(() => to.end(), ms))
+  from.on('error', () => to.destroy())
+  from.on('close', () => setTimeout(() => to.destroy(), ms))
+}
+
+if (latencyMs > 0) {
+  const target = new URL(emu.url)
+  const proxy = createServer((client) => {
+    const server = connect(Number(target.port), target.hostname)
+    client.setNoDelay(true)
+    server.setNoDelay(true)
+    delayed(client, server, latencyMs / 2)
+    delayed(server, client, latencyMs / 2)
+  })
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
+  url = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`
+}
+process.stdout.write(`${JSON.stringify({ url })}\n`)
+process.stdin.resume()
+process.stdin.on('end', () => {
+  void emu.close().then(() => process.exit(0))
+})
