@@ -54,10 +54,9 @@ export async function runStatement(
   if (signal?.aborted) throw signal.reason
   let jobId: string | undefined
   try {
-    const job = await client.submit(sql, {
-      ...(options.context ? { context: options.context } : {}),
-      ...(signal ? { signal } : {}),
-    })
+    // The signal is not passed to the POST: aborting it mid-flight could leave a job the server
+    // accepted but whose id we never learn. Submitting is quick; the job is cancelled below.
+    const job = await client.submit(sql, options.context ? { context: options.context } : {})
     jobId = job.id
     options.onJob?.(job.id)
     // Cancel on abort: the engine has already moved on, but the job must not keep running.
