@@ -5,11 +5,14 @@
 /**
  * - `DF_EMULATOR_INVALID_OPTIONS`: an option of `createEmulator` is out of range.
  * - `DF_EMULATOR_LISTEN_FAILED`: the HTTP server could not bind (port in use, bad host).
+ * - `DF_EMULATOR_STORAGE_FAILED`: the DuckDB file in `dataDir` cannot be opened (e.g. another
+ *   process holds it).
  * - `DF_EMULATOR_SQL_FAILED`: `emulator.query()` failed; the message is the job error text.
  */
 export type EmulatorErrorCode =
   | 'DF_EMULATOR_INVALID_OPTIONS'
   | 'DF_EMULATOR_LISTEN_FAILED'
+  | 'DF_EMULATOR_STORAGE_FAILED'
   | 'DF_EMULATOR_SQL_FAILED'
 
 const BRAND = Symbol.for('@df/error')

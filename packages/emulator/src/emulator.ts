@@ -51,6 +51,9 @@ export interface Emulator {
   close(): Promise<void>
 }
 
+/** Data directories of the emulators running in this process. */
+const OPEN_DATA_DIRS = new Set<string>()
+
 /**
  * Starts an emulator.
  * @example
@@ -64,16 +67,33 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new EmulatorError('DF_EMULATOR_INVALID_OPTIONS', `[@df/emulator] Invalid port ${port}`)
   }
-  const dataDir = options.dataDir
-  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true })
+  const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir)
+  if (dataDir !== undefined) {
+    // DuckDB locks the file against other processes only; two emulators in one process would
+    // silently share tables but not the catalog.
+    if (OPEN_DATA_DIRS.has(dataDir)) {
+      throw new EmulatorError(
+        'DF_EMULATOR_STORAGE_FAILED',
+        `[@df/emulator] ${dataDir} is already used by another emulator in this process`,
+      )
+    }
+    mkdirSync(dataDir, { recursive: true })
+  }
   // No network: DuckDB must never try to download an extension.
   const instance = await DuckDBInstance.create(
     dataDir === undefined ? ':memory:' : join(dataDir, 'emulator.duckdb'),
-    {
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'false',
-    },
-  )
+    { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' },
+  ).catch((error: unknown) => {
+    // Typically a second emulator (or process) holding the same data directory.
+    throw new EmulatorError(
+      'DF_EMULATOR_STORAGE_FAILED',
+      `[@df/emulator] Cannot open the database in ${dataDir}`,
+      {
+        cause: error,
+      },
+    )
+  })
+  if (dataDir !== undefined) OPEN_DATA_DIRS.add(dataDir)
   const catalog = new Catalog(dataDir)
   const sources = new Sources(catalog)
   for (const [name, dir] of Object.entries(options.sources ?? {}))
@@ -131,6 +151,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   server.on('connection', (socket) => socket.setNoDelay(true))
   await listen(server, port, host).catch((error: unknown) => {
     instance.closeSync()
+    if (dataDir !== undefined) OPEN_DATA_DIRS.delete(dataDir)
     throw new EmulatorError(
       'DF_EMULATOR_LISTEN_FAILED',
       `[@df/emulator] Cannot listen on ${host}:${port}`,
@@ -168,6 +189,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         await jobs.drain()
         await closed
         instance.closeSync()
+        if (dataDir !== undefined) OPEN_DATA_DIRS.delete(dataDir)
       })()
       return closing
     },

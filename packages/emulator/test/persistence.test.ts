@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
+import { EmulatorError } from '../src/index.js'
 import { call, run, start, tempDir } from './helpers.js'
 
 const temp = tempDir('persist')
@@ -30,6 +31,17 @@ describe('persistence with dataDir', () => {
       expect((await call(second, 'GET', '/api/v3/catalog/by-path/Empty')).status).toBe(200)
     } finally {
       await second.close()
+    }
+  })
+
+  it('refuses a data directory another emulator holds open, with a typed error', async () => {
+    const holder = await start({ dataDir: temp.dir })
+    try {
+      const error = await start({ dataDir: temp.dir }).catch((e: unknown) => e)
+      expect(EmulatorError.is(error)).toBe(true)
+      expect((error as EmulatorError).code).toBe('DF_EMULATOR_STORAGE_FAILED')
+    } finally {
+      await holder.close()
     }
   })
 

@@ -4,6 +4,7 @@
  * follows §9.2 (`entityType` discriminator, CatalogItem children, null fields omitted).
  */
 import type { Catalog, CatalogEntry } from './catalog.js'
+import { entityJson, item } from './catalog-json.js'
 import type { DremioField } from './encode.js'
 import {
   HttpError,
@@ -86,6 +87,10 @@ export class CatalogApi {
       return sendEmpty(res, 204)
     }
     throw methodNotAllowed()
+  }
+
+  private entity(entry: CatalogEntry, params?: URLSearchParams): Promise<Record<string, unknown>> {
+    return entityJson(this.core.catalog, (e) => this.core.describe(e), entry, params)
   }
 
   private async create(route: RouteRequest): Promise<unknown> {
@@ -243,83 +248,6 @@ export class CatalogApi {
         throw new HttpError(400, error.message)
       throw error
     }
-  }
-
-  /** Full entity JSON; containers carry their children unless `maxChildren=0`/`exclude=children`. */
-  private async entity(
-    entry: CatalogEntry,
-    params?: URLSearchParams,
-  ): Promise<Record<string, unknown>> {
-    const noChildren =
-      params?.get('maxChildren') === '0' || params?.getAll('exclude').includes('children')
-    const children = noChildren
-      ? undefined
-      : this.core.catalog.children(entry.path).map((e) => item(e))
-    switch (entry.kind) {
-      case 'space':
-        return {
-          entityType: 'space',
-          id: entry.id,
-          name: entry.path[0],
-          tag: entry.tag,
-          createdAt: entry.createdAt,
-          children,
-        }
-      case 'folder':
-        return { entityType: 'folder', id: entry.id, path: entry.path, tag: entry.tag, children }
-      case 'source':
-        return {
-          entityType: 'source',
-          id: entry.id,
-          tag: entry.tag,
-          type: 'NAS',
-          name: entry.path[0],
-          createdAt: entry.createdAt,
-          config: { path: entry.dir },
-          state: { status: 'good', messages: [] },
-          children,
-        }
-      default: {
-        const fields = await this.core.describe(entry)
-        const view = entry.kind === 'view'
-        return {
-          entityType: 'dataset',
-          id: entry.id,
-          type: view ? 'VIRTUAL_DATASET' : 'PHYSICAL_DATASET',
-          path: entry.path,
-          createdAt: entry.createdAt,
-          tag: entry.tag,
-          ...(view
-            ? { sql: entry.sql, sqlContext: entry.sqlContext }
-            : { format: { type: 'Iceberg' } }),
-          fields,
-        }
-      }
-    }
-  }
-}
-
-/** CatalogItem JSON: the shape of list entries and children. */
-function item(entry: CatalogEntry): Record<string, unknown> {
-  const base = { id: entry.id, path: entry.path, tag: entry.tag }
-  switch (entry.kind) {
-    case 'space':
-    case 'source':
-      return {
-        ...base,
-        type: 'CONTAINER',
-        containerType: entry.kind.toUpperCase(),
-        createdAt: entry.createdAt,
-      }
-    case 'folder':
-      return { ...base, type: 'CONTAINER', containerType: 'FOLDER' }
-    default:
-      return {
-        ...base,
-        type: 'DATASET',
-        datasetType: entry.kind === 'view' ? 'VIRTUAL' : 'PROMOTED',
-        createdAt: entry.createdAt,
-      }
   }
 }
 

@@ -185,6 +185,9 @@ export class JsonBlocksResult implements ResultPages {
       const rows = this.blockRows(block)
       const first = row - block * BLOCK_ROWS
       const stop = Math.min(rows.length, first + (end - row))
+      // A block shorter than its count would loop forever; fail the request loudly instead.
+      if (stop <= first)
+        throw new Error(`[@df/emulator] result block ${block} is shorter than expected`)
       for (let r = first; r < stop; r++) out.push(rows[r] as string)
       row += stop - first
     }
