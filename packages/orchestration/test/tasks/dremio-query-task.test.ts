@@ -5,6 +5,7 @@ import {
   Pipeline,
   type TaskRecord,
 } from '../../src/index.js'
+import { registerDremioClient } from '../../src/tasks/client-registry.js'
 import { DremioQueryTask } from '../../src/tasks/dremio-query-task.js'
 import {
   type Harness,
@@ -184,6 +185,33 @@ describe('DremioQueryTask', () => {
       await p.close()
     } finally {
       h.emu.setJobLatency(0)
+    }
+  })
+
+  it('resolves unqualified names with context, and a registered client by name', async () => {
+    const f = uniqueFolder('ctx')
+    await h.emu.query(`CREATE FOLDER ${f}`)
+    await h.emu.query(`CREATE TABLE ${f}.t AS SELECT 42 AS answer`)
+    const unregister = registerDremioClient('ctx-client', h.client)
+    try {
+      const t = new DremioQueryTask({
+        name: 'ctx',
+        client: 'ctx-client',
+        sql: 'SELECT answer FROM t',
+        context: [f],
+        returnRows: { max: 5 },
+      })
+      expect(t.options).toEqual({
+        client: 'ctx-client',
+        sql: 'SELECT answer FROM t',
+        context: [f],
+        returnRows: { max: 5 },
+      })
+      const { task } = await runOne(t)
+      expect(task.result).toMatchObject({ rows: [{ answer: 42 }], truncated: false })
+      expect(jobsWith(h.emu, 'SELECT answer FROM t').at(-1)?.context).toEqual([f])
+    } finally {
+      unregister()
     }
   })
 
