@@ -77,10 +77,12 @@ export abstract class Transitions {
   /** Task `i`'s rule passed (or its retry is due): start it now, or queue it. */
   ready(i: number): void {
     if (this.driver.cancelled !== undefined) return
+    // A free worker takes the task now. Depth-first order would pop it next anyway (it is the
+    // newest ready task), so it skips the queue and its QUEUED write; FIFO must respect the queue.
     if (
       this.running < this.driver.cfg.maxWorkers &&
-      this.queueHead >= this.queue.length &&
-      this.priority.length === 0
+      this.priority.length === 0 &&
+      (!this.driver.cfg.fifo || this.queueHead >= this.queue.length)
     ) {
       if (this.#acquirePool(i)) {
         this.startAttempt(i)
