@@ -80,3 +80,21 @@ it('streams events through an async iterator until the signal aborts', async () 
   await reading
   expect(seen).toEqual(['run:RUNNING', 'task:RUNNING', 'task:SUCCESS', 'run:SUCCESS'])
 })
+
+it('captures ctx.log per attempt, bounded by maxLogBytes', async () => {
+  const p = new Pipeline('logs', { maxLogBytes: 200 }).addTask(
+    new Task({
+      name: 'chatty',
+      run: (ctx) => {
+        for (let i = 0; i < 50; i++) ctx.log.warn(`line ${i}`)
+      },
+    }),
+  )
+  const run = await p.run()
+  const [attempt] = await p.backend.listAttempts(run.id, 'chatty')
+  const log = attempt?.log ?? ''
+  expect(log.split('\n')[0]).toMatch(/^\d{4}-\d\d-\d\dT.*Z WARN line 0$/)
+  expect(log).toContain('… log truncated at 200 bytes (maxLogBytes)')
+  expect(Buffer.byteLength(log)).toBeLessThan(300)
+  expect(log).not.toContain('line 49')
+})
