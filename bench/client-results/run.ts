@@ -3,7 +3,7 @@
  * 100,000 and 1,000,000 rows x 5 columns, concurrent paging vs one page at a time (ratio from the
  * same run), and the median latency of `job.wait()` for a job that completes at once.
  * Args: `--sizes 100000,1000000 --concurrency 6 --rounds 2 --waits 200 --latency-ms 0,2`
- * (`--latency-ms` lists round trips to simulate; 0 is plain loopback) and `--in-process`.
+ * (`--latency-ms` lists round trips to simulate; 0 is plain loopback; default 0,10) and `--in-process`.
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -19,7 +19,7 @@ const sizes = arg('sizes', '100000,1000000').split(',').map(Number)
 const concurrency = Number(arg('concurrency', '6'))
 const rounds = Number(arg('rounds', '2'))
 const waits = Number(arg('waits', '200'))
-const latencies = arg('latency-ms', '0,2').split(',').map(Number)
+const latencies = arg('latency-ms', '0,10').split(',').map(Number)
 // `--in-process` runs the emulator on the client's event loop: both then share one thread, so
 // concurrent paging cannot overlap server and client work. The default is a child process.
 const inProcess = process.argv.includes('--in-process')
