@@ -149,7 +149,7 @@ export abstract class Transitions {
   startAttempt(i: number): void {
     const attempt = this.attempts[i]! + 1
     const now = this.driver.now()
-    const wasRetry = this.states[i] !== 'PENDING' && this.attempts[i]! > 0
+    const wasRetry = this.attempts[i]! > 0 // clears nextAttemptAt, also after a recovery
     this.attempts[i] = attempt
     this.attemptStartedAt[i] = now
     this.states[i] = 'RUNNING'
