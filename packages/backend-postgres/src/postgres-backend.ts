@@ -33,8 +33,9 @@ import pg from 'pg'
 import { abortable } from './internal/abort.js'
 import { isRetryable, translateError } from './internal/errors.js'
 import { decodeCursor, encodeCursor, pageLimit } from './internal/paging.js'
+import { createRunParams, updateRunParams } from './internal/params.js'
 import { toAttempt, toPipeline, toRun, toTask, toWatermark } from './internal/rows.js'
-import { chunkByUniqueTask, taskBatchParams } from './internal/task-batch.js'
+import { applyTaskBatch } from './internal/task-batch.js'
 import {
   type PostgresBackendOptions,
   type ResolvedPostgresOptions,
@@ -215,24 +216,7 @@ class PgBackend implements PostgresBackend {
     return this.#run('createRun', options, async (pool) => {
       const rows = await this.#rows(
         pool,
-        this.#named('createRun', this.#sql.createRun, [
-          run.id,
-          run.pipelineId,
-          run.status,
-          JSON.stringify(run.params),
-          run.logicalDate,
-          run.trigger,
-          run.rerunOf ?? null,
-          run.definitionHash,
-          run.createdAt,
-          run.startedAt ?? null,
-          run.endedAt ?? null,
-          run.message ?? null,
-          run.owner ?? null,
-          run.leaseExpiresAt ?? null,
-          run.tasks.map((t) => t.taskId),
-          run.tasks.map((t) => t.state ?? 'PENDING'),
-        ]),
+        this.#named('createRun', this.#sql.createRun, createRunParams(run)),
       )
       if (rows[0] === undefined) {
         throw new OrchestrationError(
@@ -284,23 +268,9 @@ class PgBackend implements PostgresBackend {
 
   updateRun(update: RunUpdate, options?: OperationOptions): Promise<UpdateResult<RunRecord>> {
     return this.#run('updateRun', options, async (pool) => {
-      const mask =
-        (update.message !== undefined ? 1 : 0) |
-        (update.owner !== undefined ? 2 : 0) |
-        (update.leaseExpiresAt !== undefined ? 4 : 0)
       const rows = await this.#rows(
         pool,
-        this.#named('updateRun', this.#sql.updateRun, [
-          update.id,
-          update.expectedVersion,
-          update.status ?? null,
-          update.startedAt ?? null,
-          update.endedAt ?? null,
-          update.message ?? null,
-          update.owner ?? null,
-          update.leaseExpiresAt ?? null,
-          mask,
-        ]),
+        this.#named('updateRun', this.#sql.updateRun, updateRunParams(update)),
       )
       const row = rows[0]
       if (row === undefined) return { ok: false, reason: 'not-found' }
@@ -333,38 +303,9 @@ class PgBackend implements PostgresBackend {
     updates: readonly TaskUpdate[],
     options?: OperationOptions,
   ): Promise<UpdateResult<TaskRecord>[]> {
-    if (updates.length === 0) return this.#run('updateTasks', options, async () => [])
-    const chunks = chunkByUniqueTask(updates)
-    return this.#run('updateTasks', options, async (pool) => {
-      if (chunks.length === 1) return this.#updateChunk(pool, updates)
-      // The same task twice in one batch: run the chunks in order, in one transaction.
-      const client = await pool.connect()
-      try {
-        await client.query('BEGIN')
-        const results: UpdateResult<TaskRecord>[] = []
-        for (const chunk of chunks) results.push(...(await this.#updateChunk(client, chunk)))
-        await client.query('COMMIT')
-        return results
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined)
-        throw error
-      } finally {
-        client.release()
-      }
-    })
-  }
-
-  async #updateChunk(
-    db: Pick<Pool, 'query'>,
-    updates: readonly TaskUpdate[],
-  ): Promise<UpdateResult<TaskRecord>[]> {
-    const result = await db.query(
-      this.#named('updateTasks', this.#sql.updateTasks, taskBatchParams(updates)),
+    return this.#run('updateTasks', options, (pool) =>
+      applyTaskBatch(pool, this.#named('updateTasks', this.#sql.updateTasks, []), updates),
     )
-    return result.rows.map((row): UpdateResult<TaskRecord> => {
-      if (row.ord !== null) return { ok: true, value: toTask(row) }
-      return { ok: false, reason: row.found === true ? 'conflict' : 'not-found' }
-    })
   }
 
   listAttempts(
@@ -432,30 +373,18 @@ class PgBackend implements PostgresBackend {
   ): Promise<UpdateResult<Watermark>> {
     return this.#run('setWatermark', options, async (pool): Promise<UpdateResult<Watermark>> => {
       const value: Watermark = { value: next.value, type: next.type, updatedAt: next.updatedAt }
+      const nextValues = [key, next.value, next.type, next.updatedAt]
       if (expected === undefined) {
-        const rows = await this.#rows(
-          pool,
-          this.#named('insertWatermark', this.#sql.insertWatermark, [
-            key,
-            next.value,
-            next.type,
-            next.updatedAt,
-          ]),
-        )
-        return rows.length === 1 ? { ok: true, value } : { ok: false, reason: 'conflict' }
+        const statement = this.#named('insertWatermark', this.#sql.insertWatermark, nextValues)
+        const inserted = await this.#rows(pool, statement)
+        return inserted.length === 1 ? { ok: true, value } : { ok: false, reason: 'conflict' }
       }
-      const rows = await this.#rows<{ updated: number; found: boolean }>(
-        pool,
-        this.#named('updateWatermark', this.#sql.updateWatermark, [
-          key,
-          next.value,
-          next.type,
-          next.updatedAt,
-          expected.value,
-          expected.type,
-          expected.updatedAt,
-        ]),
-      )
+      const was = [expected.value, expected.type, expected.updatedAt]
+      const statement = this.#named('updateWatermark', this.#sql.updateWatermark, [
+        ...nextValues,
+        ...was,
+      ])
+      const rows = await this.#rows<{ updated: number; found: boolean }>(pool, statement)
       const row = rows[0]
       if (row?.updated === 1) return { ok: true, value }
       return { ok: false, reason: row?.found === true ? 'conflict' : 'not-found' }

@@ -4,7 +4,9 @@
  * One statement can update a row only once, so a batch that touches the same task twice (a
  * QUEUED → RUNNING pair, say) is split into chunks with unique keys that run in order.
  */
-import type { TaskUpdate } from '@df/orchestration'
+import type { TaskRecord, TaskUpdate, UpdateResult } from '@df/orchestration'
+import type { Pool, QueryConfig } from 'pg'
+import { toTask } from './rows.js'
 
 /** The 23 parameters of `updateTasks`, in statement order. */
 export function taskBatchParams(updates: readonly TaskUpdate[]): unknown[][] {
@@ -63,4 +65,43 @@ export function chunkByUniqueTask(updates: readonly TaskUpdate[]): TaskUpdate[][
   }
   if (current.length > 0) chunks.push(current)
   return chunks
+}
+
+async function applyChunk(
+  db: Pick<Pool, 'query'>,
+  statement: QueryConfig,
+  updates: readonly TaskUpdate[],
+): Promise<UpdateResult<TaskRecord>[]> {
+  const result = await db.query({ ...statement, values: taskBatchParams(updates) })
+  return result.rows.map((row): UpdateResult<TaskRecord> => {
+    if (row.ord !== null) return { ok: true, value: toTask(row) }
+    return { ok: false, reason: row.found === true ? 'conflict' : 'not-found' }
+  })
+}
+
+/**
+ * Applies a batch with the `updateTasks` statement: one statement (its own transaction) when
+ * every task appears once; otherwise the chunks in order inside one transaction.
+ */
+export async function applyTaskBatch(
+  pool: Pool,
+  statement: QueryConfig,
+  updates: readonly TaskUpdate[],
+): Promise<UpdateResult<TaskRecord>[]> {
+  if (updates.length === 0) return []
+  const chunks = chunkByUniqueTask(updates)
+  if (chunks.length === 1) return applyChunk(pool, statement, updates)
+  const client = await pool.connect()
+  try {
+    await client.query('BEGIN')
+    const results: UpdateResult<TaskRecord>[] = []
+    for (const chunk of chunks) results.push(...(await applyChunk(client, statement, chunk)))
+    await client.query('COMMIT')
+    return results
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw error
+  } finally {
+    client.release()
+  }
 }

@@ -1,0 +1,46 @@
+/** Statement parameters for runs, in the order of the statements in postgres-sql.ts. */
+import type { NewRun, RunUpdate } from '@df/orchestration'
+
+/** `createRun`: the run's columns, then its task ids and states as two arrays. */
+export function createRunParams(run: NewRun): unknown[] {
+  return [
+    run.id,
+    run.pipelineId,
+    run.status,
+    JSON.stringify(run.params),
+    run.logicalDate,
+    run.trigger,
+    run.rerunOf ?? null,
+    run.definitionHash,
+    run.createdAt,
+    run.startedAt ?? null,
+    run.endedAt ?? null,
+    run.message ?? null,
+    run.owner ?? null,
+    run.leaseExpiresAt ?? null,
+    run.tasks.map((t) => t.taskId),
+    run.tasks.map((t) => t.state ?? 'PENDING'),
+  ]
+}
+
+/**
+ * `updateRun`: values plus a mask of which nullable fields are present (1 message, 2 owner,
+ * 4 lease), so `null` can clear while an absent field keeps its value.
+ */
+export function updateRunParams(update: RunUpdate): unknown[] {
+  const mask =
+    (update.message !== undefined ? 1 : 0) |
+    (update.owner !== undefined ? 2 : 0) |
+    (update.leaseExpiresAt !== undefined ? 4 : 0)
+  return [
+    update.id,
+    update.expectedVersion,
+    update.status ?? null,
+    update.startedAt ?? null,
+    update.endedAt ?? null,
+    update.message ?? null,
+    update.owner ?? null,
+    update.leaseExpiresAt ?? null,
+    mask,
+  ]
+}
