@@ -222,6 +222,20 @@ describe('Dremio paths', () => {
     expect(await emu.query('SELECT count(*) AS n FROM safe.victim')).toEqual([{ n: 1 }])
   })
 
+  it('serves INFORMATION_SCHEMA."TABLES" with Dremio paths', async () => {
+    await run(emu, 'CREATE TABLE info.sch.t1 (id INT)')
+    await run(emu, 'CREATE VIEW info.v1 AS SELECT 1 AS x')
+    const page = await run(
+      emu,
+      `SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM INFORMATION_SCHEMA."TABLES"
+       WHERE TABLE_SCHEMA LIKE 'info%' ORDER BY TABLE_NAME`,
+    )
+    expect(page.rows).toEqual([
+      { TABLE_SCHEMA: 'info.sch', TABLE_NAME: 't1', TABLE_TYPE: 'TABLE' },
+      { TABLE_SCHEMA: 'info', TABLE_NAME: 'v1', TABLE_TYPE: 'VIEW' },
+    ])
+  })
+
   it('keeps DuckDB away from files outside the configured sources', async () => {
     expect(await runFailing(emu, "SELECT * FROM read_csv('/etc/passwd')")).toMatch(
       /Permission Error/,

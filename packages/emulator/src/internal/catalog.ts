@@ -72,6 +72,11 @@ export class Catalog {
     return this.byIdMap.get(id)
   }
 
+  /** Every table and view, in creation order. */
+  datasets(): CatalogEntry[] {
+    return [...this.byIdMap.values()].filter((e) => e.kind === 'table' || e.kind === 'view')
+  }
+
   /** Direct children of a container path (root when empty), in creation order. */
   children(path: readonly string[]): CatalogEntry[] {
     const prefix = pathKey(path).slice(0, -1)

@@ -5,7 +5,14 @@
  * expressions, literals and comments reach DuckDB unchanged.
  */
 import type { Catalog } from './catalog.js'
-import { identValue, isKeyword, quoteIdent, renderPath, type Token } from './sql-tokens.js'
+import {
+  identValue,
+  isKeyword,
+  quoteIdent,
+  quoteString,
+  renderPath,
+  type Token,
+} from './sql-tokens.js'
 
 /** A user-facing SQL failure: the job becomes FAILED with this message. */
 export class SqlError extends Error {
@@ -18,7 +25,7 @@ export interface TranslateContext {
   /** The job's `context` (default schema path). */
   context: readonly string[] | undefined
   /** Maps `source.path.to.file` to a DuckDB table expression, or undefined when not a file. */
-  sourceFile?: (path: readonly string[]) => string | undefined
+  sourceFile?: ((path: readonly string[]) => string | undefined) | undefined
 }
 
 /** An identifier chain found in the token list: token indexes [from, to) and its segments. */
@@ -151,6 +158,8 @@ function translateChain(
     const hit = resolveDataset(ctx, segments)
     if (hit !== undefined) return quoteIdent(hit.duckName) + alias
     if (followedByParen || segments.length === 1) return original
+    const system = systemTable(ctx, segments)
+    if (system !== undefined) return system + alias
     if (PASSTHROUGH.has((segments[0] as string).toLowerCase())) return original
     const file = ctx.sourceFile?.(segments)
     if (file !== undefined) return file + alias
@@ -185,6 +194,25 @@ function hasAlias(tokens: readonly Token[], i: number): boolean {
   if (next === undefined) return false
   if (next.kind === 'qident') return true
   return next.kind === 'word' && !NOT_ALIAS.has(next.text.toUpperCase())
+}
+
+/**
+ * Dremio's `INFORMATION_SCHEMA."TABLES"`, built from the catalog (DuckDB's own information
+ * schema would show the flat internal names).
+ */
+function systemTable(ctx: TranslateContext, segments: readonly string[]): string | undefined {
+  const [schema, table] = segments.map((s) => s.toUpperCase())
+  if (segments.length !== 2 || schema !== 'INFORMATION_SCHEMA' || table !== 'TABLES')
+    return undefined
+  const rows = ctx.catalog.datasets().map((e) => {
+    const values = ['DREMIO', e.path.slice(0, -1).join('.'), e.path[e.path.length - 1] as string]
+    return `(${values.map(quoteString).join(', ')}, '${e.kind === 'view' ? 'VIEW' : 'TABLE'}')`
+  })
+  const cols = '("TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE")'
+  if (rows.length === 0) {
+    return `(SELECT * FROM (VALUES ('', '', '', '')) AS t${cols} WHERE false)`
+  }
+  return `(SELECT * FROM (VALUES ${rows.join(', ')}) AS t${cols})`
 }
 
 /** Dremio's validation message for an unknown table. */
