@@ -1,0 +1,4 @@
+import { describePipelineCycle } from './pipeline-cycle.js'
+import { mysqlStore } from './services.js'
+
+describePipelineCycle('MariaDB (mysql://…/database)', mysqlStore)
