@@ -73,7 +73,7 @@ export const dispatchCases: readonly ExecutorCase[] = [
       await executor.start(r.hooks)
       const runId = `conf-conc-${process.pid}-${++seq}`
       for (let i = 0; i < 6; i++) await executor.dispatch(dispatch(`t${i}`, { runId }))
-      for (let i = 0; i < 50 && r.outcomes.size < 6; i++) {
+      while (r.outcomes.size < 6) {
         await tick()
         release.shift()?.()
       }
@@ -105,11 +105,11 @@ export const dispatchCases: readonly ExecutorCase[] = [
       const runId = `conf-cancel-${process.pid}-${++seq}`
       await executor.dispatch(dispatch('running', { runId }))
       await executor.dispatch(dispatch('queued', { runId }))
-      for (let i = 0; i < 50 && started === 0; i++) await tick()
+      while (started === 0) await tick()
       await executor.cancel(runId)
       expect(await r.outcome('running')).toMatchObject({ status: 'cancelled' })
       expect(await r.outcome('queued')).toMatchObject({ status: 'cancelled' })
-      for (let i = 0; i < 50 && aborted === undefined; i++) await tick()
+      while (aborted === undefined) await tick()
       expect(aborted).toMatchObject({ code: 'DF_CANCELLED' })
       expect(started).toBe(1)
     },

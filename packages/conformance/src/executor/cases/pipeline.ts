@@ -16,6 +16,25 @@ import { defineExecutorCase, type ExecutorCase } from '../harness.js'
 let seq = 0
 const unique = (base: string) => `${base}-${process.pid}-${++seq}`
 
+/** Steps (e.g. flushes a fake clock) until `cond` holds; 30 s of real time at most. */
+async function until(cond: () => boolean, step: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + 30_000
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('[@df/conformance] timed out waiting for the engine')
+    await step()
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
+}
+
+/** Counts UP_FOR_RETRY events of a pipeline (emitted once the retry timer is armed). */
+function retries(p: Pipeline): () => number {
+  let n = 0
+  p.on('event', (e) => {
+    if (e.type === 'task' && e.state === 'UP_FOR_RETRY') n++
+  })
+  return () => n
+}
+
 export const pipelineCases: readonly ExecutorCase[] = [
   defineExecutorCase(
     'executor.order.topological',
@@ -77,10 +96,17 @@ export const pipelineCases: readonly ExecutorCase[] = [
         executor: await ctx.executor(2),
         backend: await ctx.backend(),
       })
-      const done = p.addTask(flaky).run()
-      for (let i = 0; i < 200 && starts.length < 1; i++) await clock.flush()
+      const retried = retries(p.addTask(flaky))
+      const done = p.run()
+      await until(
+        () => retried() >= 1,
+        () => clock.flush(),
+      )
       await clock.advance(1000)
-      for (let i = 0; i < 200 && starts.length < 2; i++) await clock.flush()
+      await until(
+        () => retried() >= 2,
+        () => clock.flush(),
+      )
       await clock.advance(2000)
       const run = await done
       expect(run.tasks.flaky).toMatchObject({ state: 'SUCCESS', attempt: 3, result: 'ok' })
@@ -156,11 +182,20 @@ export const pipelineCases: readonly ExecutorCase[] = [
       const deadClock = createManualClock(0)
       const dead = build('dead', deadClock, await ctx.executor(2))
       const abandoned = dead.run()
-      for (let i = 0; i < 200 && keys.length === 0; i++) await deadClock.flush()
+      await until(
+        () => keys.length >= 1,
+        () => deadClock.flush(),
+      )
       const liveClock = createManualClock(60_000)
       const live = build('live', liveClock, await ctx.executor(2))
+      const retried = retries(live)
       const recovering = live.recover()
-      for (let i = 0; i < 200 && keys.length < 2; i++) await liveClock.advance(1)
+      await until(
+        () => retried() >= 1,
+        () => liveClock.flush(),
+      )
+      await liveClock.advance(1) // the dead attempt's retry (retryDelay 0) is due
+
       const [run] = await recovering
       expect(run?.tasks.work).toMatchObject({ state: 'SUCCESS', attempt: 2, result: 'live' })
       expect(keys).toEqual([`dead:${run!.id}/work/1`, `live:${run!.id}/work/2`])
