@@ -140,7 +140,7 @@ export function resolveMysqlOptions(
     return {
       pool: options.pool,
       maxDeadlockRetries,
-      target: 'the injected pool',
+      target: poolTarget(options.pool),
       ...(database !== undefined && { database }),
     }
   }
@@ -171,4 +171,13 @@ export function resolveMysqlOptions(
     target: `${base.host ?? 'localhost'}:${base.port ?? 3306}`,
     ...(db !== undefined && { database: db }),
   }
+}
+
+/** `host:port` of an injected mysql2 pool, from its connection config (never its password). */
+function poolTarget(pool: Pool | (() => Promise<Pool>)): string {
+  if (typeof pool === 'function') return 'the injected pool'
+  const core = (pool as unknown as { pool?: { config?: { connectionConfig?: unknown } } }).pool
+  const config = core?.config?.connectionConfig as { host?: unknown; port?: unknown } | undefined
+  if (config === undefined) return 'the injected pool'
+  return `${String(config.host ?? 'localhost')}:${String(config.port ?? 3306)}`
 }

@@ -47,6 +47,19 @@ describe('mysql backend on an injected pool', () => {
     expect(await backend.listAttempts('r1', 't0')).toHaveLength(1)
   })
 
+  it("names the injected pool's host:port when it cannot connect", async () => {
+    const dead = mysql.createPool({ host: '127.0.0.1', port: 1, user: 'df', password: 'x' })
+    try {
+      const failing = createMysqlBackend({ pool: dead, database })
+      await expect(failing.init()).rejects.toMatchObject({
+        code: 'DF_BACKEND_UNAVAILABLE',
+        message: expect.stringContaining('127.0.0.1:1'),
+      })
+    } finally {
+      await dead.end()
+    }
+  })
+
   it('leaves the injected pool open on close()', async () => {
     const other = createMysqlBackend({ pool, database })
     await other.init()

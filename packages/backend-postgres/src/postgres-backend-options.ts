@@ -120,11 +120,7 @@ export function resolvePostgresOptions(
       throw invalid('Pass either "connectionString" or "pool", not both.')
     }
     const pool = options.pool
-    const target =
-      typeof pool === 'function'
-        ? 'the injected pool'
-        : `${pool.options?.host ?? 'localhost'}:${pool.options?.port ?? 5432}`
-    return { ...common, pool, target }
+    return { ...common, pool, target: poolTarget(pool) }
   }
   const connectionString = options.connectionString ?? env.DREMIOFRAME_PG_DSN ?? env.DATABASE_URL
   if (connectionString === undefined || connectionString === '') {
@@ -144,4 +140,18 @@ function checkInt(name: string, value: unknown, fallback: number, min: number): 
     throw invalid(`Option "${name}" must be an integer >= ${min}.`)
   }
   return value
+}
+
+/** `host:port` of an injected pool, from its options (never its password). */
+function poolTarget(pool: Pool | (() => Promise<Pool>)): string {
+  if (typeof pool === 'function') return 'the injected pool'
+  const o = pool.options ?? {}
+  if (o.host === undefined && typeof o.connectionString === 'string') {
+    try {
+      return describeTarget(o.connectionString)
+    } catch {
+      return 'the injected pool'
+    }
+  }
+  return `${o.host ?? 'localhost'}:${o.port ?? 5432}`
 }
