@@ -16,7 +16,14 @@ if (!name || !names.includes(name)) {
 }
 const r = spawnSync(
   process.execPath,
-  ['--conditions=@df/source', '--import', 'tsx', '--expose-gc', join(here, name, 'run.ts'), ...args],
+  [
+    '--conditions=@df/source',
+    '--import',
+    'tsx',
+    '--expose-gc',
+    join(here, name, 'run.ts'),
+    ...args,
+  ],
   { stdio: 'inherit', cwd: here },
 )
 process.exit(r.status ?? 1)

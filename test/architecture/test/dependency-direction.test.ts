@@ -115,7 +115,9 @@ describe('adapters run the shared conformance suite', () => {
       const file = join(packagesDir, dir, 'test', 'conformance.test.ts')
       expect(existsSync(file), `${file} is missing`).toBe(true)
       const text = readFileSync(file, 'utf8')
-      expect(text).toMatch(dir.startsWith('backend') ? /describeBackend(<[^>]*>)?\(/ : /describeExecutor(<[^>]*>)?\(/)
+      expect(text).toMatch(
+        dir.startsWith('backend') ? /describeBackend(<[^>]*>)?\(/ : /describeExecutor(<[^>]*>)?\(/,
+      )
       expect(manifest.peerDependencies?.['@df/orchestration']).toBeDefined()
     })
   }
