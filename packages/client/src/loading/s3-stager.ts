@@ -85,8 +85,12 @@ export function createS3Stager(options: S3StagerOptions): Stager {
           if (removed) return
           try {
             // Delete what we put, plus anything a half-finished upload left under the prefix.
-            const listed = (await s3.send(
-              new mod.ListObjectsV2Command({ Bucket: options.bucket, Prefix: keyPrefix }),
+            const listed = (await fail(
+              () =>
+                s3.send(
+                  new mod.ListObjectsV2Command({ Bucket: options.bucket, Prefix: keyPrefix }),
+                ),
+              `list s3://${options.bucket}/${keyPrefix}`,
             )) as { Contents?: { Key?: string }[] }
             for (const o of listed.Contents ?? []) if (o.Key) put.add(o.Key)
             for (const Key of put) {

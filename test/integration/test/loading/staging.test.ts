@@ -205,4 +205,24 @@ describe("method: 'staging'", () => {
     })
     expect(leftovers()).toEqual([])
   }, 300_000)
+
+  it("method 'auto' stages above the threshold and uses VALUES below it", async () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ id: i }))
+    const small = await createTable(client, `${space}.auto_small`, rows(5), {
+      stager,
+      stagingThreshold: 10,
+    })
+    const large = await createTable(client, `${space}.auto_large`, rows(11), {
+      stager,
+      stagingThreshold: 10,
+    })
+    const none = await createTable(client, `${space}.auto_none`, rows(11), { stagingThreshold: 10 })
+    expect([small.method, large.method, none.method]).toEqual(['values', 'staging', 'values'])
+    expect([small.rowsWritten, large.rowsWritten, none.rowsWritten]).toEqual([5, 11, 11])
+    const error = await thrown(() =>
+      insertRows(client, `${space}.auto_none`, rows(1), { method: 'staging' }),
+    )
+    expect(error).toMatchObject({ reason: 'DF_LOAD_INVALID_INPUT' })
+    expect(leftovers()).toEqual([])
+  })
 })

@@ -145,4 +145,18 @@ describe("method: 'values'", () => {
     expect(error.message).toMatch(/^\[@df\/client\] Row 1, column "amount"/)
     expect(await client.query(`SELECT COUNT(*) AS n FROM ${space}.strict`)).toEqual([{ n: 0 }])
   })
+
+  it('drops the table again when the load of a create fails', async () => {
+    // Columns come from the schema, so the table is created before row 2 turns out bad.
+    const schema = (await client.queryArrow('SELECT CAST(1 AS INT) AS id')).schema
+    const rows = [{ id: 1 }, { id: 2 }, { id: 'three' }]
+    const error = await thrown(() =>
+      createTable(client, `${space}.dropped`, rows, { method: 'values', schema }),
+    )
+    expect(error).toMatchObject({ reason: 'DF_LOAD_INVALID_DATA', rowIndex: 2, column: 'id' })
+    const sqls = emu.jobs.list().map((j) => j.sql)
+    expect(sqls).toContain(`CREATE TABLE "${space}"."dropped" ("id" INT)`)
+    expect(sqls).toContain(`DROP TABLE IF EXISTS "${space}"."dropped"`)
+    expect(await client.catalog.getByPath([space, 'dropped'])).toBeUndefined()
+  })
 })
