@@ -8,12 +8,15 @@
  * - `DF_EMULATOR_STORAGE_FAILED`: the DuckDB file in `dataDir` cannot be opened (e.g. another
  *   process holds it).
  * - `DF_EMULATOR_SQL_FAILED`: `emulator.query()` failed; the message is the job error text.
+ * - `DF_EMULATOR_JOB_NOT_FOUND`: `emulator.jobs.settled(id)` for an id the emulator never issued
+ *   (or dropped).
  */
 export type EmulatorErrorCode =
   | 'DF_EMULATOR_INVALID_OPTIONS'
   | 'DF_EMULATOR_LISTEN_FAILED'
   | 'DF_EMULATOR_STORAGE_FAILED'
   | 'DF_EMULATOR_SQL_FAILED'
+  | 'DF_EMULATOR_JOB_NOT_FOUND'
 
 const BRAND = Symbol.for('@df/error')
 

@@ -58,6 +58,9 @@ export interface JobsView {
   get(id: string): JobInfo | undefined
   /** Snapshots of all jobs still held, oldest first. */
   list(): JobInfo[]
-  /** Resolves with the job's snapshot once it is COMPLETED, FAILED or CANCELED. */
+  /**
+   * Resolves with the job's snapshot once it is COMPLETED, FAILED or CANCELED.
+   * @throws EmulatorError `DF_EMULATOR_JOB_NOT_FOUND` for an unknown id.
+   */
   settled(id: string): Promise<JobInfo>
 }

@@ -62,6 +62,11 @@ describe('emulator API errors', () => {
     })
   })
 
+  it('rejects jobs.settled() for an unknown id with DF_EMULATOR_JOB_NOT_FOUND', async () => {
+    const error = await emu.jobs.settled('nope').catch((e: unknown) => e)
+    expect((error as EmulatorError).code).toBe('DF_EMULATOR_JOB_NOT_FOUND')
+  })
+
   it('fails to start on a port in use with DF_EMULATOR_LISTEN_FAILED', async () => {
     const error = await start({ port: emu.port }).catch((e: unknown) => e)
     expect(EmulatorError.is(error)).toBe(true)

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { DuckDBConnection } from '@duckdb/node-api'
+import { EmulatorError } from '../emulator-error.js'
 import type { JobInfo, JobLatency, JobState, JobStep, JobsView } from '../job-types.js'
 import type { ResultPages } from './job-result.js'
 
@@ -106,7 +107,8 @@ export class Jobs implements JobsView {
 
   async settled(id: string): Promise<JobInfo> {
     const job = this.jobs.get(id)
-    if (job === undefined) throw new Error(`[@df/emulator] Unknown job ${id}`)
+    if (job === undefined)
+      throw new EmulatorError('DF_EMULATOR_JOB_NOT_FOUND', `[@df/emulator] Unknown job ${id}`)
     await job.done
     return snapshot(job)
   }
