@@ -86,11 +86,14 @@ export class DremioClient {
     return new Job(this.#transport, id, sql)
   }
 
-  /** Runs a query and returns every row (objects keyed by column, Dremio's JSON encoding). */
-  async query(sql: SqlText, options: QueryOptions = {}): Promise<Row[]> {
+  /**
+   * Runs a query and returns every row (objects keyed by column, Dremio's JSON encoding).
+   * `T` only types the rows; nothing is checked at run time.
+   */
+  async query<T = Row>(sql: SqlText, options: QueryOptions = {}): Promise<T[]> {
     const job = await this.submit(sql, options)
     await job.wait(options)
-    return job.toArray(options)
+    return job.toArray<T>(options)
   }
 
   /** Runs a query and returns an Arrow table typed from the result schema. */

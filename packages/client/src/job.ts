@@ -157,15 +157,15 @@ export class Job {
   }
 
   /** Waits for completion, then yields every row in order. */
-  async *rows(options: ReadOptions = {}): AsyncGenerator<Row> {
-    for await (const page of this.pages(options)) yield* page.rows
+  async *rows<T = Row>(options: ReadOptions = {}): AsyncGenerator<T> {
+    for await (const page of this.pages(options)) yield* page.rows as unknown as T[]
   }
 
   /** Waits for completion and collects every row. */
-  async toArray(options: ReadOptions = {}): Promise<Row[]> {
-    const out: Row[] = []
+  async toArray<T = Row>(options: ReadOptions = {}): Promise<T[]> {
+    const out: T[] = []
     for await (const page of this.pages(options)) {
-      for (const row of page.rows) out.push(row)
+      for (const row of page.rows) out.push(row as unknown as T)
     }
     return out
   }

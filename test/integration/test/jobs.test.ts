@@ -34,7 +34,8 @@ describe('submit / status / wait', () => {
     const seen = emu.jobs.get(job.id)
     expect(seen?.sql).toBe(sql)
     expect(seen?.context).toEqual(['ctx', 'sub'])
-    expect(await job.toArray()).toEqual([{ answer: 42 }])
+    const typed: { answer: number }[] = await job.toArray<{ answer: number }>()
+    expect(typed).toEqual([{ answer: 42 }])
     expect((await job.status()).jobState).toBe('COMPLETED')
   })
 
