@@ -221,4 +221,24 @@ describe('catalog API', () => {
     })
     await run(emu, 'CREATE TABLE Gone.inner.t (id INT)')
   })
+
+  it('looks up batches with POST /catalog/by-paths and /by-ids (Dremio JS SDK)', async () => {
+    const space = await create({ entityType: 'space', name: 'Batch' })
+    await create({ entityType: 'folder', path: ['Batch', 'f1'] })
+    await create({ entityType: 'folder', path: ['Batch', 'f2'] })
+    const byPaths = await call(emu, 'POST', '/api/v3/catalog/by-paths?maxChildren=1', [
+      ['Batch'],
+      ['Batch', 'nope'],
+    ])
+    expect(byPaths.status).toBe(200)
+    const body = byPaths.json as { data: Entity[]; errors: { errorMessage: string }[] }
+    expect(body.data).toHaveLength(1)
+    expect(body.data[0]).toMatchObject({ id: space.id, entityType: 'space' })
+    expect(body.data[0]?.children).toHaveLength(1)
+    expect(body.errors).toEqual([{ errorMessage: "'Batch.nope' was not found" }])
+    const byIds = await call(emu, 'POST', '/api/v3/catalog/by-ids?maxChildren=20', [space.id])
+    expect(byIds.json).toEqual({ data: [expect.objectContaining({ id: space.id })] })
+    const noMax = await call(emu, 'POST', '/api/v3/catalog/by-ids', [space.id])
+    expect(noMax.status).toBe(400)
+  })
 })

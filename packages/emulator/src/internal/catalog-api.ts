@@ -52,6 +52,10 @@ export class CatalogApi {
       if (method === 'POST') return sendJson(res, 200, await this.create(route))
       throw methodNotAllowed()
     }
+    if ((second === 'by-ids' || second === 'by-paths') && more.length === 0) {
+      if (method !== 'POST') throw methodNotAllowed()
+      return sendJson(res, 200, await this.batch(route, second))
+    }
     if (second === 'by-path') {
       route.req.resume()
       if (method !== 'GET') throw methodNotAllowed()
@@ -91,6 +95,37 @@ export class CatalogApi {
 
   private entity(entry: CatalogEntry, params?: URLSearchParams): Promise<Record<string, unknown>> {
     return entityJson(this.core.catalog, (e) => this.core.describe(e), entry, params)
+  }
+
+  /** `POST /catalog/by-ids` and `/by-paths`: up to 50 lookups, misses reported in `errors`. */
+  private async batch(route: RouteRequest, kind: 'by-ids' | 'by-paths'): Promise<unknown> {
+    const maxChildren = Number(route.params.get('maxChildren'))
+    if (!Number.isInteger(maxChildren) || maxChildren < 1 || maxChildren > 20) {
+      throw new HttpError(400, 'maxChildren must be between 1 and 20.')
+    }
+    const body = await readJson(route.req)
+    if (!Array.isArray(body) || body.length > 50)
+      throw new HttpError(400, 'Expected an array of at most 50 entries.')
+    const data: unknown[] = []
+    const errors: { errorMessage: string }[] = []
+    for (const key of body) {
+      const entry =
+        kind === 'by-ids'
+          ? typeof key === 'string'
+            ? this.core.catalog.getById(key)
+            : undefined
+          : this.core.catalog.get(stringPath(key))
+      if (entry === undefined) {
+        errors.push({
+          errorMessage: `'${Array.isArray(key) ? key.join('.') : String(key)}' was not found`,
+        })
+        continue
+      }
+      const entity = await this.entity(entry)
+      if (Array.isArray(entity.children)) entity.children = entity.children.slice(0, maxChildren)
+      data.push(entity)
+    }
+    return errors.length > 0 ? { data, errors } : { data }
   }
 
   private async create(route: RouteRequest): Promise<unknown> {
