@@ -28,7 +28,7 @@ export interface JobRecord extends Omit<JobInfo, 'startedAt' | 'endedAt'> {
 
 const TERMINAL = new Set<JobState>(['COMPLETED', 'FAILED', 'CANCELED'])
 /** Results kept in memory across all jobs; the oldest results are dropped beyond this. */
-const MAX_RETAINED_ROWS = 6_000_000
+const MAX_RETAINED_ROWS = 4_000_000
 const MAX_JOBS = 20_000
 
 export class Jobs implements JobsView {
@@ -158,14 +158,14 @@ export class Jobs implements JobsView {
     job.state = state
     job.endedAt = new Date().toISOString()
     if (state !== 'CANCELED') job.cancellationReason = ''
-    this.trim()
+    this.trim(job)
   }
 
-  /** Drops the oldest results (and the oldest jobs) beyond the retention limits. */
-  private trim(): void {
+  /** Drops the oldest results (and the oldest jobs) beyond the retention limits, never `keep`'s. */
+  private trim(keep?: JobRecord): void {
     for (const job of this.jobs.values()) {
       if (this.retainedRows <= MAX_RETAINED_ROWS && this.jobs.size <= MAX_JOBS) break
-      if (!TERMINAL.has(job.state)) continue
+      if (!TERMINAL.has(job.state) || job === keep) continue
       if (job.result !== undefined) {
         this.retainedRows -= job.result.rowCount
         job.result = undefined
