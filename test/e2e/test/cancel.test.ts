@@ -1,0 +1,60 @@
+/**
+ * Ctrl-C (SIGINT) and SIGTERM during a run: exit 130, the run recorded CANCELLED in the backend,
+ * and the Dremio job the running task submitted CANCELED in the emulator. The emulator keeps
+ * every job RUNNING for two minutes (job latency), so the signal always lands mid-job.
+ */
+import { join } from 'node:path'
+import type { Emulator } from '@df/emulator'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { emulatorEnv, startEmulator } from './emulator.js'
+import { runCliProcess, spawnCli, tempDir, waitFor } from './helpers.js'
+
+const FIXTURE = join(import.meta.dirname, 'fixtures', 'pipelines.ts')
+
+describe('cancelling a run', () => {
+  let emulator: Emulator
+  let tmp: ReturnType<typeof tempDir>
+  let backendUrl: string
+  beforeAll(async () => {
+    emulator = await startEmulator()
+    emulator.setJobLatency(120_000)
+    tmp = tempDir('cancel')
+    backendUrl = `sqlite:///${join(tmp.dir, 'runs.db')}`
+  })
+  afterAll(async () => {
+    await emulator?.close()
+    tmp?.remove()
+  })
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} cancels the run and its Dremio job, and exits 130`, async () => {
+      const env = emulatorEnv(emulator)
+      const run = spawnCli(
+        ['pipeline', 'run', FIXTURE, '-p', 'e2e_slow', '--backend-url', backendUrl],
+        { env },
+      )
+      await waitFor(run.output, /long_query \| Dremio job ([0-9a-f-]{36}) submitted/)
+      const jobId = /Dremio job ([0-9a-f-]{36}) submitted/.exec(run.output())?.[1] as string
+      expect(emulator.jobs.get(jobId)?.state).toBe('RUNNING')
+      run.child.kill(signal)
+      const r = await run.done
+      expect(r.code).toBe(130)
+      expect(r.stderr).toContain(`${signal}: cancelling run`)
+      expect(r.stdout).toMatch(/long_query CANCELLED/)
+      const runId = /Run (\S+) CANCELLED/.exec(r.stdout)?.[1] as string
+      expect(runId).toBeTruthy()
+      const job = await emulator.jobs.settled(jobId)
+      expect(job.state).toBe('CANCELED')
+      const shown = await runCliProcess(
+        ['pipeline', 'show', runId, '--json', '--backend-url', backendUrl],
+        { env },
+      )
+      const { run: stored, tasks } = JSON.parse(shown.stdout) as {
+        run: { status: string }
+        tasks: { taskId: string; state: string }[]
+      }
+      expect(stored.status).toBe('CANCELLED')
+      expect(tasks).toEqual([expect.objectContaining({ taskId: 'long_query', state: 'CANCELLED' })])
+    })
+  }
+})
