@@ -208,4 +208,44 @@ describe('recovery after an engine died', () => {
     expect(tasks.map((t) => t[0]?.attempt).sort()).toEqual([1, 2])
     expect(runs.every((r) => r.owner === undefined)).toBe(true)
   })
+
+  it("also takes over a dead engine's QUEUED runs (leased while they wait)", async () => {
+    const backend = createMemoryBackend()
+    const deadClock = createManualClock(0)
+    const never = new Promise<void>(() => {})
+    const dead = new Pipeline('queued-recovery', {
+      backend,
+      clock: deadClock,
+      executor: createInProcessExecutor({ clock: deadClock }),
+      engineId: 'dead',
+      maxActiveRuns: 1,
+    }).addTask(new Task({ name: 'step', run: () => never }))
+    void dead.run().catch(() => {})
+    void dead.run().catch(() => {})
+    await deadClock.flush()
+    const before = (await backend.listRuns({ pipelineId: 'queued-recovery' })).items
+    expect(before.map((r) => [r.status, r.owner]).sort()).toEqual([
+      ['QUEUED', 'dead'],
+      ['RUNNING', 'dead'],
+    ])
+    const liveClock = createManualClock(100_000)
+    const live = new Pipeline('queued-recovery', {
+      backend,
+      clock: liveClock,
+      executor: createInProcessExecutor({ clock: liveClock }),
+      engineId: 'live',
+    }).addTask(new Task({ name: 'step', run: () => 'done' }))
+    const recovered = await live.recover()
+    const byStatus = Object.fromEntries(recovered.map((r) => [r.status, r]))
+    // The running run's attempt died with its engine (no retries left); the queued one runs.
+    expect(Object.keys(byStatus).sort()).toEqual(['FAILED', 'SUCCESS'])
+    expect(byStatus.FAILED?.tasks.step?.error?.message).toContain('engine lease expired')
+    expect(byStatus.SUCCESS?.tasks.step).toMatchObject({
+      state: 'SUCCESS',
+      attempt: 1,
+      result: 'done',
+    })
+    const after = (await backend.listRuns({ pipelineId: 'queued-recovery' })).items
+    expect(after.every((r) => r.owner === undefined && r.status !== 'QUEUED')).toBe(true)
+  })
 })

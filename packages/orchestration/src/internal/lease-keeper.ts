@@ -6,10 +6,18 @@
 import type { Backend } from '../backend.js'
 import type { Clock, TimerHandle } from '../clock.js'
 import { OrchestrationError } from '../errors.js'
-import type { RunDriver } from './run-driver.js'
+
+/** Something driving (or waiting to drive) a run under this engine's lease. */
+export interface LeaseHolder {
+  readonly runId: string
+  readonly stopped: boolean
+  readonly finalizing: boolean
+  /** Called when the lease was lost to another engine. */
+  lose(error: unknown): void
+}
 
 export class LeaseKeeper {
-  readonly #drivers = new Map<string, RunDriver>()
+  readonly #drivers = new Map<string, LeaseHolder>()
   readonly #backend: Backend
   readonly #clock: Clock
   readonly #owner: string
@@ -23,12 +31,12 @@ export class LeaseKeeper {
     this.#leaseMs = leaseMs
   }
 
-  add(driver: RunDriver): void {
+  add(driver: LeaseHolder): void {
     this.#drivers.set(driver.runId, driver)
     if (this.#timer === undefined) this.#arm()
   }
 
-  delete(driver: RunDriver): void {
+  delete(driver: LeaseHolder): void {
     if (this.#drivers.get(driver.runId) === driver) this.#drivers.delete(driver.runId)
     if (this.#drivers.size === 0 && this.#timer !== undefined) {
       this.#clock.clearTimeout(this.#timer)

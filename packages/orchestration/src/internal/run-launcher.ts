@@ -12,7 +12,7 @@ import { FINISHED_RUN_STATES } from '../states.js'
 import { registerDriver, unregisterDriver } from './engine-hooks.js'
 import type { Graph } from './graph.js'
 import { checkJsonResult } from './json-result.js'
-import type { LeaseKeeper } from './lease-keeper.js'
+import type { LeaseHolder, LeaseKeeper } from './lease-keeper.js'
 import { rerunSet } from './rerun-plan.js'
 import { RunDriver } from './run-driver.js'
 import { newRunId, toIso } from './run-ids.js'
@@ -29,6 +29,8 @@ export interface LauncherConfig {
 interface Queued {
   readonly start: () => void
   cancelled?: string
+  /** Set when another engine took the queued run over (its lease expired). */
+  lost?: unknown
 }
 
 export class RunLauncher {
@@ -118,9 +120,10 @@ export class RunLauncher {
         ...base,
         definitionHash: graph.definitionHash,
         createdAt: now,
-        ...(queued
-          ? {}
-          : { startedAt: now, owner: p.engineId, leaseExpiresAt: now + p.settings.leaseMs }),
+        // A queued run is leased too, so recover() can take it over if this engine dies.
+        ...(queued ? {} : { startedAt: now }),
+        owner: p.engineId,
+        leaseExpiresAt: now + p.settings.leaseMs,
         tasks: graph.tasks.map((t) =>
           copied?.has(t.name)
             ? { taskId: t.name, state: copied.get(t.name)!.state }
@@ -168,19 +171,39 @@ export class RunLauncher {
     const started = new Promise<void>((resolve) => {
       ;(entry as { start: () => void }).start = resolve
     })
+    const holder: LeaseHolder = {
+      runId: run.id,
+      stopped: false,
+      finalizing: false,
+      lose: (error) => {
+        entry.lost = error
+        const i = this.#waiting.indexOf(entry)
+        if (i >= 0) this.#waiting.splice(i, 1)
+        this.active++ // balanced by #release() below
+        entry.start()
+      },
+    }
     this.#queued.set(run.id, entry)
     this.#waiting.push(entry)
+    this.c.leases.add(holder)
     const onAbort = () => this.cancel(run.id, 'cancelled by the run() signal')
     signal?.addEventListener('abort', onAbort)
     await started
     signal?.removeEventListener('abort', onAbort)
+    this.c.leases.delete(holder)
     this.#queued.delete(run.id)
+    if (entry.lost !== undefined) {
+      this.#release()
+      throw entry.lost
+    }
     const now = p.clock.now()
     const update = entry.cancelled
       ? {
           status: 'CANCELLED' as const,
           endedAt: now,
           message: `Cancelled while queued: ${entry.cancelled}`,
+          owner: null,
+          leaseExpiresAt: null,
         }
       : {
           status: 'RUNNING' as const,
@@ -189,18 +212,27 @@ export class RunLauncher {
           leaseExpiresAt: now + p.settings.leaseMs,
         }
     if (entry.cancelled) this.#release()
-    const result = await p.backend.updateRun({
-      id: run.id,
-      expectedVersion: run.version,
-      ...update,
-    })
-    if (!result.ok)
-      throw new OrchestrationError(
-        'DF_CONFLICT',
-        `[@df/orchestration] Queued run '${run.id}' changed while it waited (${result.reason}).`,
-      )
-    this.emitRun(result.value)
-    return result.value
+    // Lease renewals bump the version while the run waits: retry on a fresh read while we own it.
+    let current = run
+    for (let tries = 0; tries < 10; tries++) {
+      const result = await p.backend.updateRun({
+        id: run.id,
+        expectedVersion: current.version,
+        ...update,
+      })
+      if (result.ok) {
+        this.emitRun(result.value)
+        return result.value
+      }
+      const fresh = await p.backend.getRun(run.id)
+      if (!fresh || fresh.owner !== p.engineId || fresh.status !== 'QUEUED') break
+      current = fresh
+    }
+    if (!entry.cancelled) this.#release()
+    throw new OrchestrationError(
+      'DF_CONFLICT',
+      `[@df/orchestration] Queued run '${run.id}' was taken over by another engine while it waited.`,
+    )
   }
 
   /** Frees a maxActiveRuns slot, handing it to the oldest queued run. */

@@ -1,6 +1,6 @@
 /**
- * Crash recovery: claim this pipeline's RUNNING runs whose engine lease expired and drive them to
- * the end from their stored state (see docs/contracts.md, "Leases and crash recovery").
+ * Crash recovery: claim this pipeline's RUNNING (and QUEUED) runs whose engine lease expired and
+ * drive them to the end from their stored state (see docs/contracts.md, "Leases and crash recovery").
  */
 import type { RunRecord } from '../backend.js'
 import type { RunResult } from '../pipeline-options.js'
@@ -23,6 +23,24 @@ export async function recoverRuns(
     pipelineIds: [p.name],
     limit: o.limit ?? 100,
   })
+  // Queued runs of a dead engine: take each over with a compare-and-set (one winner).
+  const queued = await p.backend.listRuns({
+    pipelineId: p.name,
+    status: 'QUEUED',
+    limit: o.limit ?? 100,
+  })
+  for (const r of queued.items) {
+    if (r.owner !== undefined && (r.leaseExpiresAt ?? 0) > now) continue
+    const taken = await p.backend.updateRun({
+      id: r.id,
+      expectedVersion: r.version,
+      status: 'RUNNING',
+      startedAt: now,
+      owner: p.engineId,
+      leaseExpiresAt: now + p.settings.leaseMs,
+    })
+    if (taken.ok) claimed.push(taken.value)
+  }
   const runs = claimed.map((run) => resume(launcher, graph, run))
   if (o.wait === false) {
     for (const r of runs) r.catch(() => {})
