@@ -123,7 +123,8 @@ export function prepareCheck(
     }
     case 'custom_sql':
       if (check.condition !== undefined) {
-        return count(`${table} WHERE (${render(check.condition)}) IS NOT TRUE`)
+        // COALESCE rather than IS NOT TRUE: portable, and a NULL result counts as a violation.
+        return count(`${table} WHERE NOT COALESCE((${render(check.condition)}), FALSE)`)
       }
       return customSql(base, check.sql as string, check.expect, table, render)
     case 'freshness': {
