@@ -2,9 +2,18 @@
  * Backend-specific checks of the stored shapes on real MariaDB/MySQL (the shared conformance suite
  * covers the contract; these pin what is particular to this implementation).
  */
+import mysql from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MysqlBackend } from '../src/index.js'
-import { createDatabase, dropDatabase, newBackend, newRun, uniqueDatabase } from './helpers.js'
+import { parseMysqlUri } from '../src/mysql-backend-options.js'
+import {
+  createDatabase,
+  dropDatabase,
+  newBackend,
+  newRun,
+  TEST_URL,
+  uniqueDatabase,
+} from './helpers.js'
 
 const schema = uniqueDatabase()
 let backend: MysqlBackend
@@ -178,5 +187,27 @@ describe('mysql backend: stored shapes', () => {
     await expect(backend.listRuns({ limit: 0 })).rejects.toMatchObject({
       code: 'DF_OPTION_INVALID',
     })
+  })
+})
+
+describe('mysql backend: abort while waiting', () => {
+  it('an abort rejects a call blocked on a row lock with the reason, at once', async () => {
+    await backend.createRun(newRun('r-abort', 0))
+    const admin = await mysql.createConnection(parseMysqlUri(TEST_URL))
+    try {
+      await admin.query('START TRANSACTION')
+      await admin.query(`SELECT 1 FROM \`${schema}\`.\`runs\` WHERE \`id\` = 'r-abort' FOR UPDATE`)
+      const controller = new AbortController()
+      const call = backend.updateRun(
+        { id: 'r-abort', expectedVersion: 1, message: 'late' },
+        { signal: controller.signal },
+      )
+      const reason = new Error('stop waiting')
+      controller.abort(reason)
+      await expect(call).rejects.toBe(reason)
+    } finally {
+      await admin.query('ROLLBACK')
+      await admin.end()
+    }
   })
 })

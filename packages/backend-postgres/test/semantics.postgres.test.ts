@@ -2,9 +2,10 @@
  * Backend-specific checks of the stored shapes on real PostgreSQL (the shared conformance suite
  * covers the contract; these pin what is particular to this implementation).
  */
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PostgresBackend } from '../src/index.js'
-import { dropSchema, newBackend, newRun, uniqueSchema } from './helpers.js'
+import { dropSchema, newBackend, newRun, TEST_URL, uniqueSchema } from './helpers.js'
 
 const schema = uniqueSchema()
 let backend: PostgresBackend
@@ -177,5 +178,28 @@ describe('postgres backend: stored shapes', () => {
     await expect(backend.listRuns({ limit: 0 })).rejects.toMatchObject({
       code: 'DF_OPTION_INVALID',
     })
+  })
+})
+
+describe('postgres backend: abort while waiting', () => {
+  it('an abort rejects a call blocked on a row lock with the reason, at once', async () => {
+    await backend.createRun(newRun('r-abort', 0))
+    const admin = new pg.Client({ connectionString: TEST_URL })
+    await admin.connect()
+    try {
+      await admin.query('BEGIN')
+      await admin.query(`SELECT 1 FROM "${schema}"."runs" WHERE "id" = 'r-abort' FOR UPDATE`)
+      const controller = new AbortController()
+      const call = backend.updateRun(
+        { id: 'r-abort', expectedVersion: 1, message: 'late' },
+        { signal: controller.signal },
+      )
+      const reason = new Error('stop waiting')
+      controller.abort(reason)
+      await expect(call).rejects.toBe(reason)
+    } finally {
+      await admin.query('ROLLBACK')
+      await admin.end()
+    }
   })
 })
