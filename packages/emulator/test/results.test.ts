@@ -1,3 +1,5 @@
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Emulator } from '../src/index.js'
 import { call, type Page, run, start, submit, waitJob } from './helpers.js'
@@ -38,6 +40,40 @@ describe('GET /job/{id}/results paging', () => {
     expect(tail.rows).toHaveLength(200)
     expect(tail.rows.at(-1)).toEqual({ n: 4999 })
   })
+
+  it('keeps serving correct pages after a garbage collection (DuckDB chunks stay alive)', async () => {
+    // Regression: chunks were dropped after their vectors were taken, and a GC freed the native
+    // memory under them (pages then came back short or garbled).
+    v8.setFlagsFromString('--expose-gc')
+    const gc = vm.runInNewContext('gc') as () => void
+    const total = 600_000 // more than 2048 blocks of 256 rows: two DuckDB chunks
+    const id = await submit(emu, `SELECT range AS n FROM range(${total})`)
+    await waitJob(emu, id)
+    expect(((await results(id, '?limit=500')).json as Page).rows[0]).toEqual({ n: 0 })
+    for (let i = 0; i < 3; i++) {
+      gc()
+      await new Promise((r) => setTimeout(r, 20)) // let native finalizers run
+    }
+    const seen: unknown[] = []
+    const offsets = Array.from({ length: total / 500 }, (_, i) => i * 500)
+    for (let i = 0; i < offsets.length; i += 10) {
+      const pages = await Promise.all(
+        offsets.slice(i, i + 10).map((o) => results(id, `?offset=${o}&limit=500`)),
+      )
+      for (const page of pages)
+        seen.push(
+          ...((page.json as Page | undefined)?.rows ?? [page.text]).map(
+            (r) => (r as { n?: number }).n ?? r,
+          ),
+        )
+    }
+    // The job of beforeAll, whose chunks were fetched long before the collection.
+    const old = (await results(id1200, '?offset=700&limit=500')).json as Page | undefined
+    expect(old?.rows.map((r) => r.n)).toEqual(Array.from({ length: 500 }, (_, i) => 700 + i))
+    const wrong = seen.findIndex((n, i) => n !== i)
+    expect(wrong).toBe(-1)
+    expect(seen).toHaveLength(total)
+  }, 120_000)
 
   it('reads every row exactly once when pages are fetched in parallel (Cube-style)', async () => {
     const offsets = [0, 500, 1000]

@@ -150,6 +150,11 @@ export class JsonBlocksResult implements ResultPages {
   private readonly where: [number, number][] = []
   /** The `rows` vector of each DuckDB chunk (getChunk is a native call: do it once). */
   private readonly vectors: DuckDBVector[] = []
+  /**
+   * The chunks themselves: a chunk frees its native memory when garbage-collected, which would
+   * leave its vector pointing at freed memory.
+   */
+  private readonly chunks: DuckDBDataChunk[] = []
   private readonly cache = new Map<number, string[]>()
 
   constructor(result: DuckDBMaterializedResult, schema: DremioField[]) {
@@ -159,6 +164,7 @@ export class JsonBlocksResult implements ResultPages {
     let total = 0
     for (let k = 0; k < result.chunkCount; k++) {
       const chunk = result.getChunk(k)
+      this.chunks.push(chunk)
       this.vectors.push(chunk.getColumnVector(2))
       const counts = chunk.getColumnValues(1) as bigint[]
       counts.forEach((n, r) => {
