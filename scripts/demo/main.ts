@@ -58,6 +58,7 @@ async function main(): Promise<number> {
       '--logical-date',
       yesterday,
     ])
+    if (code === 130) return code // Ctrl-C: the run is recorded CANCELLED; stop here.
     await cli(['sql', 'SELECT * FROM analytics.user_metrics ORDER BY event_count DESC LIMIT 5'])
     await cli(['pipeline', 'list', '--backend-url', backendUrl, '--limit', '5'])
     out()
