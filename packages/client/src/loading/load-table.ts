@@ -36,11 +36,12 @@ export async function createTable(
   options: LoadOptions = {},
 ): Promise<LoadResult> {
   const target = quotePath(table)
+  const method = pickMethod(options, knownTotal(data))
   const input = await open(data)
   const columns = columnsFor(input.first, options, undefined)
   await client.execute(`CREATE TABLE ${target} (${columnDefinitions(columns)})`)
   try {
-    return await load(client, target, columns, input, data, options)
+    return await load(client, target, columns, input, knownTotal(data), method, options)
   } catch (error) {
     await client.execute(`DROP TABLE IF EXISTS ${target}`).catch(() => undefined)
     throw error
@@ -59,13 +60,14 @@ export async function insertRows(
   options: LoadOptions = {},
 ): Promise<LoadResult> {
   const target = quotePath(table)
+  const method = pickMethod(options, knownTotal(data))
   const input = await open(data)
   let tableColumns: LoadColumn[] | undefined
   if (input.first?.kind === 'rows' && !isArrowSchema(options.schema)) {
     tableColumns = await describeTable(client, target)
   }
   const columns = columnsFor(input.first, options, tableColumns)
-  return load(client, target, columns, input, data, options)
+  return load(client, target, columns, input, knownTotal(data), method, options)
 }
 
 interface OpenInput {
@@ -138,11 +140,10 @@ async function load(
   target: string,
   columns: LoadColumn[],
   input: OpenInput,
-  data: LoadData,
+  total: number | undefined,
+  method: 'values' | 'staging',
   options: LoadOptions,
 ): Promise<LoadResult> {
-  const total = knownTotal(data)
-  const method = pickMethod(options, total)
   const report = (phase: 'writing' | 'staging' | 'copied', rowsDone: number): void =>
     options.onProgress?.({ method, phase, rowsDone, rowsTotal: total })
   const chunks = async function* (): AsyncGenerator<{ chunk: RawChunk; offset: number }> {
