@@ -1,8 +1,10 @@
 /**
- * Crash recovery on real MariaDB (issue 4, "Must show"), on a database of its own: a child process running a
+ * Crash recovery on real MariaDB, one database per case (issue 4, "Must show"): a child process running a
  * pipeline is SIGKILLed while some tasks have SUCCEEDED and others are RUNNING; a second process
- * recovers the run. The run completes, nothing that SUCCEEDED runs again, nothing is lost, and
- * the killed attempts show the lease-expired failure and a retry. Real processes, real MariaDB.
+ * recovers the run. With retries left, the run completes: nothing that SUCCEEDED runs again,
+ * nothing is lost, and the killed attempts show the lease-expired failure and a retry. Without,
+ * the run ends FAILED (never RUNNING forever) and a rerun finishes it, redoing only the rest.
+ * Real processes, real MariaDB.
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -12,19 +14,26 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createMysqlBackend } from '@df/backend-mysql'
 import { requireService } from '@df/conformance/backend'
 import type { Backend, TaskRecord } from '@df/orchestration'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createDatabase, dropDatabase, uniqueDatabase } from './helpers.js'
 
 const url = requireService('DF_TEST_MYSQL_URL')
-const database = uniqueDatabase()
+const databases: string[] = []
 const dir = mkdtempSync(join(tmpdir(), 'df-mysql-crash-'))
-beforeAll(async () => {
-  if (url !== undefined) await createDatabase(database)
-}, 60_000)
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
-  if (url !== undefined) await dropDatabase(database)
+  for (const database of databases) await dropDatabase(database)
 }, 60_000)
+
+/** A fresh store: the argument the child processes get, and the parent's own backend on it. */
+async function newStore(_name: string): Promise<{ arg: string; store: Backend }> {
+  const database = uniqueDatabase()
+  databases.push(database)
+  await createDatabase(database)
+  const store = createMysqlBackend({ uri: url!, database, poolSize: 2 })
+  await store.init()
+  return { arg: database, store }
+}
 
 interface Execution {
   task: string
@@ -33,6 +42,10 @@ interface Execution {
   pid: number
   phase: 'start' | 'end'
 }
+
+const SUCCEEDED_BEFORE = ['fast_0', 'fast_1', 'fast_2', 'fan_in', 'fan_out']
+const KILLED = ['slow_0', 'slow_1', 'slow_2']
+const NOT_STARTED = ['after_0', 'after_1', 'after_2', 'total']
 
 function spawnChild(args: string[]): { child: ChildProcess; messages: Array<{ type: string }> } {
   const child = fork(join(import.meta.dirname, 'fixtures', 'crash-pipeline.ts'), args, {
@@ -50,90 +63,86 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
 }
 
-/** Polls the store until `ok(tasks)` holds for the newest run of 'crash'. */
-async function waitForTasks(
-  backend: Backend,
-  ok: (tasks: Map<string, TaskRecord>) => boolean,
-): Promise<{ runId: string; tasks: Map<string, TaskRecord> }> {
+function readExecutions(execLog: string): Execution[] {
+  return readFileSync(execLog, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Execution)
+}
+
+/**
+ * Starts the victim, waits until the store shows the successes and the RUNNING attempts, and
+ * SIGKILLs it. Returns the run and what the store held at the kill (read after it: nothing can
+ * change it any more).
+ */
+async function crashMidRun(store: Backend, args: string[]) {
+  const victim = spawnChild(args)
   const deadline = Date.now() + 90_000
+  let runId: string | undefined
   for (;;) {
-    const [run] = (await backend.listRuns({ pipelineId: 'crash', limit: 1 })).items
+    const [run] = (await store.listRuns({ pipelineId: 'crash', limit: 1 })).items
     if (run) {
-      const tasks = new Map((await backend.getTasks(run.id)).map((t) => [t.taskId, t]))
-      if (ok(tasks)) return { runId: run.id, tasks }
+      const tasks = new Map((await store.getTasks(run.id)).map((t) => [t.taskId, t]))
+      const ok =
+        SUCCEEDED_BEFORE.every((n) => tasks.get(n)?.state === 'SUCCESS') &&
+        KILLED.every((n) => tasks.get(n)?.state === 'RUNNING')
+      if (ok) {
+        runId = run.id
+        break
+      }
     }
     if (Date.now() > deadline) throw new Error('the victim never reached the state to kill it in')
     await sleep(25)
   }
+  victim.child.kill('SIGKILL')
+  await exited(victim.child)
+  const atKill = new Map<string, TaskRecord>(
+    (await store.getTasks(runId)).map((t) => [t.taskId, t]),
+  )
+  expect((await store.getRun(runId))?.status).toBe('RUNNING')
+  return { runId, atKill, victimPid: victim.child.pid! }
 }
 
-describe.skipIf(url === undefined)('crash recovery on one MariaDB database', () => {
+describe.skipIf(url === undefined)('crash recovery on MariaDB', () => {
   it('a SIGKILLed run is recovered by a second process: completes, no success re-runs, nothing lost', async () => {
-    const execLog = join(dir, 'executions.log')
-    const store = createMysqlBackend({ uri: url!, database, poolSize: 2 })
-    await store.init()
+    const { arg, store } = await newStore('retries')
+    const execLog = join(dir, 'retries.log')
+    const { runId, atKill, victimPid } = await crashMidRun(store, [arg, 'victim', execLog, '2'])
 
-    const victim = spawnChild([database, 'victim', execLog])
-    const killAt = await waitForTasks(
-      store,
-      (t) =>
-        ['fast_0', 'fast_1', 'fast_2', 'fan_in', 'fan_out'].every(
-          (n) => t.get(n)?.state === 'SUCCESS',
-        ) && ['slow_0', 'slow_1', 'slow_2'].every((n) => t.get(n)?.state === 'RUNNING'),
-    )
-    victim.child.kill('SIGKILL')
-    await exited(victim.child)
-    const victimPid = victim.child.pid!
-    // What the store said when the victim died, read after the kill (nothing can change it now).
-    const atKill = new Map((await store.getTasks(killAt.runId)).map((t) => [t.taskId, t]))
-    expect((await store.getRun(killAt.runId))?.status).toBe('RUNNING')
-
-    const rescuer = spawnChild([database, 'recover', execLog])
+    const rescuer = spawnChild([arg, 'recover', execLog, '2'])
     expect(await exited(rescuer.child)).toBe(0)
     expect(rescuer.messages).toEqual([
-      { type: 'recovered', runs: [{ id: killAt.runId, status: 'SUCCESS' }] },
+      { type: 'recovered', runs: [{ id: runId, status: 'SUCCESS' }] },
     ])
     const rescuerPid = rescuer.child.pid!
 
     // The run completed and no run of the pipeline is left RUNNING.
-    const run = await store.getRun(killAt.runId)
+    const run = await store.getRun(runId)
     expect(run?.status).toBe('SUCCESS')
     expect(run?.owner).toBeUndefined()
     expect((await store.listRuns({ pipelineId: 'crash', status: 'RUNNING' })).items).toEqual([])
-    const tasks = await store.getTasks(killAt.runId)
+    const tasks = await store.getTasks(runId)
     expect(tasks.map((t) => [t.taskId, t.state])).toEqual(tasks.map((t) => [t.taskId, 'SUCCESS']))
     // Nothing lost: total = Σ(after_i = fast_i·10 + 1) + fan_out = (10+1)+(20+1)+(30+1) + 600.
     expect(tasks.find((t) => t.taskId === 'total')?.result).toEqual({ value: 663 })
 
-    const executions = readFileSync(execLog, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Execution)
+    const executions = readExecutions(execLog)
     const ran = (task: string, pid: number, phase: Execution['phase'] = 'start') =>
       executions.filter((e) => e.task === task && e.pid === pid && e.phase === phase)
     for (const t of tasks) {
-      const before = atKill.get(t.taskId)!
-      if (before.state === 'SUCCESS') {
+      const before = atKill.get(t.taskId)!.state
+      if (before === 'SUCCESS') {
         // Succeeded before the crash: ran once, in the victim, and never again.
         expect(ran(t.taskId, victimPid, 'end'), t.taskId).toHaveLength(1)
         expect(ran(t.taskId, rescuerPid), t.taskId).toHaveLength(0)
         expect(t.attempt, t.taskId).toBe(1)
-      } else if (before.state === 'RUNNING') {
+      } else if (before === 'RUNNING') {
         // Killed mid-attempt: attempt 1 started in the victim, attempt 2 ran in the rescuer.
-        expect(
-          ran(t.taskId, victimPid).map((e) => e.attempt),
-          t.taskId,
-        ).toEqual([1])
+        expect(ran(t.taskId, victimPid).map((e) => e.attempt)).toEqual([1])
         expect(ran(t.taskId, victimPid, 'end'), t.taskId).toHaveLength(0)
-        expect(
-          ran(t.taskId, rescuerPid, 'end').map((e) => e.attempt),
-          t.taskId,
-        ).toEqual([2])
-        const attempts = await store.listAttempts(killAt.runId, t.taskId)
-        expect(
-          attempts.map((a) => [a.attempt, a.state]),
-          t.taskId,
-        ).toEqual([
+        expect(ran(t.taskId, rescuerPid, 'end').map((e) => e.attempt)).toEqual([2])
+        const attempts = await store.listAttempts(runId, t.taskId)
+        expect(attempts.map((a) => [a.attempt, a.state])).toEqual([
           [1, 'FAILED'],
           [2, 'SUCCESS'],
         ])
@@ -141,13 +150,52 @@ describe.skipIf(url === undefined)('crash recovery on one MariaDB database', () 
       } else {
         // Not started before the crash: runs exactly once, in the rescuer.
         expect(ran(t.taskId, victimPid), t.taskId).toHaveLength(0)
-        expect(
-          ran(t.taskId, rescuerPid, 'end').map((e) => e.attempt),
-          t.taskId,
-        ).toEqual([1])
+        expect(ran(t.taskId, rescuerPid, 'end').map((e) => e.attempt)).toEqual([1])
       }
     }
-    expect(executions.every((e) => e.runId === killAt.runId)).toBe(true)
+    expect(new Set(atKill.keys())).toEqual(
+      new Set([...SUCCEEDED_BEFORE, ...KILLED, ...NOT_STARTED]),
+    )
+    expect(executions.every((e) => e.runId === runId)).toBe(true)
+    await store.close()
+  }, 180_000)
+
+  it('without retries the recovered run ends FAILED, and a rerun finishes it without redoing successes', async () => {
+    const { arg, store } = await newStore('no-retries')
+    const execLog = join(dir, 'no-retries.log')
+    const { runId, victimPid } = await crashMidRun(store, [arg, 'victim', execLog, '0'])
+
+    const rescuer = spawnChild([arg, 'recover', execLog, '0'])
+    expect(await exited(rescuer.child)).toBe(0)
+    expect(rescuer.messages).toEqual([
+      { type: 'recovered', runs: [{ id: runId, status: 'FAILED' }] },
+    ])
+    const failed = new Map((await store.getTasks(runId)).map((t) => [t.taskId, t]))
+    for (const n of SUCCEEDED_BEFORE) expect(failed.get(n)?.state, n).toBe('SUCCESS')
+    for (const n of KILLED) {
+      expect(failed.get(n)).toMatchObject({ state: 'FAILED', attempt: 1 })
+      expect(failed.get(n)?.error?.message).toMatch(/engine lease expired/)
+    }
+    for (const n of NOT_STARTED) expect(failed.get(n)?.state, n).toBe('UPSTREAM_FAILED')
+    expect((await store.listRuns({ pipelineId: 'crash', status: 'RUNNING' })).items).toEqual([])
+
+    const rerunner = spawnChild([arg, 'rerun', execLog, '0', runId])
+    expect(await exited(rerunner.child)).toBe(0)
+    const [message] = rerunner.messages as Array<{
+      type: string
+      run: { id: string; status: string }
+    }>
+    expect(message?.run.status).toBe('SUCCESS')
+    const rerun = await store.getTasks(message!.run.id)
+    expect(rerun.find((t) => t.taskId === 'total')?.result).toEqual({ value: 663 })
+    // The rerun executed exactly the tasks that had not succeeded, once each.
+    const executions = readExecutions(execLog)
+    const byRerun = executions.filter((e) => e.pid === rerunner.child.pid && e.phase === 'end')
+    expect(byRerun.map((e) => e.task).sort()).toEqual([...KILLED, ...NOT_STARTED].sort())
+    const inVictim = executions.filter((e) => e.pid === victimPid && e.phase === 'end')
+    expect(inVictim.map((e) => e.task).sort()).toEqual([...SUCCEEDED_BEFORE].sort())
+    // The rescuer only failed the dead attempts; it executed nothing.
+    expect(executions.filter((e) => e.pid === rescuer.child.pid)).toEqual([])
     await store.close()
   }, 180_000)
 })
