@@ -130,7 +130,9 @@ describe('the two result encoders agree', () => {
       30875.0::DOUBLE AS whole, 10.50::DECIMAL(12,2) AS dec, -0.05::DECIMAL(5,3) AS negdec,
       'a "quoted" \\ line' || chr(10) || 'break' AS s, true AS b, DATE '2024-05-01' AS dt,
       TIME '09:15:00.5' AS tm, TIMESTAMP '1969-12-31 23:59:59.999' AS ts, '\\x00\\xFF'::BLOB AS bin,
-      NULL::INTEGER AS nothing, 'inf'::DOUBLE AS inf, '-inf'::FLOAT AS ninf, 'nan'::DOUBLE AS nan`
+      NULL::INTEGER AS nothing, NULL::BOOLEAN AS nb, NULL::DOUBLE AS nd, NULL::FLOAT AS nf,
+      NULL::DECIMAL(10,2) AS ndec, NULL::VARCHAR AS ns, NULL::DATE AS ndt, NULL::TIME AS ntm,
+      NULL::TIMESTAMP AS nts, NULL::BLOB AS nbin, NULL::BIGINT AS nbig, 'inf'::DOUBLE AS inf, '-inf'::FLOAT AS ninf, 'nan'::DOUBLE AS nan`
     const fast = await submit(emu, scalar)
     const typed = await submit(emu, `SELECT *, [1] AS force_js FROM (${scalar})`)
     await Promise.all([waitJob(emu, fast), waitJob(emu, typed)])
@@ -138,6 +140,21 @@ describe('the two result encoders agree', () => {
     const b = (await call(emu, 'GET', `/api/v3/job/${typed}/results`)).json as Page
     const { force_js: _, ...typedRow } = b.rows[0] as Record<string, unknown>
     expect(a.rows[0]).toEqual(typedRow)
+    for (const key of [
+      'nothing',
+      'nb',
+      'nd',
+      'nf',
+      'ndec',
+      'ns',
+      'ndt',
+      'ntm',
+      'nts',
+      'nbin',
+      'nbig',
+    ]) {
+      expect(a.rows[0]?.[key], key).toBeNull()
+    }
     expect(a.schema).toEqual(b.schema.slice(0, -1))
   })
 })

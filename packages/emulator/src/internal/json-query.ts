@@ -95,10 +95,13 @@ export async function prepareJsonQuery(
   const unique = dedupe(names)
   const parts: string[] = []
   for (let i = 0; i < count; i++) {
-    const expr = jsonExpr(types[i] as DuckDBType, quoteIdent(`c${i}`))
+    const column = quoteIdent(`c${i}`)
+    const expr = jsonExpr(types[i] as DuckDBType, column)
     if (expr === undefined) return undefined
     const key = quoteString(`${i === 0 ? '{' : ','}${JSON.stringify(unique[i])}:`)
-    parts.push(`${key} || COALESCE(${expr}, 'null')`)
+    // NULL is tested on the column, not the expression: CASE-based encoders (BOOLEAN, DOUBLE)
+    // would otherwise turn NULL into a value.
+    parts.push(`${key} || CASE WHEN ${column} IS NULL THEN 'null' ELSE ${expr} END`)
   }
   const aliases = names.map((_, i) => quoteIdent(`c${i}`)).join(', ')
   // `row_number() OVER ()` numbers rows in the order the query produces them (DuckDB's
