@@ -147,6 +147,33 @@ describe('BatchManager', () => {
     await c.close()
   })
 
+  it('reports progress per item and stops starting items once aborted', async () => {
+    const c = client()
+    const controller = new AbortController()
+    const progress: number[] = []
+    const batch = new BatchManager(c, {
+      maxConcurrency: 1,
+      signal: controller.signal,
+      onProgress: (p) => {
+        progress.push(p.done)
+        if (p.done === 2) controller.abort()
+      },
+    })
+    const results = await batch.createFolders(
+      Array.from({ length: 5 }, (_, i) => `${space}.aborted${i}`),
+    )
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
+      'ok',
+      'ok',
+      'DF_DREMIO_ABORTED',
+      'DF_DREMIO_ABORTED',
+      'DF_DREMIO_ABORTED',
+    ])
+    expect(progress).toEqual([1, 2, 3, 4, 5])
+    expect(await c.catalog.getByPath([space, 'aborted2'])).toBeUndefined()
+    await c.close()
+  })
+
   it('rejects a bad maxConcurrency', () => {
     expect(() => new BatchManager(client(), { maxConcurrency: 0 })).toThrow(/maxConcurrency/)
   })
