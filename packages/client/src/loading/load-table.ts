@@ -94,6 +94,8 @@ function columnsFor(
     )
   }
   if (first.kind === 'arrow') return columnsOfSchema(first.table.schema)
+  // No rows to infer from: an insert takes the table's columns (and writes nothing).
+  if (first.rows.length === 0 && tableColumns !== undefined) return tableColumns
   const inferred = inferColumns(first.rows)
   if (tableColumns === undefined) return inferred
   return inferred.map((c) => {

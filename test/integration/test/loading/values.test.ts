@@ -159,4 +159,18 @@ describe("method: 'values'", () => {
     expect(sqls).toContain(`DROP TABLE IF EXISTS "${space}"."dropped"`)
     expect(await client.catalog.getByPath([space, 'dropped'])).toBeUndefined()
   })
+
+  it('inserts nothing from empty input, and needs a schema to create from it', async () => {
+    await emu.query(`CREATE TABLE ${space}.empty (id INT)`)
+    expect(await insertRows(client, `${space}.empty`, [])).toEqual({
+      method: 'values',
+      rowsWritten: 0,
+      statements: 0,
+      files: 0,
+    })
+    async function* nothing() {}
+    const error = await thrown(() => createTable(client, `${space}.never`, nothing()))
+    expect(error).toMatchObject({ reason: 'DF_LOAD_INVALID_INPUT' })
+    expect(await client.catalog.getByPath([space, 'never'])).toBeUndefined()
+  })
 })
