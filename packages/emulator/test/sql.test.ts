@@ -178,6 +178,12 @@ describe('Dremio paths', () => {
     expect((await run(emu, 'SELECT v FROM "dots.in"."a ""quoted"" name"')).rows).toEqual([{ v: 7 }])
   })
 
+  it("translates Dremio's binary literal X'…'", async () => {
+    await run(emu, 'CREATE TABLE bin.t (b VARBINARY)')
+    await run(emu, "INSERT INTO bin.t VALUES (X'00ff270a'), (x'')")
+    expect((await run(emu, 'SELECT b FROM bin.t')).rows).toEqual([{ b: 'AP8nCg==' }, { b: '' }])
+  })
+
   it('resolves names case-insensitively, as Dremio does', async () => {
     await run(emu, 'CREATE TABLE Sales.Orders (id INT)')
     expect((await run(emu, 'SELECT count(*) AS n FROM sales.orders')).rows).toEqual([{ n: 0 }])

@@ -110,6 +110,15 @@ export function translateTokens(
       i++
       continue
     }
+    const next = tokens[i + 1]
+    if (token.kind === 'word' && /^x$/i.test(token.text) && next?.kind === 'string' && i + 1 < to) {
+      // Dremio's binary literal X'00ff'; DuckDB would read it as the text 'x00ff'.
+      out += `from_hex(${next.text})`
+      prev = next
+      tableNext = false
+      i += 2
+      continue
+    }
     const chain = readChain(tokens, i)
     if (chain === undefined || chain.to > to) {
       if (token.text === '(') clauses.push('')
