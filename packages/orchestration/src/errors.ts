@@ -72,3 +72,19 @@ export class NonRetryableError extends Error {
 export class SkipTaskError extends Error {
   override readonly name: string = 'SkipTaskError'
 }
+
+/**
+ * Thrown by a task (a sensor in reschedule mode) to end this attempt without failing: the task
+ * frees its worker slot, waits in UP_FOR_RESCHEDULE and runs again at `at` (epoch ms, the
+ * engine clock). Rescheduled attempts do not use up the task's retries.
+ */
+export class RescheduleTaskError extends Error {
+  override readonly name: string = 'RescheduleTaskError'
+  /** When to run again (epoch ms). */
+  readonly at: number
+
+  constructor(at: number, message = 'Rescheduled.') {
+    super(message)
+    this.at = at
+  }
+}

@@ -25,7 +25,12 @@ export type {
 export type { Clock, ManualClock, TimerHandle } from './clock.js'
 export { createManualClock, systemClock } from './clock.js'
 export type { OrchestrationErrorCode } from './errors.js'
-export { NonRetryableError, OrchestrationError, SkipTaskError } from './errors.js'
+export {
+  NonRetryableError,
+  OrchestrationError,
+  RescheduleTaskError,
+  SkipTaskError,
+} from './errors.js'
 export type {
   LogEvent,
   PipelineEvent,
@@ -70,6 +75,17 @@ export type {
 export { chain, Task } from './task.js'
 export type { TaskFactory, TaskFactoryOptions } from './task-factory.js'
 export { task } from './task-factory.js'
+export type { FileSensorOptions } from './tasks/sensors/file-sensor.js'
+export { FileSensor } from './tasks/sensors/file-sensor.js'
+export type {
+  FunctionSensorOptions,
+  PokeResult,
+  SensorMode,
+  SensorOptions,
+} from './tasks/sensors/sensor.js'
+export { Sensor, SensorTimeoutError } from './tasks/sensors/sensor.js'
+export type { SqlSensorOptions } from './tasks/sensors/sql-sensor.js'
+export { SqlSensor } from './tasks/sensors/sql-sensor.js'
 export type { TemplateContext } from './template.js'
 export { renderTemplate, templatePlaceholders } from './template.js'
 export type { TriggerRule, TriggerRuleCounts, TriggerRuleResult } from './trigger-rules.js'

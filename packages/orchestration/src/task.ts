@@ -36,6 +36,18 @@ export interface TaskContext {
   /** Aborted on timeout, cancellation or lease loss: pass it to every I/O call. */
   readonly signal: AbortSignal
   readonly log: TaskLogger
+  /**
+   * When this task's first attempt of this run started (epoch ms, the engine clock): the same
+   * across retries and reschedules, so a sensor's timeout counts from its first poke.
+   */
+  readonly taskStartedAt: number
+  /** The engine clock's time (epoch ms): a manual clock in tests. */
+  now(): number
+  /**
+   * Waits `ms` on the engine clock. Rejects with the signal's reason when the attempt is
+   * aborted (timeout, cancel) meanwhile.
+   */
+  sleep(ms: number): Promise<void>
 }
 
 /** What a task callback receives. */

@@ -2,6 +2,7 @@
  * The `ctx` of one attempt: upstream results, params, signal and a size-bounded log.
  * A class with prototype methods, so creating one per attempt is a single small allocation.
  */
+import type { TimerHandle } from '../clock.js'
 import { OrchestrationError } from '../errors.js'
 import type { AttemptControl } from '../executor.js'
 import type { JsonObject, JsonValue } from '../json.js'
@@ -25,6 +26,11 @@ export interface AttemptHost {
     message: string,
   ): void
   now(): number
+  /** Engine-clock timers (for `ctx.sleep`). */
+  setTimer(fn: () => void, ms: number): TimerHandle
+  clearTimer(handle: TimerHandle): void
+  /** When task `taskIndex` first started in this run (epoch ms), if it did. */
+  taskStartedAt(taskIndex: number): number | undefined
 }
 
 /** One attempt's context. */
@@ -72,6 +78,34 @@ export class AttemptContext implements TaskContext {
   }
   get context(): Readonly<Record<string, unknown>> {
     return this.#host.context
+  }
+
+  get taskStartedAt(): number {
+    return this.#host.taskStartedAt(this.#index) ?? this.#host.now()
+  }
+
+  now(): number {
+    return this.#host.now()
+  }
+
+  sleep(ms: number): Promise<void> {
+    const control = this.control
+    if (control.aborted) return Promise.reject(control.reason)
+    return new Promise<void>((resolve, reject) => {
+      const signal = control.signal
+      const onAbort = (): void => {
+        this.#host.clearTimer(timer)
+        reject(signal.reason)
+      }
+      const timer = this.#host.setTimer(
+        () => {
+          signal.removeEventListener('abort', onAbort)
+          resolve()
+        },
+        Math.max(0, ms),
+      )
+      signal.addEventListener('abort', onAbort, { once: true })
+    })
   }
 
   get<T extends JsonValue | undefined = JsonValue | undefined>(taskName: string): T {

@@ -57,6 +57,13 @@ function classify(error: unknown, control: AttemptControl, log: string | undefin
     }
     return withLog({ status: 'cancelled', reason: messageOf(reason) })
   }
+  if (
+    error instanceof Error &&
+    error.name === 'RescheduleTaskError' &&
+    Number.isFinite((error as { at?: unknown }).at)
+  ) {
+    return withLog({ status: 'reschedule', at: (error as unknown as { at: number }).at })
+  }
   if (error instanceof Error && error.name === 'SkipTaskError') {
     return withLog({ status: 'skipped', reason: error.message || 'The task skipped itself.' })
   }

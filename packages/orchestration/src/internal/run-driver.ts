@@ -336,4 +336,12 @@ export class RunDriver implements AttemptHost {
   setTimer(fn: () => void, ms: number): TimerHandle {
     return this.cfg.clock.setTimeout(fn, ms)
   }
+
+  clearTimer(handle: TimerHandle): void {
+    this.cfg.clock.clearTimeout(handle)
+  }
+
+  taskStartedAt(taskIndex: number): number | undefined {
+    return this.table.firstStartedAt[taskIndex]
+  }
 }

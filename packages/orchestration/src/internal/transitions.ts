@@ -42,6 +42,8 @@ export abstract class Transitions {
   abstract releaseSlot(i: number): void
   abstract wakeAt(i: number, ms: number): void
   abstract retryDelay(i: number, attempt: number): number
+  /** Rescheduled attempts per task: they do not use up retries (Airflow's try_number). */
+  readonly reschedules = new Map<number, number>()
 
   constructor(driver: RunDriver, graph: Graph) {
     this.driver = driver
@@ -205,6 +207,7 @@ export abstract class Transitions {
     if (outcome.status === 'reschedule') {
       const now = d.now()
       this.states[i] = 'UP_FOR_RESCHEDULE'
+      this.reschedules.set(i, (this.reschedules.get(i) ?? 0) + 1)
       this.put(i, {
         state: 'UP_FOR_RESCHEDULE',
         nextAttemptAt: outcome.at,
@@ -221,9 +224,10 @@ export abstract class Transitions {
       attempt,
       error: outcome.error,
     }
-    if (outcome.retryable && attempt <= task.retry.retries) {
+    const tries = attempt - (this.reschedules.get(i) ?? 0)
+    if (outcome.retryable && tries <= task.retry.retries) {
       const now = d.now()
-      const delay = this.retryDelay(i, attempt)
+      const delay = this.retryDelay(i, tries)
       const next = now + delay
       this.states[i] = 'UP_FOR_RETRY'
       this.put(i, {

@@ -61,6 +61,17 @@ export {
   VacuumTask,
 } from './iceberg-tasks.js'
 export type { DremioTaskOptions } from './internal/task-support.js'
+export type { FileSensorOptions } from './sensors/file-sensor.js'
+export { FileSensor, listFilesSql } from './sensors/file-sensor.js'
+export type {
+  FunctionSensorOptions,
+  PokeResult,
+  SensorMode,
+  SensorOptions,
+} from './sensors/sensor.js'
+export { Sensor, SensorTimeoutError } from './sensors/sensor.js'
+export type { SqlSensorOptions } from './sensors/sql-sensor.js'
+export { SqlSensor } from './sensors/sql-sensor.js'
 export { splitSqlStatements } from './split-sql.js'
 export type { TaskDescription, TaskTypeFactory } from './task-types.js'
 export { registerTaskType, taskFromDescription, taskTypes } from './task-types.js'

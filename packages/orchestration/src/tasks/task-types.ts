@@ -17,6 +17,8 @@ import {
   RefreshReflectionTask,
   RemoveOrphanFilesTask,
 } from './iceberg-tasks.js'
+import { FileSensor } from './sensors/file-sensor.js'
+import { SqlSensor } from './sensors/sql-sensor.js'
 
 /** A task as stored (a subset of the backend's `TaskDefinition`). */
 export interface TaskDescription {
@@ -59,6 +61,8 @@ const factories = new Map<string, TaskTypeFactory>([
   [RemoveOrphanFilesTask.TYPE, byOptions(RemoveOrphanFilesTask)],
   [RefreshReflectionTask.TYPE, byOptions(RefreshReflectionTask)],
   [DataQualityTask.TYPE, byOptions(DataQualityTask)],
+  [SqlSensor.TYPE, byOptions(SqlSensor)],
+  [FileSensor.TYPE, byOptions(FileSensor)],
 ])
 
 /**
