@@ -4,6 +4,7 @@
  * after another (concurrent INSERTs into one Iceberg table would conflict on commit).
  */
 import type { DremioClient } from '../client.js'
+import { DremioError } from '../errors.js'
 import { quoteIdentifier } from '../sql.js'
 import type { LoadColumn } from './column-types.js'
 import type { PreparedChunk } from './load-data.js'
@@ -108,9 +109,13 @@ export function recordsOf(result: Awaited<ReturnType<DremioClient['execute']>>):
 
 /** The error of a load stopped by its signal. */
 export function abortError(rowsWritten: number, signal: AbortSignal): DremioLoadError {
+  // The cause carries DF_DREMIO_ABORTED, which the load error takes as its code.
+  const cause = new DremioError('DF_DREMIO_ABORTED', 'The load was aborted.', {
+    cause: signal.reason,
+  })
   return new DremioLoadError(
     'DF_LOAD_STATEMENT_FAILED',
     `The load was aborted after ${rowsWritten} rows were written.`,
-    { cause: signal.reason, rowsWritten },
+    { cause, rowsWritten },
   )
 }

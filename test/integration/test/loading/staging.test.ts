@@ -225,4 +225,24 @@ describe("method: 'staging'", () => {
     expect(error).toMatchObject({ reason: 'DF_LOAD_INVALID_INPUT' })
     expect(leftovers()).toEqual([])
   })
+
+  it('stops when aborted, leaving no staged file and no row behind', async () => {
+    await emu.query(`CREATE TABLE ${space}.aborted (id BIGINT)`)
+    const controller = new AbortController()
+    async function* parts() {
+      for (let p = 0; p < 5; p++) yield Array.from({ length: 100 }, (_, i) => ({ id: p * 100 + i }))
+    }
+    const error = await thrown(() =>
+      insertRows(client, `${space}.aborted`, parts(), {
+        stager,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.rowsDone >= 200) controller.abort()
+        },
+      }),
+    )
+    expect(error).toMatchObject({ reason: 'DF_LOAD_STATEMENT_FAILED', code: 'DF_DREMIO_ABORTED' })
+    expect(await client.query(`SELECT COUNT(*) AS n FROM ${space}.aborted`)).toEqual([{ n: 0 }])
+    expect(leftovers()).toEqual([])
+  })
 })
