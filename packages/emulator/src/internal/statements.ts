@@ -81,7 +81,16 @@ async function runQuery(
 ): Promise<DuckDBMaterializedResult | ResultPages> {
   const json = await prepareJsonQuery(env.conn, sql)
   if (json === undefined) return env.conn.run(sql)
-  return new JsonBlocksResult(await env.conn.run(json.sql), json.schema)
+  let blocks: DuckDBMaterializedResult
+  try {
+    blocks = await env.conn.run(json.sql)
+  } catch (error) {
+    // A statement that prepares but cannot be wrapped as a subquery: run it as it is (its own
+    // error, if any, is the one the job reports). An interrupt is never retried.
+    if (String(error).includes('INTERRUPT')) throw error
+    return env.conn.run(sql)
+  }
+  return new JsonBlocksResult(blocks, json.schema)
 }
 
 async function dispatch(
