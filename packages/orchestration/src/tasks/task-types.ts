@@ -11,6 +11,7 @@ import type { Task } from '../task.js'
 import type { TriggerRule } from '../trigger-rules.js'
 import { DataQualityTask } from './data-quality/data-quality-task.js'
 import { DremioQueryTask } from './dremio-query-task.js'
+import { HttpTask } from './general/http-task.js'
 import {
   ExpireSnapshotsTask,
   OptimizeTask,
@@ -63,6 +64,7 @@ const factories = new Map<string, TaskTypeFactory>([
   [DataQualityTask.TYPE, byOptions(DataQualityTask)],
   [SqlSensor.TYPE, byOptions(SqlSensor)],
   [FileSensor.TYPE, byOptions(FileSensor)],
+  [HttpTask.TYPE, byOptions(HttpTask)],
 ])
 
 /**
