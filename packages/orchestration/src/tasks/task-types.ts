@@ -12,6 +12,7 @@ import type { TriggerRule } from '../trigger-rules.js'
 import { DataQualityTask } from './data-quality/data-quality-task.js'
 import { DremioQueryTask } from './dremio-query-task.js'
 import { HttpTask } from './general/http-task.js'
+import { ShellTask } from './general/shell-task.js'
 import {
   ExpireSnapshotsTask,
   OptimizeTask,
@@ -65,6 +66,7 @@ const factories = new Map<string, TaskTypeFactory>([
   [SqlSensor.TYPE, byOptions(SqlSensor)],
   [FileSensor.TYPE, byOptions(FileSensor)],
   [HttpTask.TYPE, byOptions(HttpTask)],
+  [ShellTask.TYPE, byOptions(ShellTask)],
 ])
 
 /**
