@@ -10,6 +10,7 @@ import type { JsonObject } from '../json.js'
 import type { Task } from '../task.js'
 import type { TriggerRule } from '../trigger-rules.js'
 import { DataQualityTask } from './data-quality/data-quality-task.js'
+import { DbtTask } from './dbt/dbt-task.js'
 import { DremioQueryTask } from './dremio-query-task.js'
 import { HttpTask } from './general/http-task.js'
 import { ShellTask } from './general/shell-task.js'
@@ -67,6 +68,7 @@ const factories = new Map<string, TaskTypeFactory>([
   [FileSensor.TYPE, byOptions(FileSensor)],
   [HttpTask.TYPE, byOptions(HttpTask)],
   [ShellTask.TYPE, byOptions(ShellTask)],
+  [DbtTask.TYPE, byOptions(DbtTask)],
 ])
 
 /**
