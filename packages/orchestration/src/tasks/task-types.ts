@@ -12,6 +12,7 @@ import type { TriggerRule } from '../trigger-rules.js'
 import { DataQualityTask } from './data-quality/data-quality-task.js'
 import { DbtTask } from './dbt/dbt-task.js'
 import { DremioQueryTask } from './dremio-query-task.js'
+import { EmailTask } from './general/email-task.js'
 import { HttpTask } from './general/http-task.js'
 import { ShellTask } from './general/shell-task.js'
 import {
@@ -69,6 +70,7 @@ const factories = new Map<string, TaskTypeFactory>([
   [HttpTask.TYPE, byOptions(HttpTask)],
   [ShellTask.TYPE, byOptions(ShellTask)],
   [DbtTask.TYPE, byOptions(DbtTask)],
+  [EmailTask.TYPE, byOptions(EmailTask)],
 ])
 
 /**
