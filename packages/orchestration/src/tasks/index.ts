@@ -29,11 +29,22 @@ export { checkStatusWord, formatDataQualityReports } from './data-quality/format
 export { normalizeCheck } from './data-quality/normalize-check.js'
 export type { CheckResult, DataQualityReport, RunChecksOptions } from './data-quality/run-checks.js'
 export { runDataQualityChecks } from './data-quality/run-checks.js'
+export type { DbtTaskOptions, DbtTaskResult } from './dbt/dbt-task.js'
+export { DbtTask } from './dbt/dbt-task.js'
+export type { DbtRunSummary } from './dbt/run-results.js'
 export type { DremioQueryResult, DremioQueryTaskOptions } from './dremio-query-task.js'
 export { DremioQueryTask } from './dremio-query-task.js'
 export { DremioTaskError } from './dremio-task-error.js'
 export type { DailyPipelineOptions } from './examples/daily-pipeline.js'
 export { createDailyPipeline, prepareDailyPipelineData } from './examples/daily-pipeline.js'
+export type { EmailTaskOptions, EmailTaskResult } from './general/email-task.js'
+export { EmailTask } from './general/email-task.js'
+export type { HttpTaskOptions, HttpTaskResult } from './general/http-task.js'
+export { HttpTask } from './general/http-task.js'
+export type { S3Operation, S3TaskOptions } from './general/s3-task.js'
+export { S3Task } from './general/s3-task.js'
+export type { ShellTaskOptions, ShellTaskResult } from './general/shell-task.js'
+export { ShellTask } from './general/shell-task.js'
 export type {
   ExpireSnapshotsSqlOptions,
   OptimizeSqlOptions,

@@ -14,6 +14,7 @@ import { DbtTask } from './dbt/dbt-task.js'
 import { DremioQueryTask } from './dremio-query-task.js'
 import { EmailTask } from './general/email-task.js'
 import { HttpTask } from './general/http-task.js'
+import { S3Task } from './general/s3-task.js'
 import { ShellTask } from './general/shell-task.js'
 import {
   ExpireSnapshotsTask,
@@ -71,6 +72,7 @@ const factories = new Map<string, TaskTypeFactory>([
   [ShellTask.TYPE, byOptions(ShellTask)],
   [DbtTask.TYPE, byOptions(DbtTask)],
   [EmailTask.TYPE, byOptions(EmailTask)],
+  [S3Task.TYPE, byOptions(S3Task)],
 ])
 
 /**
