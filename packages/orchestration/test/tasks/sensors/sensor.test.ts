@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest'
 import {
   createInProcessExecutor,
   createManualClock,
+  definePool,
   Pipeline,
+  RescheduleTaskError,
   Task,
   type TaskEvent,
 } from '../../../src/index.js'
@@ -185,6 +187,50 @@ describe('Sensor', () => {
     const run = await p.run()
     expect(pokes).toBe(1)
     expect(run.tasks.s).toMatchObject({ state: 'FAILED', attempt: 1 })
+  })
+
+  it('RescheduleTaskError from any task frees its pool slot until it is due', async () => {
+    const { clock, p, events } = pipeline('resched_pool')
+    definePool('sensor_test_pool', 1)
+    const first = new Task({
+      name: 'first',
+      pool: 'sensor_test_pool',
+      run: (ctx) => {
+        if (ctx.attempt === 1) throw new RescheduleTaskError(ctx.now() + 100)
+        return ctx.taskStartedAt
+      },
+    })
+    const second = new Task({ name: 'second', pool: 'sensor_test_pool', run: (ctx) => ctx.now() })
+    p.addTask(first, second)
+    const done = p.run()
+    await clock.flush()
+    expect(events.filter((e) => e.taskId === 'second').map((e) => e.state)).toContain('SUCCESS')
+    await clock.advance(100)
+    const run = await done
+    // taskStartedAt is the first attempt's start, not the second's.
+    expect(run.tasks.first).toMatchObject({ state: 'SUCCESS', attempt: 2, result: 0 })
+  })
+
+  it('ctx.sleep rejects when the run is cancelled, ending a poke-mode sensor at once', async () => {
+    const { clock, p } = pipeline('sleep_cancel')
+    let pokes = 0
+    const s = new Sensor({
+      name: 's',
+      pokeInterval: 60_000,
+      poke: () => {
+        pokes++
+        return false
+      },
+    })
+    p.addTask(s)
+    const done = p.run()
+    await clock.flush()
+    const [run0] = (await p.backend.listRuns({ pipelineId: 'sleep_cancel' })).items
+    expect(p.cancelRun(run0?.id as string)).toBe(true)
+    const run = await done
+    expect(run.tasks.s?.state).toBe('CANCELLED')
+    await clock.advance(120_000)
+    expect(pokes).toBe(1)
   })
 
   it('rejects bad options', () => {
