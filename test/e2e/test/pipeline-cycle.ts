@@ -96,6 +96,7 @@ export function describePipelineCycle(
       expect(r.stdout).toMatch(/publish\s+UPSTREAM_FAILED\s+0/)
       expect(r.stdout).toMatch(/attempt 1 FAILED[\s\S]*error: .*e2e\.gate/)
       expect(r.stdout).toContain('preparing for e2e')
+      expect(r.stdout).toMatch(/\nprepare\n {2}result: \{"who":"e2e"\}\n/)
       const missing = await cli(['pipeline', 'show', 'no-such-run'])
       expect(missing.code).toBe(1)
       expect(missing.stderr.trim()).toBe("[@df/cli] No run 'no-such-run' in this backend.")

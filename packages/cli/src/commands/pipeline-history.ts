@@ -143,6 +143,10 @@ export function registerHistoryCommands(pipeline: Command, action: Action): void
             const mine = attempts.filter((a) => a.taskId === t.taskId)
             const notes: string[] = []
             if (t.reason) notes.push(`  reason: ${t.reason}`)
+            if (t.result !== undefined && t.result !== null) {
+              const json = JSON.stringify(t.result)
+              notes.push(`  result: ${json.length > 200 ? `${json.slice(0, 199)}…` : json}`)
+            }
             for (const a of mine) {
               const head = `  attempt ${a.attempt} ${a.state} ${formatDuration(a.endedAt !== undefined ? a.endedAt - a.startedAt : undefined)}${a.worker ? ` on ${a.worker}` : ''}`
               const body = [
