@@ -168,6 +168,32 @@ describe('DbtTask (stand-in dbt on PATH)', { timeout: 30_000 }, () => {
     await p.close()
   })
 
+  it('kills dbt when the run is cancelled', async () => {
+    const { dir, record, env } = project()
+    const p = new Pipeline('dbt_cancel')
+    p.addTask(
+      new DbtTask({
+        name: 'hang',
+        projectDir: dir,
+        killGrace: 200,
+        env: { ...env, DBT_STANDIN_SCENARIO: 'hang' },
+      }),
+    )
+    const done = p.run()
+    for (let i = 0; i < 2000 && calls(record).length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    expect(findStandin(dir)).toBe(true)
+    const [run0] = (await p.backend.listRuns({ pipelineId: 'dbt_cancel' })).items
+    expect(p.cancelRun(run0?.id as string)).toBe(true)
+    const run = await done
+    expect(run.tasks.hang?.state).toBe('CANCELLED')
+    for (let i = 0; i < 500 && findStandin(dir); i++) await new Promise((r) => setTimeout(r, 10))
+    expect(findStandin(dir)).toBe(false)
+    expect(calls(record)).toHaveLength(1)
+    await p.close()
+  })
+
   it('is a serialisable description and rejects bad options', () => {
     const t = new DbtTask({ name: 'd', command: 'test', projectDir: '/srv/dbt', select: 'a' })
     expect(t.options).toMatchObject({ command: 'test', projectDir: '/srv/dbt', select: ['a'] })

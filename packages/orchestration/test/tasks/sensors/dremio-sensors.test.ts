@@ -240,6 +240,15 @@ describe('FileSensor', { timeout: 60_000 }, () => {
       state: 'SUCCESS',
       result: { path: `@drop/${dir}/orders.csv`, files: 1 },
     })
+    // A folder passes once any file is under it.
+    const folder = setup('folder_sensor')
+    folder.p.addTask(new FileSensor({ name: 'wait_dir', client, path: `@drop/${dir}` }))
+    const folderRun = await folder.p.run()
+    expect(folderRun.tasks.wait_dir).toMatchObject({
+      state: 'SUCCESS',
+      attempt: 1,
+      result: { path: `@drop/${dir}`, files: 1 },
+    })
   })
 
   it('fails at once for an unknown source and rejects a path without @source', async () => {
