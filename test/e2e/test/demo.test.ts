@@ -25,7 +25,7 @@ describe('pnpm demo', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
     expect(stderr).toBe('')
     expect(code).toBe(0)
-    expect(stdout).toMatch(/Loaded 300 sample events into raw\.events/)
+    expect(stdout).toMatch(/Loaded 120 sample events into raw\.events/)
     for (const task of [
       'extract_raw_data',
       'transform_data',
@@ -37,12 +37,14 @@ describe('pnpm demo', () => {
     }
     // Templated dates: yesterday's tables, then dropped by cleanup.
     const day = /--logical-date (\d{4}-\d\d-\d\d)/.exec(stdout)?.[1] as string
-    expect(stdout).toContain(`CREATE TABLE staging.raw_events_${day.replaceAll('-', '')} AS`)
-    expect(stdout).toContain(`DROP TABLE staging.metrics_${day.replaceAll('-', '')}`)
+    expect(stdout).toContain(`CREATE TABLE "staging"."raw_events_${day.replaceAll('-', '')}" AS`)
+    expect(stdout).toContain(`DROP TABLE "staging"."metrics_${day.replaceAll('-', '')}"`)
+    // The DataQualityTask's checks ran and passed.
+    expect(stdout).toMatch(/validate_metrics \| PASSED not_null\(user_id\)/)
     const runId = /Run (\S+) SUCCESS/.exec(stdout)?.[1] as string
     expect(stdout).toMatch(
       new RegExp(
-        `\\$ dremio-cli sql[\\s\\S]*date\\s+user_id\\s+event_count\\s+last_event\\n[-\\s]+\\n${day}\\s+\\d+`,
+        `\\$ dremio-cli sql[\\s\\S]*metric_date\\s+user_id\\s+event_count\\s+last_event\\n[-\\s]+\\n${day}\\s+user_\\d\\s+\\d+`,
       ),
     )
     expect(stdout).toMatch(
