@@ -9,7 +9,7 @@ import { type ConnectionFlags, resolveConnection, TrackingDremioClient } from '.
 
 /** Streams and environment of one CLI invocation (the process's, or a test's). */
 export interface CliIo {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number }
   readonly stderr: NodeJS.WritableStream
   readonly env: Record<string, string | undefined>
 }

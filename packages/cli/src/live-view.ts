@@ -13,6 +13,8 @@ export interface ViewOutput {
   write(text: string): unknown
   /** Terminal width; lines are cut to it so that redrawing in place stays aligned. */
   readonly columns?: number
+  /** Terminal height; a block taller than the screen cannot be redrawn, so tasks are elided. */
+  readonly rows?: number
 }
 
 /** The live view of one run. */
@@ -153,7 +155,7 @@ export function createRunView(
     const lines = [
       `${pipelineName}  ${runId ? `run ${runId}` : ''}  ${paint(runState, runState)}`,
       `[${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}] ${done}/${total} tasks  ${formatDuration(runStarted === undefined ? undefined : t - runStarted)}`,
-      ...[...tasks].map(([name, x]) => {
+      ...visibleTasks(tasks, out.rows).map(([name, x]) => {
         const running = x.state === 'RUNNING' && x.startedAt !== undefined
         const dur = running ? t - (x.startedAt as number) : x.durationMs
         const cols = [
@@ -166,6 +168,8 @@ export function createRunView(
         return `  ${cols.filter(Boolean).join('  ')}`
       }),
     ]
+    const hidden = tasks.size - (lines.length - 2)
+    if (hidden > 0) lines.push(`  … ${hidden} more (${done} finished)`)
     // Move to the top of the previous block, clear it, draw again.
     const cols = out.columns && out.columns > 20 ? out.columns - 1 : undefined
     const shown = cols ? lines.map((l) => fit(l, cols, color)) : lines
@@ -193,6 +197,33 @@ export function createRunView(
       out.write(summary(run, tasks, detailsCommand))
     },
   }
+}
+
+/**
+ * The task lines that fit a terminal of `rows` (header, bar and a "more" line take 4): running and
+ * failing tasks first, then finished ones, then pending ones, each in pipeline order.
+ */
+function visibleTasks(
+  tasks: ReadonlyMap<string, TaskLine>,
+  rows: number | undefined,
+): [string, TaskLine][] {
+  const all = [...tasks]
+  const room = rows && rows > 8 ? rows - 4 : undefined
+  if (room === undefined || all.length <= room) return all
+  const rank = (x: TaskLine) =>
+    x.state === 'RUNNING' || x.state === 'FAILED' || x.state === 'UP_FOR_RETRY'
+      ? 0
+      : x.state === 'PENDING' || x.state === 'QUEUED'
+        ? 2
+        : 1
+  const keep = new Set(
+    all
+      .map(([name, x], i) => ({ name, r: rank(x), i }))
+      .sort((a, b) => a.r - b.r || a.i - b.i)
+      .slice(0, room)
+      .map((e) => e.name),
+  )
+  return all.filter(([name]) => keep.has(name))
 }
 
 /** Cuts `line` to `cols` visible characters (colour codes sit at the start of our lines). */

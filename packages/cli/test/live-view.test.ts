@@ -112,3 +112,32 @@ describe('createRunView', () => {
     expect(lines.map((l) => JSON.parse(l))).toEqual(events)
   })
 })
+
+describe('createRunView in a short terminal', () => {
+  it('elides tasks so the block never outgrows the screen, keeping the running one', () => {
+    let text = ''
+    const names = Array.from({ length: 30 }, (_, i) => `t${i}`)
+    const view = createRunView(
+      'tty',
+      { write: (s: string) => (text += s), rows: 12 },
+      'p',
+      names,
+      'x',
+      () => 0,
+    )
+    view.onEvent({
+      ...base,
+      type: 'task',
+      taskId: 't25',
+      state: 'RUNNING',
+      attempt: 1,
+      at: 0,
+      attemptStartedAt: 0,
+    })
+    const frame = text.split(new RegExp(`${'\x1b'}\\[\\d+F${'\x1b'}\\[0J`)).at(-1) as string
+    const lines = frame.trimEnd().split('\n')
+    expect(lines.length).toBeLessThanOrEqual(12)
+    expect(frame).toMatch(/RUNNING\s+\S*\s+t25/)
+    expect(frame).toContain('… 22 more (0 finished)')
+  })
+})
