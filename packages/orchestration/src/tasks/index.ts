@@ -29,6 +29,18 @@ export { checkStatusWord, formatDataQualityReports } from './data-quality/format
 export { normalizeCheck } from './data-quality/normalize-check.js'
 export type { CheckResult, DataQualityReport, RunChecksOptions } from './data-quality/run-checks.js'
 export { runDataQualityChecks } from './data-quality/run-checks.js'
+export type {
+  DataQualityRun,
+  DataQualitySuite,
+  DataQualitySuiteReport,
+  RunDataQualityOptions,
+} from './data-quality/yaml-suites.js'
+export {
+  findSuiteFiles,
+  loadDataQualitySuites,
+  parseSuiteFile,
+  runDataQuality,
+} from './data-quality/yaml-suites.js'
 export type { DbtTaskOptions, DbtTaskResult } from './dbt/dbt-task.js'
 export { DbtTask } from './dbt/dbt-task.js'
 export type { DbtRunSummary } from './dbt/run-results.js'

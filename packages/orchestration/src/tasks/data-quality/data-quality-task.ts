@@ -42,7 +42,7 @@ export function describeFailure(report: DataQualityReport): string {
   )
   const items = bad.map((c) =>
     c.status === 'error'
-      ? `${c.name} could not run: ${c.error}`
+      ? `${c.name} could not run: ${(c.error ?? '').replace(/\s+/g, ' ').trim()}`
       : `${c.name} observed ${JSON.stringify(c.observed)}, expected ${c.expected}`,
   )
   const label = report.name !== undefined ? `'${report.name}' on ${report.table}` : report.table

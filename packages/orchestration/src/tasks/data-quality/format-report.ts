@@ -26,7 +26,7 @@ export function formatDataQualityReports(
       const word = checkStatusWord(c).padEnd(5)
       const detail =
         c.status === 'error'
-          ? c.error
+          ? (c.error ?? '').replace(/\s+/g, ' ').trim()
           : `observed ${JSON.stringify(c.observed)}, expected ${c.expected}`
       lines.push(`  ${word} ${c.name.padEnd(width)}  ${detail}`)
     }
