@@ -20,6 +20,7 @@ import { runAttempt } from './attempt-runner.js'
 import type { Graph } from './graph.js'
 import { finalizeRun } from './run-finalize.js'
 import { TaskTable } from './task-table.js'
+import { WriteBatch } from './write-batch.js'
 
 /** Everything a driver needs; built by the Pipeline. */
 export interface DriverConfig {
@@ -57,8 +58,9 @@ export class RunDriver implements AttemptHost {
   /** Set by cancel(): no new attempt starts. */
   cancelled: string | undefined
   stopped = false
-  #writes: TaskUpdate[] = []
-  #dispatches: number[] = []
+  readonly #batch: WriteBatch
+  /** Started attempts whose inputs are already durable: dispatched in the next microtask. */
+  #dispatchNow: number[] = []
   #events: PipelineEvent[] = []
   #after: Array<() => void> = []
   #flushing = false
@@ -77,6 +79,7 @@ export class RunDriver implements AttemptHost {
     this.params = cfg.run.params
     this.context = cfg.context
     this.maxLogBytes = cfg.maxLogBytes
+    this.#batch = new WriteBatch(cfg.graph.tasks.length)
     this.table = new TaskTable(this, cfg.graph, cfg.records)
     this.#done = new Promise<RunRecord>((resolve, reject) => {
       this.#resolve = resolve
@@ -107,12 +110,41 @@ export class RunDriver implements AttemptHost {
 
   // ==== writes, dispatches, events: one batch per tick ============================================
 
-  write(update: TaskUpdate): void {
-    this.#writes.push(update)
-    this.schedule()
+  /** The number of the write batch being built now. */
+  get batch(): number {
+    return this.#batch.building
   }
-  dispatchLater(index: number): void {
-    this.#dispatches.push(index)
+
+  /** The number of the last write batch the backend acknowledged. */
+  get acked(): number {
+    return this.#batch.acked
+  }
+
+  /** Queues task `index`'s update; true when it folded into one already waiting (WriteBatch.add). */
+  merge(index: number, update: TaskUpdate): boolean {
+    const folded = this.#batch.add(index, update)
+    if (!folded) this.schedule()
+    return folded
+  }
+
+  /**
+   * Dispatches task `index` once write batch `after` is acknowledged: in the next microtask when
+   * it already is, even while a later batch is being written (see WriteBatch).
+   */
+  dispatchAfter(index: number, after: number): void {
+    if (after <= this.#batch.acked) {
+      if (this.#dispatchNow.length === 0) queueMicrotask(this.#dispatchReady)
+      this.#dispatchNow.push(index)
+    } else {
+      this.#batch.wait(index, after)
+    }
+  }
+
+  readonly #dispatchReady = (): void => {
+    const ready = this.#dispatchNow
+    this.#dispatchNow = []
+    if (this.stopped) return
+    for (const index of ready) this.#dispatch(index)
   }
   event(event: PipelineEvent): void {
     this.#events.push(event)
@@ -134,13 +166,16 @@ export class RunDriver implements AttemptHost {
     if (this.#flushing || this.stopped) return
     this.#flushing = true
     try {
-      while (this.#writes.length > 0 || this.#dispatches.length > 0 || this.#after.length > 0) {
-        const writes = this.#writes
-        const dispatches = this.#dispatches
+      const batches = this.#batch
+      while (
+        batches.writes.length > 0 ||
+        batches.waiting ||
+        this.#after.length > 0 ||
+        this.#events.length > 0
+      ) {
         const events = this.#events
         const after = this.#after
-        this.#writes = []
-        this.#dispatches = []
+        const { writes, batch } = batches.take()
         this.#events = []
         this.#after = []
         if (writes.length > 0) {
@@ -158,10 +193,19 @@ export class RunDriver implements AttemptHost {
             }
           }
         }
+        const released = batches.acknowledge(batch)
         const hub = this.cfg.hub
         for (const e of events) hub.emit(e)
-        for (const index of dispatches) this.#dispatch(index)
+        for (const index of released) this.#dispatch(index)
+        this.table.unblock(batch)
         for (const fn of after) fn()
+        if (batches.writes.length > 0) {
+          // Two macrotask turns before the next batch (the in-process executor starts each
+          // attempt in a setImmediate): attempts just started that finish at once fold their
+          // RUNNING and their outcome into one update of the same batch.
+          await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)))
+          if (this.stopped) return
+        }
       }
       if (this.table.unfinished === 0 && this.table.running === 0 && !this.#finalizing) {
         this.#finalizing = true
@@ -173,7 +217,9 @@ export class RunDriver implements AttemptHost {
     } finally {
       this.#flushing = false
     }
-    if (this.#writes.length > 0 || this.#dispatches.length > 0) this.schedule()
+    if (this.#batch.writes.length > 0 || this.#batch.waiting || this.#events.length > 0) {
+      this.schedule()
+    }
   }
 
   /**
@@ -266,7 +312,7 @@ export class RunDriver implements AttemptHost {
     message: string,
   ): void {
     if (!this.cfg.hub.active) return
-    this.cfg.hub.emit({
+    const event: PipelineEvent = {
       type: 'log',
       pipelineId: this.pipelineId,
       runId: this.runId,
@@ -275,7 +321,14 @@ export class RunDriver implements AttemptHost {
       at: this.now(),
       level,
       message,
-    })
+    }
+    // An attempt may start before its RUNNING write is acknowledged (dispatchAfter): its log
+    // lines queue behind that event, so listeners see RUNNING, the lines, then the outcome.
+    if (this.stopped || this.#finalizing) this.cfg.hub.emit(event)
+    else {
+      this.#events.push(event)
+      this.schedule()
+    }
   }
 
   // ==== lifecycle ===================================================================================

@@ -27,6 +27,9 @@ export class TaskTable extends Transitions {
   readonly firstStartedAt: (number | undefined)[]
   readonly attemptStartedAt: Float64Array
   readonly hasPoolSlot: Uint8Array
+  readonly readyAfter: Int32Array
+  readonly isBlocked: Uint8Array
+  readonly blocked: number[] = []
   readonly success: Int32Array
   readonly skipped: Int32Array
   readonly failed: Int32Array
@@ -62,6 +65,8 @@ export class TaskTable extends Transitions {
     this.nextAttemptAt = new Array(n)
     this.attemptStartedAt = new Float64Array(n).fill(Number.NaN) // NaN: unknown
     this.hasPoolSlot = new Uint8Array(n)
+    this.readyAfter = new Int32Array(n) // 0: what the store held when the run was loaded
+    this.isBlocked = new Uint8Array(n)
     this.success = new Int32Array(n)
     this.skipped = new Int32Array(n)
     this.failed = new Int32Array(n)
@@ -150,6 +155,8 @@ export class TaskTable extends Transitions {
       const s = this.states[j]!
       for (const d of this.graph.downstream[j]!) {
         this.count(d, s)
+        // j's outcome is in the batch being built: d may start only once that batch is durable.
+        this.readyAfter[d] = this.driver.batch
         if (this.states[d] === 'PENDING') this.evaluate(d)
       }
     }

@@ -31,6 +31,11 @@ export abstract class Transitions {
   abstract readonly firstStartedAt: (number | undefined)[]
   abstract readonly attemptStartedAt: Float64Array
   abstract readonly hasPoolSlot: Uint8Array
+  /** Per task: the write batch that must be acknowledged before it may start. */
+  abstract readonly readyAfter: Int32Array
+  /** Tasks whose trigger rule passed on outcomes not yet durable (`isBlocked` flags them). */
+  abstract readonly blocked: number[]
+  abstract readonly isBlocked: Uint8Array
   abstract unfinished: number
   abstract running: number
   abstract readonly queue: number[]
@@ -52,7 +57,17 @@ export abstract class Transitions {
 
   /** Queues a task update with the next expected version. */
   protected put(i: number, fields: Omit<TaskUpdate, 'runId' | 'taskId' | 'expectedVersion'>): void {
-    this.driver.write(Object.assign(this.update(i), fields))
+    this.write(i, Object.assign(this.update(i), fields))
+  }
+
+  /**
+   * Queues task `i`'s update. When the batch not yet sent already updates task `i`, the two
+   * become one (applying both in order equals applying the first with the second's fields on
+   * top), so a task that is queued, started and finished between two writes costs one row
+   * update; the version it was predicted to reach is then one lower.
+   */
+  protected write(i: number, u: TaskUpdate): void {
+    if (this.driver.merge(i, u)) this.versions[i]!--
   }
 
   /** A new update of task `i` at its next expected version, to fill in by assignment. */
@@ -79,6 +94,15 @@ export abstract class Transitions {
   /** Task `i`'s rule passed (or its retry is due): start it now, or queue it. */
   ready(i: number): void {
     if (this.driver.cancelled !== undefined) return
+    if (this.readyAfter[i]! > this.driver.acked) {
+      // What made it ready is not durable yet: it waits, PENDING, for that write (unblock), so
+      // the workers meanwhile run tasks whose inputs are already stored.
+      if (this.isBlocked[i] === 0) {
+        this.isBlocked[i] = 1
+        this.blocked.push(i)
+      }
+      return
+    }
     // A free worker takes the task now. Depth-first order would pop it next anyway (it is the
     // newest ready task), so it skips the queue and its QUEUED write; FIFO must respect the queue.
     if (
@@ -97,9 +121,24 @@ export abstract class Transitions {
       this.states[i] = 'QUEUED'
       const u = this.update(i)
       u.state = 'QUEUED'
-      this.driver.write(u)
+      this.write(i, u)
       this.emitTask(i, 'QUEUED')
     }
+  }
+
+  /** After write batch `acked` is durable: the tasks it made ready go through `ready` again. */
+  unblock(acked: number): void {
+    if (this.blocked.length === 0) return
+    const blocked = this.blocked.splice(0)
+    for (const i of blocked) {
+      if (this.readyAfter[i]! > acked) {
+        this.blocked.push(i)
+        continue
+      }
+      this.isBlocked[i] = 0
+      if (this.states[i] === 'PENDING') this.ready(i)
+    }
+    this.pump()
   }
 
   /** Takes a pool slot for `i`, or parks it in the pool's wait list (returns false). */
@@ -170,8 +209,8 @@ export abstract class Transitions {
       state: 'RUNNING',
       startedAt: now,
     }
-    this.driver.write(u)
-    this.driver.dispatchLater(i)
+    this.write(i, u)
+    this.driver.dispatchAfter(i, this.readyAfter[i]!)
     if (this.driver.eventsActive) this.emitTask(i, 'RUNNING', { attemptStartedAt: now })
   }
 
@@ -305,7 +344,7 @@ export abstract class Transitions {
         ? this.#attemptEnd(i, attempt, state, now, f.outcome)
         : undefined
     if (attemptRecord !== undefined) u.attemptRecord = attemptRecord
-    this.driver.write(u)
+    this.write(i, u)
     if (this.driver.eventsActive) {
       this.emitTask(i, state, {
         ...(attemptRecord

@@ -1,0 +1,84 @@
+/**
+ * The write batches of one {@link RunDriver}: numbered batches of task updates (one
+ * `updateTasks` call each, sent one at a time), the folding of a task's updates waiting in the
+ * same batch, and the started attempts waiting for a batch to be acknowledged.
+ *
+ * A task may start once the writes that made it ready are durable (its upstream outcomes); its
+ * own RUNNING mark travels with a later batch. A crash before that batch leaves the attempt
+ * QUEUED or PENDING in the store, and a recovery runs it again under the same attempt number
+ * (same idempotency key), as for any attempt whose outcome was not stored.
+ */
+import type { TaskUpdate } from '../backend.js'
+
+export class WriteBatch {
+  /** The updates of the batch being built. */
+  writes: TaskUpdate[] = []
+  /** The number of the batch being built; batches are acknowledged in order. */
+  building = 1
+  /** The number of the last acknowledged batch (0: only what the run was loaded with). */
+  acked = 0
+  /** Per task: its update in `writes`, valid when `#pendingIn[i] === building`. */
+  readonly #pending: (TaskUpdate | undefined)[]
+  readonly #pendingIn: Int32Array
+  /** Started attempts waiting for a batch: pairs of (task index, batch number). */
+  #waiting: number[] = []
+
+  constructor(taskCount: number) {
+    this.#pending = new Array(taskCount)
+    this.#pendingIn = new Int32Array(taskCount)
+  }
+
+  /**
+   * Queues task `index`'s update, or folds it into that task's update already in the batch
+   * being built (returns true then: applying both in order equals applying the first with the
+   * second's fields on top, so the task's version moves by one, not two). Updates carrying
+   * attempt records of different attempts never fold.
+   */
+  add(index: number, update: TaskUpdate): boolean {
+    const pending = this.#pendingIn[index] === this.building ? this.#pending[index] : undefined
+    const a = pending?.attemptRecord
+    const b = update.attemptRecord
+    if (pending === undefined || (a !== undefined && b !== undefined && a.attempt !== b.attempt)) {
+      this.#pending[index] = update
+      this.#pendingIn[index] = this.building
+      this.writes.push(update)
+      return false
+    }
+    const target = pending as unknown as Record<string, unknown>
+    const source = update as unknown as Record<string, unknown>
+    for (const key in source) if (key !== 'expectedVersion') target[key] = source[key]
+    return true
+  }
+
+  /** Takes the batch being built (to send it); the next one starts empty. */
+  take(): { writes: TaskUpdate[]; batch: number } {
+    const taken = { writes: this.writes, batch: this.building }
+    this.writes = []
+    this.building++
+    return taken
+  }
+
+  /** True while started attempts wait for a batch. */
+  get waiting(): boolean {
+    return this.#waiting.length > 0
+  }
+
+  /** Remembers that attempt `index` may be dispatched once batch `after` is acknowledged. */
+  wait(index: number, after: number): void {
+    this.#waiting.push(index, after)
+  }
+
+  /** Marks `batch` acknowledged; returns the waiting attempts it releases, in start order. */
+  acknowledge(batch: number): number[] {
+    this.acked = batch
+    const released: number[] = []
+    if (this.#waiting.length === 0) return released
+    const waiting = this.#waiting
+    this.#waiting = []
+    for (let k = 0; k < waiting.length; k += 2) {
+      if (waiting[k + 1]! <= batch) released.push(waiting[k]!)
+      else this.#waiting.push(waiting[k]!, waiting[k + 1]!)
+    }
+    return released
+  }
+}
