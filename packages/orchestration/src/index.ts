@@ -22,6 +22,13 @@ export type {
   UpdateResult,
   Watermark,
 } from './backend.js'
+export type {
+  BackendImporter,
+  BackendKind,
+  BackendUrlOptions,
+  BackendUrlTarget,
+} from './backend-url.js'
+export { createBackendFromUrl, parseBackendUrl, redactBackendUrl } from './backend-url.js'
 export type { Clock, ManualClock, TimerHandle } from './clock.js'
 export { createManualClock, systemClock } from './clock.js'
 export type { OrchestrationErrorCode } from './errors.js'
