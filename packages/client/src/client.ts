@@ -8,6 +8,9 @@ import { DremioError } from './errors.js'
 import { type ExecuteResult, parseExecuteResult } from './execute-result.js'
 import { Transport } from './internal/transport.js'
 import { Job } from './job.js'
+import type { LoadData } from './loading/load-data.js'
+import type { LoadOptions, LoadResult } from './loading/load-options.js'
+import { createTable, insertRows } from './loading/load-table.js'
 import {
   type DremioClientOptions,
   optionsFromEnv,
@@ -117,6 +120,36 @@ export class DremioClient {
       for (const r of page.rows) rows.push(r)
     }
     return parseExecuteResult(schema, rows)
+  }
+
+  /**
+   * Creates `table` with columns mapped from the data's Arrow types (precision kept), then loads
+   * `data` (an Arrow `Table`, row objects, or an async iterable of either) by `method`:
+   * `'values'` (batched typed INSERTs), `'staging'` (Parquet through `options.stager`, one
+   * `COPY INTO`), or `'auto'`. A failed load drops the new table again.
+   * @throws DremioLoadError (`reason` says why; `rowIndex`/`column` for bad data).
+   * @example await client.create('lake.sales.orders', rows, { method: 'values' })
+   */
+  create(
+    table: string | readonly string[],
+    data: LoadData,
+    options?: LoadOptions,
+  ): Promise<LoadResult> {
+    return createTable(this, table, data, options)
+  }
+
+  /**
+   * Appends `data` to an existing table by `method` (see {@link DremioClient.create}); row
+   * objects take the table's column types. Resolves with the rows Dremio reports written.
+   * @throws DremioLoadError (`reason` says why; `rowIndex`/`column` for bad data).
+   * @example await client.insert(['lake', 'sales', 'orders'], arrowTable, { method: 'staging', stager })
+   */
+  insert(
+    table: string | readonly string[],
+    data: LoadData,
+    options?: LoadOptions,
+  ): Promise<LoadResult> {
+    return insertRows(this, table, data, options)
   }
 
   /** Closes pooled connections; the client must not be used afterwards. */

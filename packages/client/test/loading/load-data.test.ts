@@ -10,6 +10,7 @@ import {
   vectorFromArray,
 } from 'apache-arrow'
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import type { LoadColumn } from '../../src/loading/column-types.js'
 import { prepareChunk, type RawChunk, rawChunks } from '../../src/loading/load-data.js'
 import {
@@ -130,6 +131,20 @@ describe('validation', () => {
         0,
       ),
     ).not.toThrow()
+  })
+
+  it('takes a real zod schema as it is (no adapter)', () => {
+    const schema = z.object({ email: z.string().email(), age: z.number().int().min(0) })
+    const rows = [
+      { email: 'a@example.com', age: 30 },
+      { email: 'b@example.com', age: 1.5 },
+    ]
+    expect(() => validateWithSafeParse(schema, { kind: 'rows', rows }, 0)).toThrow(
+      expect.objectContaining({ reason: 'DF_LOAD_INVALID_DATA', rowIndex: 1, column: 'age' }),
+    )
+    expect(() =>
+      validateWithSafeParse(schema, { kind: 'rows', rows: [{ email: 'nope', age: 1 }] }, 7),
+    ).toThrow(expect.objectContaining({ rowIndex: 7, column: 'email' }))
   })
 
   it('enforces NOT NULL fields of an Arrow schema', () => {

@@ -114,7 +114,7 @@ describe("method: 'staging'", () => {
         `DATE '2024-05-01' AS d, TIMESTAMP '2024-05-01 10:00:00.250' AS ts, 'x' AS s, TRUE AS f, ` +
         `CAST(0.5 AS DOUBLE) AS r`,
     )
-    const result = await createTable(client, [space, 'from_arrow'], source, {
+    const result = await client.create([space, 'from_arrow'], source, {
       method: 'staging',
       stager,
     })

@@ -69,7 +69,7 @@ describe("method: 'values'", () => {
       ratio: null,
       bin: null,
     })
-    const result = await insertRows(client, [space, 'rt'], rows, { method: 'values' })
+    const result = await client.insert([space, 'rt'], rows, { method: 'values' })
     expect(result).toEqual({ method: 'values', rowsWritten: rows.length, statements: 1, files: 0 })
     const back = await readBack('rt')
     expect(back).toHaveLength(rows.length)
