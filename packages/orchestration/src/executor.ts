@@ -53,7 +53,12 @@ export type TaskOutcome =
   | { readonly status: 'skipped'; readonly reason: string; readonly log?: string }
   /** A sensor in reschedule mode: free the slot and try again at `at` (epoch ms). */
   | { readonly status: 'reschedule'; readonly at: number; readonly log?: string }
-  | { readonly status: 'cancelled'; readonly reason: string; readonly log?: string }
+  | {
+      readonly status: 'cancelled'
+      readonly reason: string
+      readonly log?: string
+      readonly dremioJobId?: string
+    }
 
 /**
  * The abort side of one attempt, handed to the handler by the executor.
@@ -69,6 +74,11 @@ export interface AttemptControl {
   readonly aborted: boolean
   /** The abort reason (`OrchestrationError` with `DF_TASK_TIMEOUT` or `DF_CANCELLED`). */
   readonly reason: unknown
+  /**
+   * The Dremio job id the attempt submitted (set through `ctx.recordDremioJob`), so an outcome
+   * the executor reports itself on timeout or cancel still carries it. Optional for executors.
+   */
+  dremioJobId?: string
 }
 
 /**

@@ -63,6 +63,7 @@ export function createInProcessExecutor(options: InProcessExecutorOptions = {}):
   const abort = (entry: AttemptSlot, reason: OrchestrationError): void => {
     if (entry.settled) return
     entry.abort(reason)
+    const job = entry.dremioJobId === undefined ? {} : { dremioJobId: entry.dremioJobId }
     finish(
       entry,
       reason.code === 'DF_TASK_TIMEOUT'
@@ -71,8 +72,9 @@ export function createInProcessExecutor(options: InProcessExecutorOptions = {}):
             retryable: true,
             timedOut: true,
             error: { message: reason.message, name: reason.name, code: reason.code },
+            ...job,
           }
-        : { status: 'cancelled', reason: reason.message },
+        : { status: 'cancelled', reason: reason.message, ...job },
     )
   }
 

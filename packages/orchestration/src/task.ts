@@ -48,6 +48,12 @@ export interface TaskContext {
    * aborted (timeout, cancel) meanwhile.
    */
   sleep(ms: number): Promise<void>
+  /**
+   * Records the Dremio job id this attempt submitted on its attempt record (the latest call
+   * wins), also when the attempt then times out or is cancelled. The Dremio tasks call it;
+   * optional so that hand-made contexts need not implement it.
+   */
+  recordDremioJob?(jobId: string): void
 }
 
 /** What a task callback receives. */

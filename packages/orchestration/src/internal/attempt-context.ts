@@ -153,4 +153,14 @@ export class AttemptContext implements TaskContext {
   capturedLog(): string | undefined {
     return this.#log?.join('\n')
   }
+
+  /** The Dremio job id recorded by the task, if any. */
+  dremioJobId: string | undefined = undefined
+
+  recordDremioJob(jobId: string): void {
+    if (typeof jobId !== 'string' || jobId === '') return
+    this.dremioJobId = jobId
+    // The executor reports timeouts and cancels itself: give it the id too.
+    ;(this.control as { dremioJobId?: string }).dremioJobId = jobId
+  }
 }

@@ -31,14 +31,26 @@ export async function runAttempt(
     }
     const result = checkJsonResult(value, maxResultBytes, task.name)
     const log = ctx.capturedLog()
-    if (result === undefined) return log === undefined ? SUCCESS : { status: 'success', log }
-    return log === undefined ? { status: 'success', result } : { status: 'success', result, log }
+    const outcome: TaskOutcome & { status: 'success' } =
+      result === undefined
+        ? log === undefined
+          ? SUCCESS
+          : { status: 'success', log }
+        : log === undefined
+          ? { status: 'success', result }
+          : { status: 'success', result, log }
+    return ctx.dremioJobId === undefined ? outcome : { ...outcome, dremioJobId: ctx.dremioJobId }
   } catch (error) {
-    return classify(error, control, ctx.capturedLog())
+    const outcome = classify(error, control, ctx.capturedLog())
+    return ctx.dremioJobId === undefined ||
+      outcome.status === 'skipped' ||
+      outcome.status === 'reschedule'
+      ? outcome
+      : { ...outcome, dremioJobId: ctx.dremioJobId }
   }
 }
 
-const SUCCESS: TaskOutcome = Object.freeze({ status: 'success' })
+const SUCCESS: TaskOutcome & { status: 'success' } = Object.freeze({ status: 'success' })
 
 function classify(error: unknown, control: AttemptControl, log: string | undefined): TaskOutcome {
   const withLog = <T extends object>(o: T): T => (log === undefined ? o : { ...o, log })

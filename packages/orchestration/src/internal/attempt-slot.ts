@@ -9,6 +9,8 @@ export class AttemptSlot implements AttemptControl {
   readonly task: TaskDispatch
   timer: TimerHandle | undefined
   settled = false
+  /** Set by `ctx.recordDremioJob`; reported with a timeout or cancel outcome. */
+  dremioJobId: string | undefined = undefined
   #controller: AbortController | undefined
   #aborted = false
   #reason: unknown

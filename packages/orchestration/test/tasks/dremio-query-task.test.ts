@@ -50,6 +50,7 @@ describe('DremioQueryTask', () => {
     expect(job?.state).toBe('COMPLETED')
     expect(task.result).toEqual({ jobId: job?.id, rowCount: 1, recordsAffected: 3 })
     expect(attempts[0]?.log).toContain(`Dremio job ${job?.id} submitted`)
+    expect(attempts[0]?.dremioJobId).toBe(job?.id)
   })
 
   it('returns rows only when asked, capped at max, and says when it truncated', async () => {
@@ -66,9 +67,10 @@ describe('DremioQueryTask', () => {
     const f = uniqueFolder('fail')
     await h.emu.query(`CREATE FOLDER ${f}`)
     const t = new DremioQueryTask({ name: 'bad', client: h.client, sql: `SELECT * FROM ${f}.nope` })
-    const { run, task } = await runOne(t)
+    const { run, task, attempts } = await runOne(t)
     expect(run.status).toBe('FAILED')
     const job = jobsWith(h.emu, `${f}.nope`)[0]
+    expect(attempts[0]?.dremioJobId).toBe(job?.id)
     expect(job?.state).toBe('FAILED')
     expect(job?.errorMessage).toBe(`Object 'nope' not found within '${f}'`)
     expect(task.state).toBe('FAILED')
@@ -142,7 +144,8 @@ describe('DremioQueryTask', () => {
     h.emu.setJobLatency(60_000)
     try {
       const clock = createManualClock(Date.now())
-      const p = new Pipeline('timeout', { clock })
+      const backend = createMemoryBackend()
+      const p = new Pipeline('timeout', { clock, backend })
       const marker = uniqueFolder('slow')
       p.addTask(
         new DremioQueryTask({
@@ -160,6 +163,8 @@ describe('DremioQueryTask', () => {
       expect(run.tasks.slow?.error?.code).toBe('DF_TASK_TIMEOUT')
       const settled = await h.emu.jobs.settled(job.id)
       expect(settled.state).toBe('CANCELED')
+      const [attempt] = await backend.listAttempts(run.id)
+      expect(attempt).toMatchObject({ state: 'FAILED', dremioJobId: job.id })
       await p.close()
     } finally {
       h.emu.setJobLatency(0)
@@ -169,7 +174,8 @@ describe('DremioQueryTask', () => {
   it('cancels the Dremio job when the run is cancelled', async () => {
     h.emu.setJobLatency(60_000)
     try {
-      const p = new Pipeline('cancel')
+      const backend = createMemoryBackend()
+      const p = new Pipeline('cancel', { backend })
       const marker = uniqueFolder('cancel')
       p.addTask(
         new DremioQueryTask({ name: 'long', client: h.client, sql: `SELECT '${marker}' AS m` }),
@@ -182,6 +188,8 @@ describe('DremioQueryTask', () => {
       expect(run.status).toBe('CANCELLED')
       expect(run.tasks.long?.state).toBe('CANCELLED')
       expect((await h.emu.jobs.settled(job.id)).state).toBe('CANCELED')
+      const [attempt] = await backend.listAttempts(run.id)
+      expect(attempt).toMatchObject({ state: 'CANCELLED', dremioJobId: job.id })
       await p.close()
     } finally {
       h.emu.setJobLatency(0)
