@@ -41,6 +41,11 @@ export function mysqlSql(db: string) {
 
     getTasks: `SELECT ${TASK_COLUMNS} FROM ${t('task_instances')} WHERE \`run_id\` = ? ORDER BY \`seq\``,
     getTask: `SELECT ${TASK_COLUMNS} FROM ${t('task_instances')} WHERE \`run_id\` = ? AND \`task_id\` = ?`,
+    /** Several tasks' rows of one run at once (the end of an `updateTasks` batch). */
+    getTaskList: (runId: string, taskIds: readonly string[]): Statement => [
+      `SELECT ${TASK_COLUMNS} FROM ${t('task_instances')} WHERE \`run_id\` = ? AND \`task_id\` IN (${taskIds.map(() => '?').join(', ')})`,
+      [runId, ...taskIds],
+    ],
     /** Upserts an attempt only when the statement before it (the task CAS) changed a row. */
     upsertAttempt: `INSERT INTO ${t('attempts')} (\`run_id\`, \`task_id\`, \`attempt\`, \`state\`,
       \`started_at\`, \`ended_at\`, \`error_message\`, \`error_name\`, \`error_code\`, \`error_stack\`,
