@@ -1,8 +1,8 @@
 /**
  * Dremio DDL and table maintenance on DuckDB: CREATE TABLE / CTAS / VIEW / FOLDER, DROP, TRUNCATE,
  * ALTER TABLE, OPTIMIZE, VACUUM and USE, each answering with the rows Dremio answers with
- * (reference §12). Iceberg maintenance has nothing to do on DuckDB, so OPTIMIZE and VACUUM check
- * the table and report zero files.
+ * (reference §12). OPTIMIZE and VACUUM check the table, then their grammar
+ * (statements-maintenance.ts), and report zero files.
  */
 import type { DuckDBMaterializedResult } from '@duckdb/node-api'
 import type { CatalogEntry } from './catalog.js'
@@ -15,6 +15,7 @@ import {
   translateTokens,
 } from './sql-translate.js'
 import { type ExecEnv, summary } from './statements.js'
+import { optimizeTable, vacuumTable } from './statements-maintenance.js'
 
 /** Runs a DDL statement, or returns undefined when `c` does not start one the emulator knows. */
 export async function runDdl(
@@ -80,32 +81,11 @@ export async function runDdl(
   if (c.accept('ALTER')) return alter(env, ctx, c)
   if (c.accept('OPTIMIZE', 'TABLE')) {
     requireTable(env, ctx, c.path())
-    if (c.accept('REWRITE', 'MANIFESTS'))
-      return env.conn.run(`SELECT 'Optimize table successful' AS summary`)
-    return env.conn.run(
-      'SELECT 0::BIGINT AS rewritten_data_files_count, 0::BIGINT AS rewritten_delete_files_count, ' +
-        '0::BIGINT AS new_data_files_count',
-    )
+    return optimizeTable(env, c)
   }
   if (c.accept('VACUUM', 'TABLE')) {
     requireTable(env, ctx, c.path())
-    if (c.accept('EXPIRE', 'SNAPSHOTS')) {
-      const cols = [
-        'data_files',
-        'position_delete_files',
-        'equality_delete_files',
-        'manifest_files',
-        'manifest_lists',
-        'partition_stats_files',
-      ]
-      return env.conn.run(`SELECT ${cols.map((n) => `0::BIGINT AS deleted_${n}_count`).join(', ')}`)
-    }
-    if (c.accept('REMOVE', 'ORPHAN', 'FILES')) {
-      return env.conn.run(
-        'SELECT 0::BIGINT AS deleted_files_count, 0::BIGINT AS deleted_files_total_size_mb',
-      )
-    }
-    throw c.syntaxError('EXPIRE SNAPSHOTS or REMOVE ORPHAN FILES')
+    return vacuumTable(env, c)
   }
   if (c.accept('USE')) {
     const path = c.path()
