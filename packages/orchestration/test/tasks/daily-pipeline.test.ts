@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMemoryBackend } from '../../src/index.js'
+// Through the package entry point, as the CLI's demo imports it.
 import {
   createDailyPipeline,
+  createMemoryBackend,
   prepareDailyPipelineData,
-} from '../../src/tasks/examples/daily-pipeline.js'
+} from '../../src/index.js'
 import { type Harness, jobsWith, startHarness, uniqueFolder } from './emulator-harness.js'
 
 let h: Harness
