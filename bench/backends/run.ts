@@ -4,11 +4,11 @@
  * 1. The engine benchmark's DAG, width 50 × depth 20 (1,000 no-op tasks, each depending on the
  *    task with the same index in the layer before), maxWorkers 4, on each backend: the engine
  *    acknowledges every state change's write before anything downstream starts. Backends take
- *    turns within each round so they share the machine's noise; one warm-up run each first.
+ *    turns within each round so they share the machine's noise; three warm-up runs each first.
  * 2. `listRuns({ status: 'FAILED', limit: 50 })` (and with a pipeline filter too) out of
  *    1,000,000 stored runs on each durable backend: p50 / p99 / max.
  *
- * Usage: pnpm bench backends [rounds=5] [backends=memory,sqlite,postgres,mysql] [dag|list|all]
+ * Usage: pnpm bench backends [rounds=7] [backends=memory,sqlite,postgres,mysql] [dag|list|all]
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -21,7 +21,7 @@ import { layeredPipeline, timeRun } from './dag.js'
 import { MYSQL_URL, POSTGRES_URL, withMysql, withPostgres } from './drivers.js'
 import { latency, SEEDED_RUNS, seededMysql, seededPostgres, seededSqlite } from './listing.js'
 
-const rounds = Number(process.argv[2] ?? 5)
+const rounds = Number(process.argv[2] ?? 7)
 const chosen = (process.argv[3] ?? 'memory,sqlite,postgres,mysql').split(',')
 const parts = process.argv[4] ?? 'all'
 const WIDTH = 50
@@ -77,7 +77,8 @@ async function benchDag(): Promise<void> {
   for (const s of stores) {
     await s.backend.init()
     const pipeline = layeredPipeline(s.backend, WIDTH, DEPTH)
-    await timeRun(pipeline) // warm-up: JIT, connections, prepared statements, the stored DAG
+    // Warm-up: JIT, connections, prepared statements, the stored DAG.
+    for (let i = 0; i < 3; i++) await timeRun(pipeline)
     pipelines.set(s.name, pipeline)
   }
   console.log(
