@@ -79,6 +79,34 @@ describe('DataQualityTask', () => {
     expect(attempts).toHaveLength(1)
   })
 
+  it('cancels its running check jobs when the run is cancelled', async () => {
+    h.emu.setJobLatency(60_000)
+    try {
+      const task = new DataQualityTask({
+        name: 'slow',
+        client: h.client,
+        table: [f, 'm_20261126'],
+        checks: [dq.not_null('user_id'), dq.unique('n')],
+      })
+      const p = new Pipeline('dq_cancel').addTask(task)
+      const abort = new AbortController()
+      const running = p.run({ signal: abort.signal })
+      const jobs = async () =>
+        h.emu.jobs
+          .list()
+          .filter((j) => j.sql.includes(`"${f}"."m_20261126"`) && j.state === 'RUNNING')
+      while ((await jobs()).length < 2) await new Promise((r) => setTimeout(r, 5))
+      const ids = (await jobs()).map((j) => j.id)
+      abort.abort()
+      const run = await running
+      expect(run.tasks.slow?.state).toBe('CANCELLED')
+      for (const id of ids) expect((await h.emu.jobs.settled(id)).state).toBe('CANCELED')
+      await p.close()
+    } finally {
+      h.emu.setJobLatency(0)
+    }
+  })
+
   it('validates checks at construction and stores them as JSON options', () => {
     expect(
       () =>

@@ -171,6 +171,51 @@ describe('DremioQueryTask', () => {
     }
   })
 
+  it('retries after a timeout with a new job, the timed-out one CANCELED', async () => {
+    h.emu.setJobLatency(60_000)
+    try {
+      const clock = createManualClock(Date.now())
+      const backend = createMemoryBackend()
+      const p = new Pipeline('retry_timeout', { clock, backend })
+      const marker = uniqueFolder('retry')
+      p.addTask(
+        new DremioQueryTask({
+          name: 'flaky',
+          client: h.client,
+          sql: `SELECT '${marker}' AS m`,
+          timeoutMs: 1_000,
+          retries: 1,
+          retryDelay: 500,
+        }),
+      )
+      // The retry timer exists once UP_FOR_RETRY is emitted (events follow the durable write).
+      const retrying = new Promise<void>((resolve) =>
+        p.on('event', (e) => {
+          if (e.type === 'task' && e.state === 'UP_FOR_RETRY') resolve()
+        }),
+      )
+      const running = p.run()
+      const first = await jobAppears(h.emu, marker)
+      h.emu.setJobLatency(0)
+      await clock.advance(1_000)
+      expect((await h.emu.jobs.settled(first.id)).state).toBe('CANCELED')
+      await retrying
+      await clock.advance(500)
+      const run = await running
+      expect(run.tasks.flaky?.state).toBe('SUCCESS')
+      const jobs = jobsWith(h.emu, marker)
+      expect(jobs.map((j) => j.state)).toEqual(['CANCELED', 'COMPLETED'])
+      const attempts = await backend.listAttempts(run.id)
+      expect(attempts.map((a) => [a.state, a.dremioJobId])).toEqual([
+        ['FAILED', jobs[0]?.id],
+        ['SUCCESS', jobs[1]?.id],
+      ])
+      await p.close()
+    } finally {
+      h.emu.setJobLatency(0)
+    }
+  })
+
   it('cancels the Dremio job when the run is cancelled', async () => {
     h.emu.setJobLatency(60_000)
     try {
