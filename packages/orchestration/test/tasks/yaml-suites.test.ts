@@ -66,13 +66,16 @@ describe('YAML suites', () => {
 `,
       'notes.txt': 'ignored: not YAML',
     })
+    const seen: string[] = []
     const run = await runDataQuality(d, {
       client: h.client,
       logicalDate: '2026-11-26',
       params: { min: 6 },
       now: () => NOW,
+      onReport: (r) => seen.push(r.name ?? ''),
     })
     expect(run.passed).toBe(true)
+    expect(seen).toEqual(['Orders are valid', 'b_more.yml #1'])
     expect(run.files).toEqual([join(d, 'a_orders.yaml'), join(d, 'b_more.yml')])
     expect(run.reports.map((r) => [r.name, r.file, r.passed, r.summary])).toEqual([
       [

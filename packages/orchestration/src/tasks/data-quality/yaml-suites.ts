@@ -66,6 +66,8 @@ export interface RunDataQualityOptions {
   readonly concurrency?: number
   /** Reference instant for freshness. @default Date.now */
   readonly now?: () => number
+  /** Called with each test's report as soon as it is done (for live CLI output). */
+  readonly onReport?: (report: DataQualitySuiteReport) => void
 }
 
 function invalid(what: string, cause?: unknown): OrchestrationError {
@@ -176,7 +178,9 @@ export async function runDataQuality(
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     })
-    reports.push({ ...report, file: suite.file })
+    const withFile = { ...report, file: suite.file }
+    reports.push(withFile)
+    options.onReport?.(withFile)
   }
   return { passed: reports.every((r) => r.passed), files, reports }
 }
