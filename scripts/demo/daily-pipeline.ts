@@ -12,8 +12,7 @@
  * import from '@df/cli' and '@df/orchestration'.)
  */
 import type { PipelineModuleContext } from '../../packages/cli/src/index.js'
-import type { Pipeline } from '../../packages/orchestration/src/index.js'
-import { createDailyPipeline } from '../../packages/orchestration/src/tasks/index.js'
+import { createDailyPipeline, type Pipeline } from '../../packages/orchestration/src/index.js'
 
 /** Builds `dremio_daily_pipeline` on the CLI's client and backend. */
 export default function dailyPipeline({ client, backend }: PipelineModuleContext): Pipeline {

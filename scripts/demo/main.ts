@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { runCli } from '../../packages/cli/src/index.js'
 import { DremioClient } from '../../packages/client/src/index.js'
 import { createEmulator } from '../../packages/emulator/src/index.js'
-import { prepareDailyPipelineData } from '../../packages/orchestration/src/tasks/index.js'
+import { prepareDailyPipelineData } from '../../packages/orchestration/src/index.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '../..')

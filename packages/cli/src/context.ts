@@ -69,6 +69,11 @@ export class CliContext {
     return url === undefined ? '' : ` --backend-url '${redactUrl(url)}'`
   }
 
+  /** Runs `undo` when the command ends (before the client and backend are closed). */
+  onClose(undo: () => void): void {
+    this.#closers.push(async () => undo())
+  }
+
   /** Closes everything opened, newest first; errors while closing are ignored. */
   async close(): Promise<void> {
     for (const close of this.#closers.splice(0).reverse()) await close().catch(() => undefined)

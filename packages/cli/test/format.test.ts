@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import { formatDuration, parseParams, renderCsv, renderTable } from '../src/format.js'
-import { splitSql } from '../src/internal/split-sql.js'
 
 describe('format', () => {
   it('formats durations for people', () => {
@@ -30,15 +29,5 @@ describe('format', () => {
   it('renders aligned tables and RFC 4180 CSV', () => {
     expect(renderTable(['A', 'BB'], [['xyz', '1']])).toBe('A    BB\n---  --\nxyz  1')
     expect(renderCsv(['a', 'b'], [{ a: 'x,"y"', b: null }])).toBe('a,b\n"x,""y""",\n')
-  })
-})
-
-describe('splitSql', () => {
-  it('splits on top-level semicolons only', () => {
-    expect(splitSql('DROP TABLE a; SELECT \';\' AS "x;y" -- c;\n; /* ; */ ;')).toEqual([
-      'DROP TABLE a',
-      `SELECT ';' AS "x;y" -- c;`,
-    ])
-    expect(() => splitSql("SELECT 'open")).toThrow(/unterminated string/)
   })
 })

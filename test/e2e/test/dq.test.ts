@@ -6,16 +6,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Emulator } from '@df/emulator'
-import * as orchestration from '@df/orchestration'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { emulatorEnv, startEmulator } from './emulator.js'
 import { runCliProcess, tempDir } from './helpers.js'
 
-// TEMPORARY: the YAML runner is being added to @df/orchestration right now; until it is exported
-// `dq run` reports DF_DEPENDENCY_MISSING, so these tests wait for it.
-const hasRunner = typeof (orchestration as Record<string, unknown>).runDataQuality === 'function'
-
-describe.skipIf(!hasRunner)('dremio-cli dq run', () => {
+describe('dremio-cli dq run', () => {
   let emulator: Emulator
   let tmp: ReturnType<typeof tempDir>
   let env: Record<string, string>
@@ -52,9 +47,11 @@ describe.skipIf(!hasRunner)('dremio-cli dq run', () => {
     const r = await runCliProcess(['dq', 'run', dir, '--param', 'table=events'], { env })
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/events are sane\s+\S*src\S*events\S*\s+\S+\s+error\s+PASSED/)
-    expect(r.stdout).toMatch(/warn\s+FAILED\s+50 \(want > 1000\)/)
-    expect(r.stdout).toMatch(/PASSED: 4 checks in 1 tests, 1 not passed/)
+    expect(r.stdout).toMatch(/^events are sane on "src"\."events" \(\S+events\.yaml\)\n/)
+    expect(r.stdout).toMatch(/ {2}PASS {2}not_null\(id\)\s+observed 0, expected = 0\n/)
+    expect(r.stdout).toMatch(/ {2}PASS {2}values_in\(kind\)\s+observed 0, expected = 0\n/)
+    expect(r.stdout).toMatch(/ {2}WARN {2}row_count > 1000\s+observed 50, expected > 1000\n/)
+    expect(r.stdout).toMatch(/3 passed, 0 failed, 1 warned, 0 errored\nPASSED\n$/)
   })
 
   it('fails (exit 1) on a failed error-severity check, and reports JSON with --json', async () => {
@@ -69,7 +66,8 @@ describe.skipIf(!hasRunner)('dremio-cli dq run', () => {
     })
     const r = await runCliProcess(['dq', 'run', dir], { env })
     expect(r.code).toBe(1)
-    expect(r.stdout).toMatch(/only views\s+.*error\s+FAILED\s+25 \(want = 0\)/)
+    expect(r.stdout).toMatch(/ {2}FAIL {2}values_in\(kind\)\s+observed 25, expected = 0\n/)
+    expect(r.stdout).toMatch(/0 passed, 1 failed, 0 warned, 0 errored\nFAILED\n$/)
     const json = await runCliProcess(['dq', 'run', dir, '--json'], { env })
     expect(json.code).toBe(1)
     const report = JSON.parse(json.stdout) as {
@@ -78,6 +76,17 @@ describe.skipIf(!hasRunner)('dremio-cli dq run', () => {
     }
     expect(report.passed).toBe(false)
     expect(report.reports[0]?.checks.map((c) => c.status)).toEqual(['failed'])
+  })
+
+  it('refuses a suite that does not parse instead of skipping it (exit 1)', async () => {
+    const dir = suite('broken', {
+      'x.yaml': 'tests:\n  - name: no table\n    checks: [{ type: not_null, column: id }]\n',
+    })
+    const r = await runCliProcess(['dq', 'run', dir], { env })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/^\[@df\/orchestration\] .*table/)
   })
 
   it('says so for a missing directory (exit 1)', async () => {

@@ -10,7 +10,13 @@
  */
 
 import type { DremioClient } from '@df/client'
-import type { JsonObject, Pipeline, RunResult } from '@df/orchestration'
+import {
+  DEFAULT_CLIENT_NAME,
+  type JsonObject,
+  type Pipeline,
+  type RunResult,
+  registerDremioClient,
+} from '@df/orchestration'
 import type { Command } from 'commander'
 import type { CliContext } from '../context.js'
 import type { TrackingDremioClient } from '../dremio-config.js'
@@ -103,12 +109,27 @@ async function prepare(
   }
   const pipelines = await loadPipelines(file, moduleCtx)
   const chosen = selectPipeline(pipelines, flags.pipeline)
+  // Tasks that name their client ('default', or rebuilt from a stored description) resolve it
+  // from the registry: register ours, when a connection is configured at all.
+  if (client === undefined && usesNamedClient(chosen)) {
+    try {
+      client = ctx.client()
+    } catch (error) {
+      ctx.verbose(`no Dremio client registered: ${(error as Error).message}`)
+    }
+  }
+  if (client !== undefined) ctx.onClose(registerDremioClient(DEFAULT_CLIENT_NAME, client))
   if (chosen.backend !== backend) {
     ctx.io.stderr.write(
       `[@df/cli] warning: pipeline '${chosen.name}' was built with its own backend (${chosen.backend.name}); its runs are recorded there, not in --backend-url. Export a function (ctx) => new Pipeline(name, { backend: ctx.backend }) to use the CLI's backend.\n`,
     )
   }
   return { pipeline: chosen, client: () => client }
+}
+
+/** True when a task stores a client name it resolves at run time (`options.client`). */
+function usesNamedClient(pipeline: Pipeline): boolean {
+  return pipeline.tasks.some((t) => typeof t.options?.client === 'string')
 }
 
 async function drive(

@@ -6,11 +6,10 @@
  */
 import { readFileSync } from 'node:fs'
 import type { DremioField, Row } from '@df/client'
-import { renderTemplate } from '@df/orchestration'
+import { renderTemplate, splitSqlStatements } from '@df/orchestration'
 import type { Command } from 'commander'
 import { CliError } from '../cli-error.js'
 import { cellText, collect, parseParams, renderCsv, renderTable } from '../format.js'
-import { splitSql } from '../internal/split-sql.js'
 import type { Action } from '../program.js'
 
 interface SqlFlags {
@@ -59,9 +58,11 @@ export function registerSqlCommand(program: Command, action: Action): void {
           : script
         let statements: string[]
         try {
-          statements = splitSql(rendered)
+          statements = splitSqlStatements(rendered)
         } catch (cause) {
-          throw new CliError('DF_CLI_USAGE', `Cannot split the SQL: ${(cause as Error).message}.`)
+          // "SQL has an unterminated string literal starting on line 3."
+          const detail = (cause as Error).message.replace(/^\[@df\/[a-z-]+\] /, '')
+          throw new CliError('DF_CLI_USAGE', detail, { cause })
         }
         if (statements.length === 0) throw new CliError('DF_CLI_USAGE', 'The SQL has no statement.')
         const client = ctx.client()
