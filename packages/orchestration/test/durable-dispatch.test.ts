@@ -2,11 +2,20 @@
  * The engine's write pattern: a task starts only once the outcomes that made it ready are
  * acknowledged by the backend, while tasks whose inputs are already stored keep the workers busy
  * meanwhile; updates of one task waiting in the same batch fold into one row update. Checked on
- * the real memory backend, observed (not replaced) through a wrapper that delays each write.
+ * the real memory backend, observed (not replaced) through a wrapper that delays each write (or,
+ * for a dead engine, never delivers it).
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
-import { type Backend, createMemoryBackend, Pipeline, Task, type TaskUpdate } from '../src/index.js'
+import {
+  type Backend,
+  createInProcessExecutor,
+  createManualClock,
+  createMemoryBackend,
+  Pipeline,
+  Task,
+  type TaskUpdate,
+} from '../src/index.js'
 
 /** The memory backend, with every `updateTasks` taking `delayMs` and its acknowledged SUCCESSes recorded. */
 function observedBackend(delayMs: number): {
@@ -121,5 +130,52 @@ describe('durable before downstream', () => {
     ])
     expect(run.tasks.flaky).toMatchObject({ state: 'SUCCESS', attempt: 3, result: 'ok' })
     await pipeline.close()
+  })
+
+  it('reruns an attempt whose RUNNING write never landed under the same attempt number', async () => {
+    const store = createMemoryBackend()
+    // The dead engine's writes never reach the store (it died with them in flight).
+    const frozen: Backend = Object.create(store, {
+      updateTasks: { value: () => new Promise(() => {}) },
+      renewLeases: { value: () => new Promise(() => {}) },
+    })
+    const keys: string[] = []
+    const build = (
+      engine: string,
+      backend: Backend,
+      clock: ReturnType<typeof createManualClock>,
+    ) => {
+      const a = new Task({
+        name: 'a',
+        run: (ctx) => {
+          keys.push(`${engine} ${ctx.runId}/a/${ctx.attempt}`)
+          return 1
+        },
+      })
+      const b = new Task({ name: 'b', run: (ctx) => ctx.get<number>('a') + 1 })
+      a.setDownstream(b)
+      return new Pipeline('unrecorded', {
+        backend,
+        clock,
+        executor: createInProcessExecutor({ clock }),
+        engineId: engine,
+        leaseMs: 1000,
+      }).addTask(a, b)
+    }
+    const deadClock = createManualClock(0)
+    void build('dead', frozen, deadClock).run()
+    await deadClock.flush()
+    const [run] = (await store.listRuns({ pipelineId: 'unrecorded' })).items
+    // 'a' ran (its inputs, the created run, were durable) but the store never heard of it.
+    expect(keys).toEqual([`dead ${run!.id}/a/1`])
+    expect((await store.getTasks(run!.id)).map((t) => [t.taskId, t.state, t.attempt])).toEqual([
+      ['a', 'PENDING', 0],
+      ['b', 'PENDING', 0],
+    ])
+    const [recovered] = await build('live', store, createManualClock(5000)).recover()
+    expect(recovered?.status).toBe('SUCCESS')
+    // The same attempt number, so the same idempotency key: at-least-once, recognisably.
+    expect(keys).toEqual([`dead ${run!.id}/a/1`, `live ${run!.id}/a/1`])
+    expect(recovered?.tasks.b?.result).toBe(2)
   })
 })
