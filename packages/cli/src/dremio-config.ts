@@ -91,8 +91,17 @@ export class TrackingDremioClient extends DremioClient {
     sql: Parameters<DremioClient['submit']>[0],
     options: SubmitOptions & { signal?: AbortSignal } = {},
   ): Promise<Job> {
-    const job = await super.submit(sql, options)
+    // The submit itself is not aborted: a cancel that lands while POST /sql is in flight would
+    // lose the id of a job Dremio already accepted, and that job would run on unobserved. The
+    // request is bounded by the client's timeout; an abort seen afterwards cancels the job.
+    const { signal, ...rest } = options
+    if (signal?.aborted) throw signal.reason
+    const job = await super.submit(sql, rest)
     this.#jobs.add(job.id)
+    if (signal?.aborted) {
+      await job.cancel().catch(() => false)
+      throw signal.reason
+    }
     return job
   }
 

@@ -57,4 +57,22 @@ describe('cancelling a run', () => {
       expect(tasks).toEqual([expect.objectContaining({ taskId: 'long_query', state: 'CANCELLED' })])
     })
   }
+
+  it('Ctrl-C during sql cancels the running Dremio job and exits 130', async () => {
+    const env = emulatorEnv(emulator)
+    const before = new Set(emulator.jobs.list().map((j) => j.id))
+    const run = spawnCli(['sql', 'SELECT 42 AS slow'], { env })
+    let jobId: string | undefined
+    await waitFor(() => {
+      jobId = emulator.jobs
+        .list()
+        .find((j) => !before.has(j.id) && j.sql === 'SELECT 42 AS slow')?.id
+      return jobId ?? ''
+    }, /./)
+    run.child.kill('SIGINT')
+    const r = await run.done
+    expect(r.code).toBe(130)
+    expect(r.stderr).toContain(`cancelled Dremio job ${jobId}`)
+    expect((await emulator.jobs.settled(jobId as string)).state).toBe('CANCELED')
+  })
 })

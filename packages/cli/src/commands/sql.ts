@@ -76,12 +76,16 @@ export function registerSqlCommand(program: Command, action: Action): void {
             const label =
               statements.length > 1 ? `Statement ${i + 1} of ${statements.length}` : 'Statement'
             ctx.verbose(`${label}: ${statement.replace(/\s+/g, ' ').slice(0, 200)}`)
-            const job = await client.submit(statement, { signal: abort.signal })
+            // No signal on the submit itself: a Ctrl-C in flight would lose the job id of a job
+            // Dremio already accepted; the catch below cancels it once it is known.
+            if (abort.signal.aborted) return 130
+            const job = await client.submit(statement)
             const cancel = () => void job.cancel().catch(() => undefined)
             abort.signal.addEventListener('abort', cancel, { once: true })
             let schema: DremioField[] = []
             const rows: Row[] = []
             try {
+              if (abort.signal.aborted) throw abort.signal.reason
               await job.wait({ signal: abort.signal })
               for await (const page of job.pages({ signal: abort.signal })) {
                 schema = page.schema
