@@ -56,7 +56,7 @@ export class Job {
   }
 
   /**
-   * Polls until the job is final: the first check at once, then 5 ms growing 1.5x to 1 s.
+   * Polls until the job is final: the first check at once, then 1 ms growing 1.5x to 1 s.
    * Resolves with the COMPLETED status.
    * @throws DremioJobFailedError (Dremio's `errorMessage`, job id, SQL excerpt)
    * @throws DremioJobCancelledError

@@ -23,7 +23,7 @@ describe('backoff', () => {
   it('polls at once, then grows to the cap', () => {
     const delays = Array.from({ length: 20 }, (_, i) => pollDelay(i))
     expect(delays[0]).toBe(0)
-    expect(delays[1]).toBe(5)
+    expect(delays[1]).toBe(1)
     for (let i = 2; i < delays.length; i++) {
       expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1] as number)
     }

@@ -58,9 +58,10 @@ export function abortedError(signal: AbortSignal): DremioError {
 
 /**
  * Polling schedule of `job.wait()`: the first check happens at once, then the delay grows by
- * 1.5x from 5 ms up to `capMs` (fast jobs return in milliseconds, long jobs cost ~1 request/s).
+ * 1.5x from 1 ms up to `capMs` (a job that completes at once returns in a millisecond or two over
+ * loopback; a long job costs ~1 request/s once the cap is reached).
  */
 export function pollDelay(checksDone: number, capMs = 1000): number {
   if (checksDone <= 0) return 0
-  return Math.min(capMs, Math.round(5 * 1.5 ** (checksDone - 1)))
+  return Math.min(capMs, Math.round(1.5 ** (checksDone - 1)))
 }
