@@ -6,7 +6,12 @@
  * reference §5.2). A suite file that does not parse is an error, never a skip.
  */
 import { existsSync, statSync } from 'node:fs'
-import { type DataQualityRun, formatDataQualityReports, runDataQuality } from '@df/orchestration'
+import {
+  type DataQualityRun,
+  type DataQualitySuiteReport,
+  formatDataQualityReports,
+  runDataQuality,
+} from '@df/orchestration'
 import type { Command } from 'commander'
 import { CliError } from '../cli-error.js'
 import { collect, parseParams } from '../format.js'
@@ -41,17 +46,26 @@ export function registerDqCommand(program: Command, action: Action): void {
               signal: abort.signal,
               params,
               ...(flags.logicalDate ? { logicalDate: flags.logicalDate } : {}),
+              // Each test's lines as soon as it is done (the totals line comes at the end).
+              ...(flags.json
+                ? {}
+                : { onReport: (r) => ctx.io.stdout.write(`${withoutTotals(r)}\n`) }),
             })
           } finally {
             process.off('SIGINT', onSignal)
           }
           if (flags.json) ctx.io.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`)
           else {
-            const verdict = outcome.passed ? 'PASSED' : 'FAILED'
-            ctx.io.stdout.write(`${formatDataQualityReports(outcome.reports)}\n${verdict}\n`)
+            const totals = formatDataQualityReports(outcome.reports).split('\n').at(-1)
+            ctx.io.stdout.write(`${totals}\n${outcome.passed ? 'PASSED' : 'FAILED'}\n`)
           }
           return outcome.passed ? 0 : 1
         },
       ),
     )
+}
+
+/** One report's lines without the totals line `formatDataQualityReports` ends with. */
+function withoutTotals(report: DataQualitySuiteReport): string {
+  return formatDataQualityReports([report]).split('\n').slice(0, -1).join('\n')
 }
