@@ -47,6 +47,11 @@ export type TaskOutcome =
       readonly retryable: boolean
       /** The attempt hit its timeout. */
       readonly timedOut?: boolean
+      /**
+       * A JSON result the failing task carried on its error (`error.result`, e.g. a
+       * data-quality report); stored as the task's result when the task ends FAILED.
+       */
+      readonly result?: JsonValue
       readonly log?: string
       readonly dremioJobId?: string
     }

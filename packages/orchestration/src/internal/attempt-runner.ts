@@ -41,12 +41,39 @@ export async function runAttempt(
           : { status: 'success', result, log }
     return ctx.dremioJobId === undefined ? outcome : { ...outcome, dremioJobId: ctx.dremioJobId }
   } catch (error) {
-    const outcome = classify(error, control, ctx.capturedLog())
+    const outcome = withFailureResult(
+      classify(error, control, ctx.capturedLog()),
+      error,
+      maxResultBytes,
+      task.name,
+    )
     return ctx.dremioJobId === undefined ||
       outcome.status === 'skipped' ||
       outcome.status === 'reschedule'
       ? outcome
       : { ...outcome, dremioJobId: ctx.dremioJobId }
+  }
+}
+
+/**
+ * A failing task may carry a JSON `result` on its error (a data-quality report, say): it is stored
+ * as the task's result, so a failed run still shows what was observed. One that is not valid JSON
+ * or is over the cap is dropped: the failure itself must not be lost to a bad report.
+ */
+function withFailureResult(
+  outcome: TaskOutcome,
+  error: unknown,
+  maxResultBytes: number,
+  taskName: string,
+): TaskOutcome {
+  if (outcome.status !== 'failed' || typeof error !== 'object' || error === null) return outcome
+  const carried = (error as { result?: unknown }).result
+  if (carried === undefined) return outcome
+  try {
+    const result = checkJsonResult(carried, maxResultBytes, taskName)
+    return result === undefined ? outcome : { ...outcome, result }
+  } catch {
+    return outcome
   }
 }
 

@@ -288,7 +288,11 @@ export abstract class Transitions {
       this.wakeAt(i, delay)
       return
     }
-    this.finish(i, 'FAILED', { error: outcome.error, outcome })
+    this.finish(i, 'FAILED', {
+      error: outcome.error,
+      ...(outcome.result !== undefined ? { result: outcome.result } : {}),
+      outcome,
+    })
     d.afterWrite(() => d.callback(i, attempt, task.onFailure, info, 'onFailure'))
   }
 

@@ -71,6 +71,13 @@ describe("the seed's Complete DAG Example on the emulator", () => {
     expect(run.tasks.validate_metrics?.error?.message).toContain(
       'row_count >= 1 where event_count > 0 observed 0, expected >= 1',
     )
+    // The failed task keeps its report as its result: what was observed survives the failure.
+    const report = run.tasks.validate_metrics?.result as {
+      passed: boolean
+      checks: { passed: boolean; observed: unknown }[]
+    }
+    expect(report.passed).toBe(false)
+    expect(report.checks.some((c) => !c.passed && c.observed === 0)).toBe(true)
     expect(run.tasks.load_to_analytics?.state).toBe('UPSTREAM_FAILED')
     expect(run.tasks.cleanup_staging?.state).toBe('UPSTREAM_FAILED')
     await pipeline.close()

@@ -33,6 +33,11 @@ export class DataQualityError extends OrchestrationError {
     this.report = report
     this.retryable = report.summary.errored > 0
   }
+
+  /** The report, stored by the engine as the failed task's result. */
+  get result(): DataQualityReport {
+    return this.report
+  }
 }
 
 /** `[@df/orchestration] Data quality failed for "a"."b": 2 of 5 checks failed: …`. */
