@@ -92,6 +92,13 @@ describe('dremio-cli errors', () => {
     expect(lines[0]).toMatch(/^\[@df\/backend-postgres\] .*127\.0\.0\.1:1/)
     expect(r.stderr).toContain('[dremio-cli] backend: postgresql://df:***@127.0.0.1:1/db')
     expect(r.stderr + r.stdout).not.toContain('hunter2pw')
+    const maria = await runCliProcess(
+      ['pipeline', 'list', '--backend-url', 'mysql://df:hunter3pw@127.0.0.1:1/db'],
+      { env: cleanEnv() },
+    )
+    expect(maria.code).toBe(1)
+    expect(maria.stderr).toMatch(/^\[@df\/backend-mysql\] .*127\.0\.0\.1:1[^\n]*\n$/)
+    expect(maria.stderr).not.toContain('hunter3pw')
     const bad = await runCliProcess(['pipeline', 'list', '--backend-url', 'redis://x'], {
       env: cleanEnv(),
     })
@@ -113,6 +120,14 @@ describe('dremio-cli errors', () => {
     expect(r.stdout).toMatch(/^one\n/)
     expect(r.stderr).toContain(`user ${user} with password`)
     expect(r.stderr + r.stdout).not.toContain(password)
+  })
+
+  it('says so for a missing SQL file', async () => {
+    const r = await runCliProcess(['sql', '--file', 'nope/missing.sql'], {
+      env: emulatorEnv(emulator),
+    })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe('[@df/cli] Cannot read SQL file nope/missing.sql.\n')
   })
 
   it('explains what to set when no Dremio connection is configured', async () => {
