@@ -1,0 +1,8 @@
+/**
+ * `@df/conformance/durability`: the multi-process suites every durable backend runs against its
+ * real store: crash recovery (SIGKILL mid-run, recover, rerun) and contention (several processes
+ * on one store). Each backend passes a `DurabilityHarness`; the child fixtures are shared.
+ */
+
+export { describeCrashRecovery } from './durability/crash-recovery.js'
+export type { DurabilityHarness } from './durability/harness.js'

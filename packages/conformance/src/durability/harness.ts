@@ -1,0 +1,58 @@
+/**
+ * The harness of the durability suites (crash recovery, contention) and the parent-side helpers
+ * that start their child processes. A child opens the same store as the parent from a backend URL
+ * (`createBackendFromUrl`), so one fixture serves every backend.
+ */
+import { type ChildProcess, fork } from 'node:child_process'
+import { join } from 'node:path'
+import type { Backend } from '@df/orchestration'
+
+/** How a backend package plugs its store into the durability suites. */
+export interface DurabilityHarness {
+  /** Shown in test names: `SQLite file`, `PostgreSQL schema`, `MariaDB database`. */
+  readonly label: string
+  /** True when the service is missing outside CI (`requireService` returned undefined). */
+  readonly skip?: boolean
+  /**
+   * The backend package's directory. Children run there, so `tsx` and the backend package
+   * (which `createBackendFromUrl` imports by name) resolve from it.
+   */
+  readonly packageDir: string
+  /** Creates a fresh, empty namespace (file, schema, database) and returns its backend URL. */
+  newStore(name: string): Promise<string>
+  /** Opens (without `init()`) the parent's own backend on a URL from `newStore`. */
+  open(url: string): Promise<Backend>
+  /** Factory options every child merges into the URL's (e.g. `{ poolSize: 4 }`). */
+  readonly childOptions?: Readonly<Record<string, unknown>>
+  /** Drops what `newStore` made. Runs once after the suite. */
+  cleanup?(): Promise<void>
+}
+
+/** Env vars a child reads its store from (env, not argv: the URL may hold a password). */
+export const STORE_URL_ENV = 'DF_DURABILITY_BACKEND_URL'
+export const STORE_OPTIONS_ENV = 'DF_DURABILITY_BACKEND_OPTIONS'
+
+/** Forks one of `./fixtures/*.ts` on the harness's store, with IPC for its reports. */
+export function forkFixture(
+  harness: DurabilityHarness,
+  url: string,
+  fixture: 'crash-pipeline' | 'contention-worker',
+  args: string[],
+): ChildProcess {
+  return fork(join(import.meta.dirname, 'fixtures', `${fixture}.ts`), args, {
+    execArgv: ['--conditions=@df/source', '--import', 'tsx'],
+    cwd: harness.packageDir,
+    env: {
+      ...process.env,
+      [STORE_URL_ENV]: url,
+      [STORE_OPTIONS_ENV]: JSON.stringify(harness.childOptions ?? {}),
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+}
+
+/** Resolves with the exit code once `child` has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode)
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+}
