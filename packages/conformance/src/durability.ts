@@ -4,5 +4,6 @@
  * on one store). Each backend passes a `DurabilityHarness`; the child fixtures are shared.
  */
 
+export { describeContention } from './durability/contention.js'
 export { describeCrashRecovery } from './durability/crash-recovery.js'
 export type { DurabilityHarness } from './durability/harness.js'
