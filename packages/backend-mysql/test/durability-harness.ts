@@ -1,6 +1,7 @@
 /**
  * The MariaDB harness of the shared durability suites: one database per store, child processes
- * open it by `mysql://…/<database>` with a pool of 4 (the parent's own pool is 2).
+ * open it by `mysql://…/<database>` with a pool of 4 (the parent's own
+ * pool is 2 unless the suite asks otherwise).
  */
 import { join } from 'node:path'
 import { requireService } from '@df/conformance/backend'
@@ -23,8 +24,11 @@ export function mysqlDurabilityHarness(): DurabilityHarness {
       url.pathname = `/${database}`
       return url.href
     },
-    open: (url) =>
-      createBackendFromUrl(url, { importer: (s) => import(s), options: { poolSize: 2 } }),
+    open: (url, options) =>
+      createBackendFromUrl(url, {
+        importer: (s) => import(s),
+        options: { poolSize: 2, ...options },
+      }),
     childOptions: { poolSize: 4 },
     cleanup: async () => {
       for (const database of databases) await dropDatabase(database)

@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL harness of the shared durability suites: one schema per store, child processes
- * open it by `postgres://…?schema=<name>` with a pool of 4 (the parent's own pool is 2).
+ * open it by `postgres://…?schema=<name>` with a pool of 4 (the parent's own
+ * pool is 2 unless the suite asks otherwise).
  */
 import { join } from 'node:path'
 import { requireService } from '@df/conformance/backend'
@@ -20,8 +21,11 @@ export function postgresDurabilityHarness(): DurabilityHarness {
       schemas.push(schema)
       return `${TEST_URL}?schema=${schema}`
     },
-    open: (url) =>
-      createBackendFromUrl(url, { importer: (s) => import(s), options: { poolSize: 2 } }),
+    open: (url, options) =>
+      createBackendFromUrl(url, {
+        importer: (s) => import(s),
+        options: { poolSize: 2, ...options },
+      }),
     childOptions: { poolSize: 4 },
     cleanup: async () => {
       for (const schema of schemas) await dropSchema(schema)

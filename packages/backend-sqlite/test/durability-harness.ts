@@ -1,6 +1,7 @@
 /**
  * The SQLite harness of the shared durability suites: one file per store in a temp dir, child
- * processes open it by `sqlite:////abs/path.db` with the default backend options.
+ * processes open it by `sqlite:////abs/path.db` with the default backend options (SQLite has no
+ * pool, so `open` ignores pool options).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -1,9 +1,10 @@
 /**
  * `@df/conformance/durability`: the multi-process suites every durable backend runs against its
  * real store: crash recovery (SIGKILL mid-run, recover, rerun) and contention (several processes
- * on one store). Each backend passes a `DurabilityHarness`; the child fixtures are shared.
+ * on one store, races across pools). Each backend passes a `DurabilityHarness`; the child fixtures are shared.
  */
 
 export { describeContention } from './durability/contention.js'
 export { describeCrashRecovery } from './durability/crash-recovery.js'
 export type { DurabilityHarness } from './durability/harness.js'
+export { describePoolRaces } from './durability/pool-races.js'

@@ -20,8 +20,11 @@ export interface DurabilityHarness {
   readonly packageDir: string
   /** Creates a fresh, empty namespace (file, schema, database) and returns its backend URL. */
   newStore(name: string): Promise<string>
-  /** Opens (without `init()`) the parent's own backend on a URL from `newStore`. */
-  open(url: string): Promise<Backend>
+  /**
+   * Opens (without `init()`) a backend of the parent on a URL from `newStore`, `options` merged
+   * into the factory's (e.g. `{ poolSize: 3 }`; a backend without pools ignores it).
+   */
+  open(url: string, options?: Readonly<Record<string, unknown>>): Promise<Backend>
   /** Factory options every child merges into the URL's (e.g. `{ poolSize: 4 }`). */
   readonly childOptions?: Readonly<Record<string, unknown>>
   /** Drops what `newStore` made. Runs once after the suite. */
