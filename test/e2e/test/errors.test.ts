@@ -104,7 +104,7 @@ describe('dremio-cli errors', () => {
     })
     expect(bad.code).toBe(1)
     expect(bad.stderr).toBe(
-      "[@df/cli] Unknown backend URL scheme 'redis:' (use sqlite:///file.db, postgresql://… or mysql://…).\n",
+      "[@df/cli] Unknown backend URL scheme 'redis:': use sqlite:///file.db, sqlite::memory:, postgresql://… or mysql://….\n",
     )
   })
 
