@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { requireService } from '@df/conformance/backend'
 import type { DurabilityHarness } from '@df/conformance/durability'
 import { createBackendFromUrl } from '@df/orchestration'
+import pg from 'pg'
 import { dropSchema, TEST_URL, uniqueSchema } from './helpers.js'
 
 /** A harness whose `cleanup` drops every schema it made; skipped when the service is missing. */
@@ -27,6 +28,23 @@ export function postgresDurabilityHarness(): DurabilityHarness {
         options: { poolSize: 2, ...options },
       }),
     childOptions: { poolSize: 4 },
+    lockRunRow: async (url, runId) => {
+      const schema = new URL(url).searchParams.get('schema')
+      const admin = new pg.Client({ connectionString: TEST_URL })
+      await admin.connect()
+      const release = async () => {
+        await admin.query('ROLLBACK')
+        await admin.end()
+      }
+      try {
+        await admin.query('BEGIN')
+        await admin.query(`SELECT 1 FROM "${schema}"."runs" WHERE "id" = $1 FOR UPDATE`, [runId])
+      } catch (error) {
+        await release()
+        throw error
+      }
+      return release
+    },
     cleanup: async () => {
       for (const schema of schemas) await dropSchema(schema)
     },

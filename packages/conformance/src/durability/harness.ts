@@ -27,6 +27,11 @@ export interface DurabilityHarness {
   open(url: string, options?: Readonly<Record<string, unknown>>): Promise<Backend>
   /** Factory options every child merges into the URL's (e.g. `{ poolSize: 4 }`). */
   readonly childOptions?: Readonly<Record<string, unknown>>
+  /**
+   * Holds the row lock of run `runId` in the store at `url` from another connection until the
+   * returned function is called (`describeStoredShapes`' abort check; skipped without it).
+   */
+  lockRunRow?(url: string, runId: string): Promise<() => Promise<void>>
   /** Drops what `newStore` made. Runs once after the suite. */
   cleanup?(): Promise<void>
 }

@@ -7,8 +7,8 @@ import type { Backend, NewRun } from '@df/orchestration'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DurabilityHarness } from './harness.js'
 
-/** A minimal RUNNING run of `taskCount` tasks `t0`, `t1`, … */
-function newRun(id: string, taskCount: number, overrides: Partial<NewRun> = {}): NewRun {
+/** A minimal RUNNING run of `taskCount` tasks `t0`, `t1`, … (shared with the stored-shape checks). */
+export function newRun(id: string, taskCount: number, overrides: Partial<NewRun> = {}): NewRun {
   return {
     id,
     pipelineId: 'p1',
