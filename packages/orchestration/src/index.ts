@@ -22,6 +22,13 @@ export type {
   UpdateResult,
   Watermark,
 } from './backend.js'
+export {
+  DEFAULT_PAGE_LIMIT,
+  decodeCursor,
+  encodeCursor,
+  MAX_PAGE_LIMIT,
+  pageLimit,
+} from './backend-paging.js'
 export type {
   BackendImporter,
   BackendKind,

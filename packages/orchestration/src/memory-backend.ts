@@ -8,6 +8,7 @@
  * Runs are kept in an array sorted by (createdAt, id) for paging and a set of RUNNING runs for
  * claims, so neither scans all history.
  */
+
 import type {
   AttemptRecord,
   Backend,
@@ -25,6 +26,7 @@ import type {
   UpdateResult,
   Watermark,
 } from './backend.js'
+import { pageLimit as sharedPageLimit } from './backend-paging.js'
 import { OrchestrationError } from './errors.js'
 import { applyRunUpdate, applyTaskUpdate } from './internal/record-updates.js'
 import { decodeCursor, encodeCursor, RunIndex } from './internal/run-index.js'
@@ -304,12 +306,5 @@ function upsertAttempt(entry: MemoryRunEntry, index: number, record: AttemptReco
 }
 
 function pageLimit(limit: number | undefined): number {
-  if (limit === undefined) return 50
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new OrchestrationError(
-      'DF_OPTION_INVALID',
-      `[@df/orchestration] limit must be a whole number from 1 to 1000, got ${String(limit)}.`,
-    )
-  }
-  return limit
+  return sharedPageLimit(limit, '@df/orchestration')
 }
