@@ -2,24 +2,10 @@
  * Public job types of the emulator: Dremio's job states, the latency option that drives the state
  * machine, and the read-only job view tests use.
  */
+import type { JobState } from '@df/client'
 
-/** Every job state Dremio defines (reference §5.2). `CANCELED` has one L. */
-export type JobState =
-  | 'NOT_SUBMITTED'
-  | 'STARTING'
-  | 'RUNNING'
-  | 'COMPLETED'
-  | 'CANCELED'
-  | 'FAILED'
-  | 'CANCELLATION_REQUESTED'
-  | 'ENQUEUED'
-  | 'PLANNING'
-  | 'PENDING'
-  | 'METADATA_RETRIEVAL'
-  | 'QUEUED'
-  | 'ENGINE_START'
-  | 'EXECUTION_PLANNING'
-  | 'INVALID_STATE'
+/** Every job state Dremio defines (reference §5.2): the client's wire type, one definition for both. */
+export type { JobState }
 
 /** One step a job shows before it executes: `state` for `ms` milliseconds. */
 export interface JobStep {
