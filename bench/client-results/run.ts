@@ -29,7 +29,7 @@ async function startEmulator(latencyMs: number): Promise<{ url: string; stop(): 
     const emu = await createEmulator({ port: 0 })
     return { url: emu.url, stop: () => emu.close() }
   }
-  const script = new URL('./emulator-process.ts', import.meta.url).pathname
+  const script = new URL('../shared/emulator-process.ts', import.meta.url).pathname
   const child = spawn(
     process.execPath,
     ['--conditions=@df/source', '--import', 'tsx', script, '--latency-ms', String(latencyMs)],

@@ -41,7 +41,7 @@ const latencies = arg('latency-ms', '0,2,10').split(',').map(Number)
 const parts = arg('parts', 'loads,folders').split(',')
 
 async function startEmulator(lake: string, latencyMs: number) {
-  const script = new URL('./emulator-process.ts', import.meta.url).pathname
+  const script = new URL('../shared/emulator-process.ts', import.meta.url).pathname
   const child = spawn(
     process.execPath,
     [

@@ -1,15 +1,20 @@
 /**
- * Runs @df/emulator in its own process for the benchmark, so server encoding and client parsing
- * use separate cores as they would against a real Dremio. With `--latency-ms N` it also starts a
- * TCP proxy that delays every chunk by N/2 ms each way (a link with an N ms round trip, like a
- * real cluster's network and per-request overhead). Prints `{"url":…}` and exits when stdin closes.
+ * Runs @df/emulator in its own process for the benchmarks (client-results, loading), so server
+ * encoding and client parsing use separate cores as they would against a real Dremio.
+ * `--lake <dir>` adds a NAS source `lake`. With `--latency-ms N` every byte crosses a TCP proxy
+ * that delays it N/2 ms each way (a link with an N ms round trip, like a real cluster's network
+ * and per-request overhead). Prints `{"url":…}` and exits when stdin closes.
  */
 import { connect, createServer, type Socket } from 'node:net'
 import { createEmulator } from '@df/emulator'
 
-const i = process.argv.indexOf('--latency-ms')
-const latencyMs = i > 0 ? Number(process.argv[i + 1]) : 0
-const emu = await createEmulator({ port: 0 })
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : undefined
+}
+const latencyMs = Number(arg('latency-ms') ?? 0)
+const lake = arg('lake')
+const emu = await createEmulator({ port: 0, ...(lake ? { sources: { lake } } : {}) })
 let url = emu.url
 
 function delayed(from: Socket, to: Socket, ms: number): void {
