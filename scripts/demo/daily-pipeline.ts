@@ -11,8 +11,9 @@
  * (The relative imports are only because scripts/ is not a workspace package; in a project,
  * import from '@df/cli' and '@df/orchestration'.)
  */
-import type { PipelineModuleContext } from '../../packages/cli/src/index.js'
-import { createDailyPipeline, type Pipeline } from '../../packages/orchestration/src/index.js'
+import type { PipelineModuleContext } from '../../apps/cli/src/index.js'
+import type { Pipeline } from '../../packages/orchestration/src/index.js'
+import { createDailyPipeline } from '../../packages/tasks/src/index.js'
 
 /** Builds `dremio_daily_pipeline` on the CLI's client and backend. */
 export default function dailyPipeline({ client, backend }: PipelineModuleContext): Pipeline {

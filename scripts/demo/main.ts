@@ -12,10 +12,10 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { runCli } from '../../packages/cli/src/index.js'
+import { runCli } from '../../apps/cli/src/index.js'
 import { DremioClient } from '../../packages/client/src/index.js'
 import { createEmulator } from '../../packages/emulator/src/index.js'
-import { prepareDailyPipelineData } from '../../packages/orchestration/src/index.js'
+import { prepareDailyPipelineData } from '../../packages/tasks/src/index.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '../..')

@@ -89,99 +89,13 @@ export type {
 export { chain, Task } from './task.js'
 export type { TaskFactory, TaskFactoryOptions } from './task-factory.js'
 export { task } from './task-factory.js'
-export type { DbtTaskOptions, DbtTaskResult } from './tasks/dbt/dbt-task.js'
-export { DbtTask } from './tasks/dbt/dbt-task.js'
-export type { DbtRunSummary } from './tasks/dbt/run-results.js'
-export type { EmailTaskOptions, EmailTaskResult } from './tasks/general/email-task.js'
-export { EmailTask } from './tasks/general/email-task.js'
-export type { HttpTaskOptions, HttpTaskResult } from './tasks/general/http-task.js'
-export { HttpTask } from './tasks/general/http-task.js'
-export type { S3Operation, S3TaskOptions } from './tasks/general/s3-task.js'
-export { S3Task } from './tasks/general/s3-task.js'
-export type { ShellTaskOptions, ShellTaskResult } from './tasks/general/shell-task.js'
-export { ShellTask } from './tasks/general/shell-task.js'
-export type {
-  CheckCommon,
-  CheckResult,
-  CompareOp,
-  CustomSqlCheck,
-  DailyPipelineOptions,
-  DataQualityCheck,
-  DataQualityReport,
-  DataQualityRun,
-  DataQualitySuite,
-  DataQualitySuiteReport,
-  DataQualityTaskOptions,
-  DremioClientRef,
-  DremioQueryResult,
-  DremioQueryTaskOptions,
-  DremioTaskOptions,
-  ExpireSnapshotsSqlOptions,
-  ExpireSnapshotsTaskOptions,
-  FreshnessCheck,
-  MaintenanceResult,
-  NotNullCheck,
-  OptimizeSqlOptions,
-  OptimizeTaskOptions,
-  RefreshReflectionTaskOptions,
-  RemoveOrphanFilesSqlOptions,
-  RemoveOrphanFilesTaskOptions,
-  RowCountCheck,
-  RunChecksOptions,
-  RunDataQualityOptions,
-  SchemaCheck,
-  Severity,
-  TablePath,
-  TaskDescription,
-  TaskTypeFactory,
-  UniqueCheck,
-  ValuesInCheck,
-} from './tasks/index.js'
+export type { TaskDescription, TaskTypeFactory } from './task-types.js'
 export {
-  CHECK_TYPES,
-  checkStatusWord,
-  createDailyPipeline,
-  DataQualityError,
-  DataQualityTask,
-  DEFAULT_CLIENT_NAME,
-  DremioQueryTask,
-  DremioTaskError,
-  dq,
-  ExpireSnapshotsTask,
-  expireSnapshotsSql,
-  findSuiteFiles,
-  formatDataQualityReports,
-  loadDataQualitySuites,
-  normalizeCheck,
-  OptimizeTask,
-  optimizeTableSql,
-  parseSuiteFile,
-  prepareDailyPipelineData,
-  RefreshReflectionTask,
-  RemoveOrphanFilesTask,
-  refreshReflectionsSql,
-  registerDremioClient,
   registerTaskType,
-  removeOrphanFilesSql,
-  resolveDremioClient,
-  runDataQuality,
-  runDataQualityChecks,
-  splitSqlStatements,
+  taskDescriptionFields,
   taskFromDescription,
   taskTypes,
-  VacuumTask,
-} from './tasks/index.js'
-export type { FileSensorOptions } from './tasks/sensors/file-sensor.js'
-export { FileSensor } from './tasks/sensors/file-sensor.js'
-export type {
-  FunctionSensorOptions,
-  PokeResult,
-  SensorMode,
-  SensorOptions,
-} from './tasks/sensors/sensor.js'
-export { Sensor, SensorTimeoutError } from './tasks/sensors/sensor.js'
-export type { SqlSensorOptions } from './tasks/sensors/sql-sensor.js'
-export { SqlSensor } from './tasks/sensors/sql-sensor.js'
+} from './task-types.js'
 export type { TemplateContext } from './template.js'
 export { renderTemplate, templatePlaceholders } from './template.js'
 export type { TriggerRule, TriggerRuleCounts, TriggerRuleResult } from './trigger-rules.js'

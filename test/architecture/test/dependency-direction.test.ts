@@ -1,13 +1,14 @@
 /**
- * House style §9.2: the allowed dependency direction between @df packages, checked on every
- * package.json and on every import in src/. A new edge means editing ALLOWED here, in review.
+ * House style §9.2: the allowed dependency direction between @df workspaces, checked on every
+ * package.json and on every import in src/. Libraries live in `packages/`, runnable programs in
+ * `apps/`: an app may depend on any package, a package never on an app. A new edge between
+ * packages means editing ALLOWED here, in review.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 const root = join(import.meta.dirname, '..', '..', '..')
-const packagesDir = join(root, 'packages')
 
 /** Runtime (dependencies + peerDependencies + optional) edges each package may have. */
 const ALLOWED: Record<string, readonly string[]> = {
@@ -15,17 +16,15 @@ const ALLOWED: Record<string, readonly string[]> = {
   '@df/emulator': ['@df/client'],
   '@df/batch': ['@df/client'],
   '@df/incremental': ['@df/client', '@df/batch'],
-  '@df/orchestration': ['@df/client'],
+  '@df/orchestration': [],
+  '@df/tasks': ['@df/client', '@df/orchestration'],
   '@df/conformance': ['@df/orchestration'],
   '@df/backend-sqlite': ['@df/orchestration'],
   '@df/backend-postgres': ['@df/orchestration'],
   '@df/backend-mysql': ['@df/orchestration'],
   '@df/executor-bullmq': ['@df/orchestration'],
-  '@df/ui': ['@df/orchestration', '@df/client'],
-  '@df/cli': ['*'],
+  '@df/ui': ['@df/orchestration'],
 }
-/** Packages nothing may depend on at runtime. */
-const LEAVES = new Set(['@df/cli', '@df/ui'])
 
 interface Manifest {
   name: string
@@ -38,12 +37,29 @@ interface Manifest {
   type?: string
 }
 
-const packages = readdirSync(packagesDir)
-  .filter((d) => existsSync(join(packagesDir, d, 'package.json')))
-  .map((dir) => ({
-    dir,
-    manifest: JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) as Manifest,
-  }))
+interface Workspace {
+  readonly kind: 'packages' | 'apps'
+  readonly dir: string
+  readonly path: string
+  readonly manifest: Manifest
+}
+
+function workspaces(kind: 'packages' | 'apps'): Workspace[] {
+  const base = join(root, kind)
+  if (!existsSync(base)) return []
+  return readdirSync(base)
+    .filter((d) => existsSync(join(base, d, 'package.json')))
+    .map((dir) => ({
+      kind,
+      dir,
+      path: join(base, dir),
+      manifest: JSON.parse(readFileSync(join(base, dir, 'package.json'), 'utf8')) as Manifest,
+    }))
+}
+
+const packages = workspaces('packages')
+const apps = workspaces('apps')
+const appNames = new Set(apps.map((a) => a.manifest.name))
 
 const runtimeDeps = (m: Manifest): string[] =>
   Object.keys({ ...m.dependencies, ...m.peerDependencies, ...m.optionalDependencies }).filter((d) =>
@@ -56,63 +72,107 @@ function sourceFiles(dir: string): string[] {
     const path = join(dir, name)
     return statSync(path).isDirectory()
       ? sourceFiles(path)
-      : /\.(ts|tsx|mts)$/.test(name)
+      : /\.(ts|tsx|mts|vue)$/.test(name)
         ? [path]
         : []
   })
 }
 
-describe('dependency direction', () => {
+function importsOf(file: string): RegExpMatchArray[] {
+  const text = readFileSync(file, 'utf8')
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*['"](@df\/[a-z-]+)(\/[^'"]*)?['"]/g)]
+}
+
+describe('layout', () => {
+  it('dremio-cli is an app: @df/cli lives in apps/cli, not in packages/', () => {
+    expect(apps.map((a) => `${a.dir}:${a.manifest.name}`)).toContain('cli:@df/cli')
+    expect(packages.map((p) => p.manifest.name)).not.toContain('@df/cli')
+  })
+
   it('knows every package', () => {
     for (const { manifest } of packages) expect(Object.keys(ALLOWED)).toContain(manifest.name)
   })
 
-  for (const { dir, manifest } of packages) {
-    it(`${manifest.name} depends only on what it may`, () => {
+  it('@df/orchestration has no runtime dependencies at all (a custom backend installs only it)', () => {
+    const m = packages.find((p) => p.manifest.name === '@df/orchestration')!.manifest
+    expect(Object.keys(m.dependencies ?? {})).toEqual([])
+    expect(Object.keys(m.optionalDependencies ?? {})).toEqual([])
+    expect(Object.keys(m.peerDependencies ?? {})).toEqual([])
+  })
+})
+
+describe('dependency direction', () => {
+  for (const { path, manifest } of packages) {
+    it(`${manifest.name} depends only on what it may, and on no app`, () => {
       const allowed = ALLOWED[manifest.name] ?? []
+      for (const dep of [
+        ...runtimeDeps(manifest),
+        ...Object.keys(manifest.devDependencies ?? {}),
+      ]) {
+        expect(appNames.has(dep), `${manifest.name} → ${dep}: packages never depend on apps`).toBe(
+          false,
+        )
+      }
       for (const dep of runtimeDeps(manifest)) {
-        expect(LEAVES.has(dep), `${manifest.name} → ${dep}: nothing depends on ${dep}`).toBe(false)
-        if (!allowed.includes('*')) {
-          expect(allowed, `${manifest.name} → ${dep} is not an allowed edge`).toContain(dep)
-        }
+        expect(allowed, `${manifest.name} → ${dep} is not an allowed edge`).toContain(dep)
       }
     })
 
     it(`${manifest.name} imports in src/ match its manifest and allowed edges`, () => {
       const declared = new Set(runtimeDeps(manifest))
       const allowed = ALLOWED[manifest.name] ?? []
-      for (const file of sourceFiles(join(packagesDir, dir, 'src'))) {
-        const text = readFileSync(file, 'utf8')
-        for (const m of text.matchAll(
-          /(?:from|import)\s*\(?\s*['"](@df\/[a-z-]+)(\/[^'"]*)?['"]/g,
-        )) {
+      for (const file of sourceFiles(join(path, 'src'))) {
+        for (const m of importsOf(file)) {
           const dep = m[1] as string
           if (dep === manifest.name) continue
           expect(
             m[2] === undefined || m[2] === '/package.json' || dep === '@df/conformance',
             `${file}: deep import ${m[0]}`,
           ).toBe(true)
-          if (!allowed.includes('*')) expect(allowed, `${file} imports ${dep}`).toContain(dep)
-          expect(
-            declared.has(dep) || allowed.includes('*'),
-            `${file} imports undeclared ${dep}`,
-          ).toBe(true)
+          expect(allowed, `${file} imports ${dep}`).toContain(dep)
+          expect(declared.has(dep), `${file} imports undeclared ${dep}`).toBe(true)
         }
       }
     })
+  }
 
+  for (const { path, manifest } of apps) {
+    it(`${manifest.name} (an app) imports only declared packages, never another app, never deep`, () => {
+      const declared = new Set(runtimeDeps(manifest))
+      for (const dep of runtimeDeps(manifest)) expect(appNames.has(dep), dep).toBe(false)
+      for (const file of sourceFiles(join(path, 'src'))) {
+        for (const m of importsOf(file)) {
+          const dep = m[1] as string
+          if (dep === manifest.name) continue
+          expect(
+            m[2] === undefined || m[2] === '/package.json',
+            `${file}: deep import ${m[0]}`,
+          ).toBe(true)
+          expect(declared.has(dep), `${file} imports undeclared ${dep}`).toBe(true)
+        }
+      }
+    })
+  }
+
+  for (const { manifest } of [...packages, ...apps]) {
     it(`${manifest.name} is ESM for Node >=20.19`, () => {
       expect(manifest.type).toBe('module')
       expect(manifest.engines?.node).toBe('>=20.19')
-      expect(existsSync(join(packagesDir, dir, 'README.md'))).toBe(true)
+    })
+  }
+  for (const { path, manifest } of [...packages, ...apps]) {
+    it(`${manifest.name} has a README`, () => {
+      expect(existsSync(join(path, 'README.md'))).toBe(true)
     })
   }
 })
 
 describe('adapters run the shared conformance suite', () => {
-  for (const { dir, manifest } of packages.filter((p) => /^(backend|executor)-/.test(p.dir))) {
+  for (const { path, dir, manifest } of packages.filter((p) =>
+    /^(backend|executor)-/.test(p.dir),
+  )) {
     it(`${manifest.name} has test/conformance.test.ts calling describe${dir.startsWith('backend') ? 'Backend' : 'Executor'}`, () => {
-      const file = join(packagesDir, dir, 'test', 'conformance.test.ts')
+      const file = join(path, 'test', 'conformance.test.ts')
       expect(existsSync(file), `${file} is missing`).toBe(true)
       const text = readFileSync(file, 'utf8')
       expect(text).toMatch(

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 /** The bin's source. */
-export const BIN = join(ROOT, 'packages/cli/src/bin.ts')
+export const BIN = join(ROOT, 'apps/cli/src/bin.ts')
 /** Node flags that run TypeScript source. */
 export const NODE_ARGS = ['--conditions=@df/source', '--import', 'tsx']
 

@@ -1,0 +1,179 @@
+/**
+ * `pipeline run <file>` and `pipeline rerun <runId> --file <file>`: load the module, run (or
+ * rerun) one pipeline with the live view, and turn the outcome into an exit code (0 SUCCESS,
+ * 1 FAILED, 130 cancelled by Ctrl-C / SIGTERM).
+ *
+ * Cancelling: the first SIGINT/SIGTERM aborts the run's signal. The engine cancels the running
+ * attempts (a `DremioQueryTask` asks Dremio to cancel its job) and records the run CANCELLED;
+ * then the CLI cancels, and waits for, every Dremio job its client submitted that is still
+ * running, so no job outlives the command. A second signal exits at once.
+ */
+
+import type { DremioClient } from '@df/client'
+import type { JsonObject, Pipeline, RunResult } from '@df/orchestration'
+import { DEFAULT_CLIENT_NAME, registerDremioClient } from '@df/tasks'
+import type { Command } from 'commander'
+import type { CliContext } from '../context.js'
+import type { TrackingDremioClient } from '../dremio-config.js'
+import { collect, parseParams } from '../format.js'
+import { createRunView } from '../live-view.js'
+import { loadPipelines, selectPipeline } from '../load-pipelines.js'
+import type { Action } from '../program.js'
+
+interface RunFlags {
+  pipeline?: string
+  backendUrl?: string
+  param?: string[]
+  json?: boolean
+  logicalDate?: string
+}
+
+/** Registers `pipeline run` and `pipeline rerun` on the `pipeline` command. */
+export function registerRunCommands(pipeline: Command, action: Action): void {
+  pipeline
+    .command('run <file>')
+    .description('run a pipeline from a .ts/.js module, with a live view')
+    .option('-p, --pipeline <name>', 'which pipeline, when the module has several')
+    .option('--backend-url <url>', 'where runs are recorded (default sqlite:///dremioframe.db)')
+    .option('--param <key=value>', 'a run param, repeatable ({{ params.key }})', collect, [])
+    .option('--logical-date <iso>', 'the instant the run is for ({{ ds }}); default now')
+    .option('--json', 'print every event as one JSON line')
+    .action(
+      action(async (ctx, file: string, flags: RunFlags) => {
+        const params = parseParams(flags.param ?? [])
+        const { pipeline: p, client } = await prepare(ctx, file, flags, params)
+        return drive(ctx, p, client, flags, (signal) =>
+          p.run({
+            params,
+            signal,
+            trigger: 'cli',
+            ...(flags.logicalDate ? { logicalDate: flags.logicalDate } : {}),
+          }),
+        )
+      }),
+    )
+
+  pipeline
+    .command('rerun <runId>')
+    .description('rerun an earlier run as a new run: successes are kept, the rest runs again')
+    .requiredOption('-f, --file <file>', 'the module that defines the pipeline')
+    .option(
+      '--from <what>',
+      "'failed' (default) or a task name: rerun it and what follows",
+      'failed',
+    )
+    .option('-p, --pipeline <name>', "which pipeline (default: the run's pipeline)")
+    .option('--backend-url <url>', 'where runs are recorded (default sqlite:///dremioframe.db)')
+    .option('--json', 'print every event as one JSON line')
+    .action(
+      action(async (ctx, runId: string, flags: RunFlags & { file: string; from: string }) => {
+        const backend = await ctx.backend(flags.backendUrl)
+        const earlier = await backend.getRun(runId)
+        if (!earlier) {
+          ctx.io.stderr.write(`[@df/cli] No run '${runId}' in this backend.\n`)
+          return 1
+        }
+        const { pipeline: p, client } = await prepare(
+          ctx,
+          flags.file,
+          { ...flags, pipeline: flags.pipeline ?? earlier.pipelineId },
+          earlier.params,
+        )
+        return drive(ctx, p, client, flags, (signal) =>
+          p.rerun(runId, { from: flags.from, signal }),
+        )
+      }),
+    )
+}
+
+async function prepare(
+  ctx: CliContext,
+  file: string,
+  flags: RunFlags,
+  params: JsonObject,
+): Promise<{ pipeline: Pipeline; client: () => TrackingDremioClient | undefined }> {
+  const backend = await ctx.backend(flags.backendUrl)
+  let client: TrackingDremioClient | undefined
+  const moduleCtx = {
+    get client(): DremioClient {
+      client ??= ctx.client()
+      return client
+    },
+    backend,
+    params,
+  }
+  const pipelines = await loadPipelines(file, moduleCtx)
+  const chosen = selectPipeline(pipelines, flags.pipeline)
+  // Tasks that name their client ('default', or rebuilt from a stored description) resolve it
+  // from the registry: register ours, when a connection is configured at all.
+  if (client === undefined && usesNamedClient(chosen)) {
+    try {
+      client = ctx.client()
+    } catch (error) {
+      ctx.verbose(`no Dremio client registered: ${(error as Error).message}`)
+    }
+  }
+  if (client !== undefined) ctx.onClose(registerDremioClient(DEFAULT_CLIENT_NAME, client))
+  if (chosen.backend !== backend) {
+    ctx.io.stderr.write(
+      `[@df/cli] warning: pipeline '${chosen.name}' was built with its own backend (${chosen.backend.name}); its runs are recorded there, not in --backend-url. Export a function (ctx) => new Pipeline(name, { backend: ctx.backend }) to use the CLI's backend.\n`,
+    )
+  }
+  return { pipeline: chosen, client: () => client }
+}
+
+/** True when a task stores a client name it resolves at run time (`options.client`). */
+function usesNamedClient(pipeline: Pipeline): boolean {
+  return pipeline.tasks.some((t) => typeof t.options?.client === 'string')
+}
+
+async function drive(
+  ctx: CliContext,
+  pipeline: Pipeline,
+  client: () => TrackingDremioClient | undefined,
+  flags: RunFlags,
+  start: (signal: AbortSignal) => Promise<RunResult>,
+): Promise<number> {
+  const { stdout, stderr } = ctx.io
+  const mode = flags.json ? 'json' : stdout.isTTY ? 'tty' : 'plain'
+  let runId = ''
+  const view = createRunView(
+    mode,
+    stdout,
+    pipeline.name,
+    pipeline.tasks.map((t) => t.name),
+    `dremio-cli pipeline show {RUN}${ctx.backendFlag(flags.backendUrl)}`,
+  )
+  const off = pipeline.on('event', (e) => {
+    if (e.type === 'run') runId = e.runId
+    view.onEvent(e)
+  })
+  const abort = new AbortController()
+  let signalled: string | undefined
+  const onSignal = (name: NodeJS.Signals) => {
+    if (signalled) process.exit(130)
+    signalled = name
+    if (mode !== 'json') stderr.write(`\n[dremio-cli] ${name}: cancelling run ${runId}…\n`)
+    abort.abort(new Error(`cancelled by ${name}`))
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  try {
+    const run = await start(abort.signal)
+    const tracking = client()
+    if (run.status === 'CANCELLED' && tracking) {
+      const cancelled = await tracking.cancelSubmitted()
+      if (cancelled.length > 0 && mode !== 'json') {
+        stderr.write(`[dremio-cli] cancelled Dremio job(s): ${cancelled.join(', ')}\n`)
+      }
+    }
+    view.finish(run)
+    if (run.status === 'SUCCESS') return 0
+    return signalled ? 130 : 1
+  } finally {
+    off()
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    await pipeline.close().catch(() => undefined)
+  }
+}
