@@ -1,7 +1,8 @@
 /**
  * `--backend-url`: which store runs are recorded in. The URL forms, the redaction and the
  * on-demand loading of the backend packages are `@df/orchestration`'s `createBackendFromUrl`
- * (one implementation for the CLI, the UI and scripts); the CLI adds two things:
+ * and each backend package's `fromUrl` (one implementation for the CLI, the UI and scripts); the
+ * CLI adds two things:
  * - a bare path means a SQLite file (`--backend-url runs.db`);
  * - its errors are `CliError`s, so they map to exit codes like every other CLI error.
  *
@@ -13,16 +14,9 @@ import {
   type Backend,
   createBackendFromUrl as createFromUrl,
   OrchestrationError,
-  parseBackendUrl as parseUrl,
   redactBackendUrl,
 } from '@df/orchestration'
 import { CliError } from './cli-error.js'
-
-/** A parsed backend URL. */
-export type BackendTarget =
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema?: string }
-  | { readonly kind: 'mysql'; readonly uri: string }
 
 /** The SQLite file used when no `--backend-url` is given (same as `DEFAULT_SQLITE_PATH`). */
 export const DEFAULT_BACKEND_URL = 'sqlite:///dremioframe.db'
@@ -42,7 +36,7 @@ function normalize(url: string, cwd: string): string {
 /** The same error as a `CliError` (exit codes), with the orchestration prefix dropped. */
 function toCliError(error: unknown): unknown {
   if (!OrchestrationError.is(error)) return error
-  const message = error.message.replace(/^\[@df\/orchestration\] /, '')
+  const message = error.message.replace(/^\[@df\/(orchestration|backend-[a-z]+)\] /, '')
   if (error.code === 'DF_OPTION_INVALID') {
     return new CliError('DF_CLI_BACKEND_URL_INVALID', message, { cause: error })
   }
@@ -50,25 +44,6 @@ function toCliError(error: unknown): unknown {
     return new CliError('DF_DEPENDENCY_MISSING', message, { cause: error })
   }
   return error
-}
-
-/** Parses a backend URL. @throws CliError `DF_CLI_BACKEND_URL_INVALID` (never echoing a password). */
-export function parseBackendUrl(url: string, cwd: string = process.cwd()): BackendTarget {
-  let options: Readonly<Record<string, unknown>>
-  let kind: string
-  try {
-    ;({ kind, options } = parseUrl(normalize(url, cwd), cwd))
-  } catch (error) {
-    throw toCliError(error)
-  }
-  if (kind === 'sqlite') return { kind, path: options.path as string }
-  if (kind === 'mysql') return { kind, uri: options.uri as string }
-  const schema = options.schema as string | undefined
-  return {
-    kind: 'postgres',
-    connectionString: options.connectionString as string,
-    ...(schema ? { schema } : {}),
-  }
 }
 
 /** The URL with its password replaced by `***`, for messages and `--verbose`. */

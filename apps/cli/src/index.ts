@@ -3,13 +3,8 @@
  * it is built from: backend URLs, the Dremio connection (flags, `DREMIO_*`, profiles), and the
  * pipeline-module loader.
  */
-export type { BackendTarget, ModuleImporter } from './backend-url.js'
-export {
-  createBackendFromUrl,
-  DEFAULT_BACKEND_URL,
-  parseBackendUrl,
-  redactUrl,
-} from './backend-url.js'
+export type { ModuleImporter } from './backend-url.js'
+export { createBackendFromUrl, DEFAULT_BACKEND_URL, redactUrl } from './backend-url.js'
 export type { CliErrorCode } from './cli-error.js'
 export { CliError } from './cli-error.js'
 export type { CliIo, GlobalFlags } from './context.js'

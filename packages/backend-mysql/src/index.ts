@@ -1,5 +1,6 @@
 export type { MysqlBackend } from './mysql-backend.js'
 export { createMysqlBackend } from './mysql-backend.js'
 export type { MysqlBackendOptions } from './mysql-backend-options.js'
-export type { MysqlMigration } from './mysql-migrations.js'
+export type { MysqlAddColumn, MysqlMigration } from './mysql-migrations.js'
 export { MYSQL_MIGRATIONS } from './mysql-migrations.js'
+export { fromUrl, parseMysqlUrl, URL_SCHEMES } from './mysql-url.js'

@@ -5,7 +5,7 @@
  * `DREMIOFRAME_MYSQL_USER/PASSWORD/HOST/PORT/DB` variables (host `localhost`, port 3306); we add
  * a `mysql://` URI and an injected pool (Kysely style), which the backend never ends.
  */
-import { OrchestrationError } from '@df/orchestration'
+import { optionChecks } from '@df/orchestration/backend-kit'
 import type { Pool, PoolOptions } from 'mysql2/promise'
 
 /** Options of {@link createMysqlBackend}. */
@@ -55,17 +55,8 @@ const KNOWN = new Set([
   'maxDeadlockRetries',
 ])
 
-function invalid(message: string): OrchestrationError {
-  return new OrchestrationError('DF_OPTION_INVALID', `[@df/backend-mysql] ${message}`)
-}
-
-function checkInt(name: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw invalid(`Option "${name}" must be an integer >= ${min}.`)
-  }
-  return value
-}
+const checks = optionChecks('@df/backend-mysql')
+const invalid = checks.invalid
 
 /**
  * Parses a `mysql://` URI into pool options. Done here rather than by mysql2 because a failed
@@ -118,10 +109,7 @@ export function resolveMysqlOptions(
   options: MysqlBackendOptions,
   env: NodeJS.ProcessEnv,
 ): ResolvedMysqlOptions {
-  if (typeof options !== 'object' || options === null) throw invalid('Options must be an object.')
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw invalid(`Unknown option "${key}".`)
-  }
+  checks.known(options, KNOWN)
   const sources = ['uri', 'config', 'pool'].filter(
     (k) => options[k as keyof MysqlBackendOptions] !== undefined,
   )
@@ -133,9 +121,9 @@ export function resolveMysqlOptions(
   ) {
     throw invalid('Option "database" must be a non-empty string of at most 64 characters.')
   }
-  const poolSize = checkInt('poolSize', options.poolSize, 10, 1)
-  const connectTimeout = checkInt('connectTimeoutMs', options.connectTimeoutMs, 10_000, 1)
-  const maxDeadlockRetries = checkInt('maxDeadlockRetries', options.maxDeadlockRetries, 5, 0)
+  const poolSize = checks.int('poolSize', options.poolSize, 10, 1)
+  const connectTimeout = checks.int('connectTimeoutMs', options.connectTimeoutMs, 10_000, 1)
+  const maxDeadlockRetries = checks.int('maxDeadlockRetries', options.maxDeadlockRetries, 5, 0)
   if (options.pool !== undefined) {
     return {
       pool: options.pool,

@@ -4,15 +4,17 @@
  *
  * For implementers of other backends: the contract is `Backend` in `@df/orchestration`
  * (packages/orchestration/src/backend.ts) and the definition of done is `describeBackend` from
- * `@df/conformance/backend` passing against a real server. This file owns the pool, the lazy
- * `init()` (migrations under `GET_LOCK`), transactions with deadlock retry and error
- * translation; the SQL lives in mysql-sql.ts and row mapping in internal/rows.ts.
+ * `@df/conformance/backend` passing against a real server. The lifecycle, abort, deadlock retry
+ * and error translation come from `@df/orchestration/backend-kit`; this file owns the pool,
+ * `init()` (migrations under `GET_LOCK`) and the transactions; the SQL lives in mysql-sql.ts.
  */
 import type {
   AttemptRecord,
-  Backend,
   BackendCapabilities,
+  CancelRequest,
+  FullBackend,
   LeaseRenewal,
+  LeaseRenewalResult,
   NewRun,
   OperationOptions,
   Page,
@@ -28,13 +30,23 @@ import type {
   Watermark,
 } from '@df/orchestration'
 import { OrchestrationError } from '@df/orchestration'
+import {
+  backendPaging,
+  createOperationRunner,
+  newRunRecord,
+  type OperationRunner,
+  pageFromRows,
+  rowToAttempt,
+  rowToPipeline,
+  rowToRun,
+  rowToTask,
+  rowToWatermark,
+  runQueryStatuses,
+} from '@df/orchestration/backend-kit'
 import type { Pool, PoolConnection } from 'mysql2/promise'
 import mysql from 'mysql2/promise'
-import { abortable } from './internal/abort.js'
 import { isRetryable, translateError } from './internal/errors.js'
-import { claimRuns, renewLeases } from './internal/leases.js'
-import { decodeCursor, encodeCursor, pageLimit } from './internal/paging.js'
-import { newRunRecord, toAttempt, toPipeline, toRun, toTask, toWatermark } from './internal/rows.js'
+import { claimRuns, renewLeases, requestCancel } from './internal/leases.js'
 import { createRunStatements } from './internal/run-statements.js'
 import { affectedOf, isMultiStatementPool, rowsOf, runTransaction } from './internal/script.js'
 import { supportsSkipLocked } from './internal/server-version.js'
@@ -48,7 +60,7 @@ import { migrateMysql, quoteIdent } from './mysql-migrations.js'
 import { listRunsQuery, type MysqlStatements, mysqlSql, type Statement } from './mysql-sql.js'
 
 /** A `Backend` on MySQL or MariaDB. */
-export interface MysqlBackend extends Backend {
+export interface MysqlBackend extends FullBackend {
   readonly name: 'mysql'
   /** The database holding the tables (known after `init()`). */
   readonly database: string | undefined
@@ -71,19 +83,56 @@ export function createMysqlBackend(options: MysqlBackendOptions = {}): MysqlBack
 
 type Db = { sql: MysqlStatements; q: string; multi: boolean; pool: Pool }
 
+const paging = backendPaging('@df/backend-mysql')
+
 class MyBackend implements MysqlBackend {
   readonly name = 'mysql' as const
-  readonly #options: ResolvedMysqlOptions
-  #db: Db | undefined
-  #ownsPool = false
+  readonly #runner: OperationRunner<Db>
   #skipLocked = true
-  #initializing: Promise<void> | undefined
-  #closed = false
   database: string | undefined
 
-  constructor(options: ResolvedMysqlOptions) {
-    this.#options = options
-    this.database = options.database
+  constructor(o: ResolvedMysqlOptions) {
+    this.database = o.database
+    let ownsPool = false
+    this.#runner = createOperationRunner<Db>({
+      packageName: '@df/backend-mysql',
+      connect: async () => {
+        let pool: Pool
+        if (o.pool !== undefined) {
+          pool = typeof o.pool === 'function' ? await o.pool() : o.pool
+        } else {
+          pool = mysql.createPool(o.poolOptions!)
+          // Idle connections dropped by the server emit 'error'; the next query reports it instead.
+          pool.on('connection', (conn) => conn.on('error', () => undefined))
+          ownsPool = true
+        }
+        const conn = await pool.getConnection()
+        try {
+          const [rows] = await conn.query('SELECT VERSION() AS v, DATABASE() AS db')
+          const row = (rows as { v: string; db: string | null }[])[0]
+          const database = o.database ?? row?.db ?? undefined
+          if (database === undefined) {
+            throw new OrchestrationError(
+              'DF_OPTION_INVALID',
+              '[@df/backend-mysql] No database: pass "database" or connect to one.',
+            )
+          }
+          await migrateMysql(conn, database)
+          this.#skipLocked = supportsSkipLocked(row?.v ?? '')
+          this.database = database
+          const q = quoteIdent(database)
+          return { sql: mysqlSql(q), q, multi: ownsPool || isMultiStatementPool(pool), pool }
+        } finally {
+          conn.release()
+        }
+      },
+      disconnect: async (db) => {
+        if (ownsPool) await db?.pool.end()
+      },
+      translate: (error, operation) => translateError(error, o.target, operation),
+      isRetryable,
+      maxRetries: o.maxDeadlockRetries,
+    })
   }
 
   /** `supportsLockingClaims` is what the server offers: known for sure after `init()`. */
@@ -92,85 +141,11 @@ class MyBackend implements MysqlBackend {
   }
 
   init(options?: OperationOptions): Promise<void> {
-    if (this.#closed) return Promise.reject(this.#closedError())
-    this.#initializing ??= this.#connectAndMigrate().catch((error: unknown) => {
-      this.#initializing = undefined
-      throw translateError(error, this.#options.target, 'init')
-    })
-    return abortable(this.#initializing, options?.signal)
+    return this.#runner.init(options)
   }
 
-  async #connectAndMigrate(): Promise<void> {
-    const o = this.#options
-    let pool: Pool
-    if (o.pool !== undefined) {
-      pool = typeof o.pool === 'function' ? await o.pool() : o.pool
-    } else {
-      pool = mysql.createPool(o.poolOptions!)
-      // Idle connections dropped by the server emit 'error'; the next query reports it instead.
-      pool.on('connection', (conn) => conn.on('error', () => undefined))
-      this.#ownsPool = true
-    }
-    const conn = await pool.getConnection()
-    try {
-      const [rows] = await conn.query('SELECT VERSION() AS v, DATABASE() AS db')
-      const row = (rows as { v: string; db: string | null }[])[0]
-      const database = o.database ?? row?.db ?? undefined
-      if (database === undefined) {
-        throw new OrchestrationError(
-          'DF_OPTION_INVALID',
-          '[@df/backend-mysql] No database: pass "database" or connect to one.',
-        )
-      }
-      await migrateMysql(conn, database)
-      this.#skipLocked = supportsSkipLocked(row?.v ?? '')
-      this.database = database
-      const multi = this.#ownsPool || isMultiStatementPool(pool)
-      const q = quoteIdent(database)
-      this.#db = { sql: mysqlSql(q), q, multi, pool }
-    } finally {
-      conn.release()
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return
-    this.#closed = true
-    await this.#initializing?.catch(() => undefined)
-    if (this.#ownsPool) await this.#db?.pool.end()
-    this.#db = undefined
-  }
-
-  #closedError(): OrchestrationError {
-    return new OrchestrationError(
-      'DF_BACKEND_CLOSED',
-      '[@df/backend-mysql] The backend was used after close().',
-    )
-  }
-
-  /** Runs `fn` after init, with abort support, deadlock retry and error translation. */
-  async #run<T>(
-    operation: string,
-    options: OperationOptions | undefined,
-    fn: (db: Db) => Promise<T>,
-  ): Promise<T> {
-    if (this.#closed) throw this.#closedError()
-    options?.signal?.throwIfAborted()
-    await this.init(options)
-    const db = this.#db
-    if (db === undefined || this.#closed) throw this.#closedError()
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await abortable(fn(db), options?.signal)
-      } catch (error) {
-        if (isRetryable(error) && attempt < this.#options.maxDeadlockRetries) {
-          // Jitter so two transactions that deadlocked do not collide again in lockstep.
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)))
-          continue
-        }
-        throw translateError(error, this.#options.target, operation)
-      }
-    }
+  close(): Promise<void> {
+    return this.#runner.close()
   }
 
   /** Borrows a connection for `fn` (a transaction). */
@@ -195,7 +170,7 @@ class MyBackend implements MysqlBackend {
   }
 
   putPipeline(pipeline: PipelineRecord, options?: OperationOptions): Promise<void> {
-    return this.#run('putPipeline', options, async (db) => {
+    return this.#runner.run('putPipeline', options, async (db) => {
       const definition = JSON.stringify({ tasks: pipeline.tasks, options: pipeline.options })
       await db.pool.query(db.sql.putPipeline, [
         pipeline.id,
@@ -208,59 +183,51 @@ class MyBackend implements MysqlBackend {
   }
 
   getPipeline(id: string, options?: OperationOptions): Promise<PipelineRecord | undefined> {
-    return this.#run('getPipeline', options, async (db) => {
-      const rows = await this.#execute(db, db.sql.getPipeline, [id])
-      return rows[0] === undefined ? undefined : toPipeline(rows[0])
+    return this.#runner.run('getPipeline', options, async (db) => {
+      const [row] = await this.#execute(db, db.sql.getPipeline, [id])
+      return row === undefined ? undefined : rowToPipeline(row)
     })
   }
 
   listPipelines(query?: PageQuery, options?: OperationOptions): Promise<Page<PipelineRecord>> {
-    return this.#run('listPipelines', options, async (db) => {
-      const limit = pageLimit(query?.limit)
+    return this.#runner.run('listPipelines', options, async (db) => {
+      const limit = paging.pageLimit(query?.limit)
       const after =
-        query?.cursor === undefined ? undefined : decodeCursor(query.cursor, ['string'] as const)[0]
+        query?.cursor === undefined
+          ? undefined
+          : paging.decodeCursor(query.cursor, ['string'] as const)[0]
       const rows = await this.#query(db, [
         db.sql.listPipelines(after !== undefined, limit + 1),
         after === undefined ? [] : [after],
       ])
-      const items = rows.slice(0, limit).map(toPipeline)
-      const last = items.at(-1)
-      return rows.length > limit && last !== undefined
-        ? { items, nextCursor: encodeCursor([last.id]) }
-        : { items }
+      return pageFromRows(rows.map(rowToPipeline), limit, (p) => [p.id])
     })
   }
 
   createRun(run: NewRun, options?: OperationOptions): Promise<RunRecord> {
-    return this.#run('createRun', options, async (db) => {
-      const params = JSON.stringify(run.params)
-      const statements = createRunStatements(db.sql, run, params)
+    return this.#runner.run('createRun', options, async (db) => {
+      const statements = createRunStatements(db.sql, run, JSON.stringify(run.params))
       await this.#withConnection(db, (conn) => runTransaction(conn, statements, db.multi))
-      return newRunRecord(run, params)
+      return newRunRecord(run)
     })
   }
 
   getRun(id: string, options?: OperationOptions): Promise<RunRecord | undefined> {
-    return this.#run('getRun', options, async (db) => {
-      const rows = await this.#execute(db, db.sql.getRun, [id])
-      return rows[0] === undefined ? undefined : toRun(rows[0])
+    return this.#runner.run('getRun', options, async (db) => {
+      const [row] = await this.#execute(db, db.sql.getRun, [id])
+      return row === undefined ? undefined : rowToRun(row)
     })
   }
 
   listRuns(query: RunQuery, options?: OperationOptions): Promise<Page<RunRecord>> {
-    return this.#run('listRuns', options, async (db) => {
-      const limit = pageLimit(query.limit)
-      const statuses =
-        query.status === undefined
-          ? undefined
-          : typeof query.status === 'string'
-            ? [query.status]
-            : [...query.status]
+    return this.#runner.run('listRuns', options, async (db) => {
+      const limit = paging.pageLimit(query.limit)
+      const statuses = runQueryStatuses(query)
       if (statuses?.length === 0) return { items: [] }
       const after =
         query.cursor === undefined
           ? undefined
-          : decodeCursor(query.cursor, ['number', 'string'] as const)
+          : paging.decodeCursor(query.cursor, ['number', 'string'] as const)
       const rows = await this.#query(
         db,
         listRunsQuery(db.q, {
@@ -272,23 +239,19 @@ class MyBackend implements MysqlBackend {
           ...(after !== undefined && { after }),
         }),
       )
-      const items = rows.slice(0, limit).map(toRun)
-      const last = items.at(-1)
-      return rows.length > limit && last !== undefined
-        ? { items, nextCursor: encodeCursor([last.createdAt, last.id]) }
-        : { items }
+      return pageFromRows(rows.map(rowToRun), limit, (r) => [r.createdAt, r.id])
     })
   }
 
   updateRun(update: RunUpdate, options?: OperationOptions): Promise<UpdateResult<RunRecord>> {
-    return this.#run('updateRun', options, async (db) => {
+    return this.#runner.run('updateRun', options, async (db) => {
       const [write, read] = await this.#withConnection(db, (conn) =>
         runTransaction(conn, [db.sql.updateRun(update), [db.sql.getRun, [update.id]]], db.multi),
       )
       const row = rowsOf(read)[0]
       if (row === undefined) return { ok: false, reason: 'not-found' }
       if (affectedOf(write) !== 1) return { ok: false, reason: 'conflict' }
-      return { ok: true, value: toRun(row) }
+      return { ok: true, value: rowToRun(row) }
     })
   }
 
@@ -296,7 +259,7 @@ class MyBackend implements MysqlBackend {
     query: { before: number; pipelineId?: string },
     options?: OperationOptions,
   ): Promise<number> {
-    return this.#run('deleteRuns', options, async (db) => {
+    return this.#runner.run('deleteRuns', options, async (db) => {
       const byPipeline = query.pipelineId !== undefined
       const [result] = await db.pool.query(
         db.sql.deleteRuns(byPipeline),
@@ -307,16 +270,16 @@ class MyBackend implements MysqlBackend {
   }
 
   getTasks(runId: string, options?: OperationOptions): Promise<TaskRecord[]> {
-    return this.#run('getTasks', options, async (db) => {
-      return (await this.#execute(db, db.sql.getTasks, [runId])).map(toTask)
-    })
+    return this.#runner.run('getTasks', options, async (db) =>
+      (await this.#execute(db, db.sql.getTasks, [runId])).map(rowToTask),
+    )
   }
 
   updateTasks(
     updates: readonly TaskUpdate[],
     options?: OperationOptions,
   ): Promise<UpdateResult<TaskRecord>[]> {
-    return this.#run('updateTasks', options, async (db) => {
+    return this.#runner.run('updateTasks', options, async (db) => {
       if (updates.length === 0) return []
       const { statements, slots } = taskBatchStatements(db.sql, updates)
       const results = await this.#withConnection(db, (conn) =>
@@ -331,34 +294,43 @@ class MyBackend implements MysqlBackend {
     taskId?: string,
     options?: OperationOptions,
   ): Promise<AttemptRecord[]> {
-    return this.#run('listAttempts', options, async (db) => {
+    return this.#runner.run('listAttempts', options, async (db) => {
       const byTask = taskId !== undefined
       const rows = await this.#query(db, [
         db.sql.listAttempts(byTask),
         byTask ? [runId, taskId] : [runId],
       ])
-      return rows.map(toAttempt)
+      return rows.map(rowToAttempt)
     })
   }
 
   claimRuns(claim: RunClaim, options?: OperationOptions): Promise<RunRecord[]> {
-    return this.#run('claimRuns', options, async (db) => {
+    return this.#runner.run('claimRuns', options, async (db) => {
       if (claim.limit < 1 || claim.pipelineIds?.length === 0) return []
       return this.#withConnection(db, (conn) => claimRuns(conn, db.sql, claim, this.#skipLocked))
     })
   }
 
-  renewLeases(renewal: LeaseRenewal, options?: OperationOptions): Promise<string[]> {
-    return this.#run('renewLeases', options, async (db) => {
-      if (renewal.runIds?.length === 0) return []
+  renewLeases(renewal: LeaseRenewal, options?: OperationOptions): Promise<LeaseRenewalResult> {
+    return this.#runner.run('renewLeases', options, async (db) => {
+      if (renewal.runIds?.length === 0) return { renewed: [] }
       return this.#withConnection(db, (conn) => renewLeases(conn, db.sql, renewal))
     })
   }
 
+  requestCancel(
+    request: CancelRequest,
+    options?: OperationOptions,
+  ): Promise<UpdateResult<RunRecord>> {
+    return this.#runner.run('requestCancel', options, (db) =>
+      this.#withConnection(db, (conn) => requestCancel(conn, db.sql, request)),
+    )
+  }
+
   getWatermark(key: string, options?: OperationOptions): Promise<Watermark | undefined> {
-    return this.#run('getWatermark', options, async (db) => {
-      const rows = await this.#execute(db, db.sql.getWatermark, [key])
-      return rows[0] === undefined ? undefined : toWatermark(rows[0])
+    return this.#runner.run('getWatermark', options, async (db) => {
+      const [row] = await this.#execute(db, db.sql.getWatermark, [key])
+      return row === undefined ? undefined : rowToWatermark(row)
     })
   }
 
@@ -368,30 +340,39 @@ class MyBackend implements MysqlBackend {
     expected: Watermark | undefined,
     options?: OperationOptions,
   ): Promise<UpdateResult<Watermark>> {
-    return this.#run('setWatermark', options, async (db): Promise<UpdateResult<Watermark>> => {
-      const value: Watermark = { value: next.value, type: next.type, updatedAt: next.updatedAt }
-      if (expected === undefined) {
-        try {
-          await db.pool.query(db.sql.insertWatermark, [key, next.value, next.type, next.updatedAt])
-          return { ok: true, value }
-        } catch (error) {
-          if ((error as { errno?: unknown }).errno === 1062)
-            return { ok: false, reason: 'conflict' }
-          throw error
+    return this.#runner.run(
+      'setWatermark',
+      options,
+      async (db): Promise<UpdateResult<Watermark>> => {
+        const value: Watermark = { value: next.value, type: next.type, updatedAt: next.updatedAt }
+        if (expected === undefined) {
+          try {
+            await db.pool.query(db.sql.insertWatermark, [
+              key,
+              next.value,
+              next.type,
+              next.updatedAt,
+            ])
+            return { ok: true, value }
+          } catch (error) {
+            if ((error as { errno?: unknown }).errno === 1062)
+              return { ok: false, reason: 'conflict' }
+            throw error
+          }
         }
-      }
-      const [result] = await db.pool.query(db.sql.updateWatermark, [
-        next.value,
-        next.type,
-        next.updatedAt,
-        key,
-        expected.value,
-        expected.type,
-        expected.updatedAt,
-      ])
-      if (affectedOf(result as never) === 1) return { ok: true, value }
-      const found = await this.#execute(db, db.sql.getWatermark, [key])
-      return { ok: false, reason: found.length > 0 ? 'conflict' : 'not-found' }
-    })
+        const [result] = await db.pool.query(db.sql.updateWatermark, [
+          next.value,
+          next.type,
+          next.updatedAt,
+          key,
+          expected.value,
+          expected.type,
+          expected.updatedAt,
+        ])
+        if (affectedOf(result as never) === 1) return { ok: true, value }
+        const found = await this.#execute(db, db.sql.getWatermark, [key])
+        return { ok: false, reason: found.length > 0 ? 'conflict' : 'not-found' }
+      },
+    )
   }
 }

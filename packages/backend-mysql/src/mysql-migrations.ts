@@ -19,11 +19,23 @@
 import { createHash } from 'node:crypto'
 import type { PoolConnection } from 'mysql2/promise'
 
+/**
+ * A statement that adds a column: skipped when the column exists, so a migration that died
+ * half-way can run again (DDL is not transactional in MySQL, and MySQL 8 has no
+ * `ADD COLUMN IF NOT EXISTS`).
+ */
+export interface MysqlAddColumn {
+  readonly table: string
+  readonly column: string
+  /** The column definition, e.g. `BIGINT NULL`. */
+  readonly definition: string
+}
+
 /** One migration: its version and its statements (`{db}` is replaced by the quoted database). */
 export interface MysqlMigration {
   readonly version: number
   readonly description: string
-  readonly statements: readonly string[]
+  readonly statements: readonly (string | MysqlAddColumn)[]
 }
 
 const TABLE = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
@@ -110,6 +122,19 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       ) ${TABLE}`,
     ],
   },
+  {
+    version: 2,
+    description:
+      'run task counts and cancel requests; attempt meta (dremio_job_id copied into it, no longer written); QUEUED runs claimable',
+    statements: [
+      { table: 'runs', column: 'task_counts', definition: 'LONGTEXT NULL' },
+      { table: 'runs', column: 'cancel_requested_at', definition: 'BIGINT NULL' },
+      { table: 'runs', column: 'cancel_reason', definition: 'TEXT NULL' },
+      { table: 'attempts', column: 'meta', definition: 'LONGTEXT NULL' },
+      `UPDATE {db}.\`attempts\` SET \`meta\` = JSON_OBJECT('dremioJobId', \`dremio_job_id\`)
+        WHERE \`dremio_job_id\` IS NOT NULL`,
+    ],
+  },
 ]
 
 /** Quotes an identifier for MySQL (backtick doubled), so any database name is safe. */
@@ -146,7 +171,19 @@ export async function migrateMysql(conn: PoolConnection, database: string): Prom
     for (const migration of MYSQL_MIGRATIONS) {
       if (migration.version <= current) continue
       for (const statement of migration.statements) {
-        await conn.query(statement.replaceAll('{db}', db))
+        if (typeof statement === 'string') {
+          await conn.query(statement.replaceAll('{db}', db))
+          continue
+        }
+        const [found] = await conn.query(
+          `SELECT 1 FROM information_schema.columns
+          WHERE table_schema = ? AND table_name = ? AND column_name = ?`,
+          [database, statement.table, statement.column],
+        )
+        if ((found as unknown[]).length > 0) continue
+        await conn.query(
+          `ALTER TABLE ${db}.${quoteIdent(statement.table)} ADD COLUMN ${quoteIdent(statement.column)} ${statement.definition}`,
+        )
       }
       await conn.query(
         `INSERT INTO ${db}.\`schema_version\` (\`version\`, \`description\`) VALUES (?, ?)`,

@@ -5,6 +5,8 @@
  * (one round trip) when the pool allows it (see internal/script.ts). Compare-and-sets test
  * `version` and always increment it, so "affected rows" is 1 exactly when the write won, whether
  * or not the connection reports found rows (mysql2's default `FOUND_ROWS` flag) or changed rows.
+ * Lease renewals and cancel requests on owned runs leave `version` alone (the contract's version
+ * rule); they read back the ids they locked instead of counting affected rows.
  */
 import type { RunUpdate, TaskUpdate } from '@df/orchestration'
 
@@ -49,12 +51,12 @@ export function mysqlSql(db: string) {
     /** Upserts an attempt only when the statement before it (the task CAS) changed a row. */
     upsertAttempt: `INSERT INTO ${t('attempts')} (\`run_id\`, \`task_id\`, \`attempt\`, \`state\`,
       \`started_at\`, \`ended_at\`, \`error_message\`, \`error_name\`, \`error_code\`, \`error_stack\`,
-      \`dremio_job_id\`, \`log\`, \`worker\`)
+      \`meta\`, \`log\`, \`worker\`)
       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM DUAL WHERE ROW_COUNT() > 0
       ON DUPLICATE KEY UPDATE \`state\` = VALUES(\`state\`), \`started_at\` = VALUES(\`started_at\`),
         \`ended_at\` = VALUES(\`ended_at\`), \`error_message\` = VALUES(\`error_message\`),
         \`error_name\` = VALUES(\`error_name\`), \`error_code\` = VALUES(\`error_code\`),
-        \`error_stack\` = VALUES(\`error_stack\`), \`dremio_job_id\` = VALUES(\`dremio_job_id\`),
+        \`error_stack\` = VALUES(\`error_stack\`), \`meta\` = VALUES(\`meta\`),
         \`log\` = VALUES(\`log\`), \`worker\` = VALUES(\`worker\`)`,
     listAttempts: (byTask: boolean) => `SELECT a.* FROM ${t('attempts')} a
       JOIN ${t('task_instances')} ti ON ti.\`run_id\` = a.\`run_id\` AND ti.\`task_id\` = a.\`task_id\`
@@ -64,25 +66,34 @@ export function mysqlSql(db: string) {
     /** Candidates for a claim, locked; `skipLocked` where the server has it (see capabilities). */
     claimCandidates: (pipelines: number, limit: number, skipLocked: boolean) =>
       `SELECT \`id\` FROM ${t('runs')}
-      WHERE \`status\` = 'RUNNING'
+      WHERE \`status\` = ?
         AND (\`owner\` IS NULL OR \`lease_expires_at\` IS NULL OR \`lease_expires_at\` <= ?)
         ${pipelines > 0 ? `AND \`pipeline_id\` IN (${Array(pipelines).fill('?').join(', ')})` : ''}
       ORDER BY \`created_at\`, \`id\` LIMIT ${limit}
       FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
+    /** RUNNING runs first, then QUEUED ones (the contract's claim order). */
+    runsByIdsInClaimOrder: (count: number) =>
+      `SELECT * FROM ${t('runs')} WHERE \`id\` IN (${Array(count).fill('?').join(', ')})
+      ORDER BY \`status\` = 'QUEUED', \`created_at\`, \`id\``,
     setOwner: (count: number) => `UPDATE ${t('runs')}
       SET \`owner\` = ?, \`lease_expires_at\` = ?, \`version\` = \`version\` + 1
       WHERE \`id\` IN (${Array(count).fill('?').join(', ')})`,
-    runsByIds: (count: number) =>
-      `SELECT * FROM ${t('runs')} WHERE \`id\` IN (${Array(count).fill('?').join(', ')})
-      ORDER BY \`created_at\`, \`id\``,
-    /** Leases to renew, locked; without ids only RUNNING runs (as the memory backend). */
+    /** Leases to renew, locked; without ids the owner's unfinished runs (as the memory backend). */
     renewCandidates: (ids: number | undefined) =>
-      `SELECT \`id\` FROM ${t('runs')} WHERE \`owner\` = ?
-      ${ids === undefined ? "AND `status` = 'RUNNING'" : `AND \`id\` IN (${Array(ids).fill('?').join(', ')})`}
+      `SELECT \`id\`, \`cancel_requested_at\`, \`cancel_reason\` FROM ${t('runs')} WHERE \`owner\` = ?
+      ${ids === undefined ? "AND `status` IN ('QUEUED', 'RUNNING')" : `AND \`id\` IN (${Array(ids).fill('?').join(', ')})`}
       ORDER BY \`id\` FOR UPDATE`,
     setLease: (count: number) => `UPDATE ${t('runs')}
-      SET \`lease_expires_at\` = ?, \`version\` = \`version\` + 1
+      SET \`lease_expires_at\` = ?
       WHERE \`owner\` = ? AND \`id\` IN (${Array(count).fill('?').join(', ')})`,
+    /** The run a cancel request is for, locked. */
+    lockRun: `SELECT * FROM ${t('runs')} WHERE \`id\` = ? FOR UPDATE`,
+    /** A cancel request on an owned run: stored for the owner, version unchanged. */
+    storeCancel: `UPDATE ${t('runs')} SET \`cancel_requested_at\` = ?, \`cancel_reason\` = ?
+      WHERE \`id\` = ?`,
+    /** A cancel request on a run nobody owns: it ends at once. */
+    cancelNow: `UPDATE ${t('runs')} SET \`status\` = 'CANCELLED', \`ended_at\` = ?,
+      \`message\` = ?, \`version\` = \`version\` + 1 WHERE \`id\` = ?`,
 
     getWatermark: `SELECT * FROM ${t('watermarks')} WHERE \`key\` = ?`,
     insertWatermark: `INSERT INTO ${t('watermarks')} (\`key\`, \`value\`, \`type\`, \`updated_at\`)
@@ -107,6 +118,7 @@ export function mysqlSql(db: string) {
       // The contract: a `null` owner clears the owner and the lease.
       if (u.leaseExpiresAt !== undefined) assign('lease_expires_at', u.leaseExpiresAt)
       else if (u.owner === null) assign('lease_expires_at', null)
+      if (u.taskCounts !== undefined) assign('task_counts', JSON.stringify(u.taskCounts))
       set.push('`version` = `version` + 1')
       return [
         `UPDATE ${t('runs')} SET ${set.join(', ')} WHERE \`id\` = ? AND \`version\` = ?`,

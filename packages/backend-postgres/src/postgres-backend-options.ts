@@ -5,7 +5,7 @@
  * string, else `DREMIOFRAME_PG_DSN`, else `DATABASE_URL`. An injected pool (Kysely style) is
  * used as is and never ended by the backend.
  */
-import { OrchestrationError } from '@df/orchestration'
+import { optionChecks } from '@df/orchestration/backend-kit'
 import type { Pool } from 'pg'
 
 /** Options of {@link createPostgresBackend}. */
@@ -66,9 +66,8 @@ const KNOWN = new Set([
   'synchronousCommit',
 ])
 
-function invalid(message: string): OrchestrationError {
-  return new OrchestrationError('DF_OPTION_INVALID', `[@df/backend-postgres] ${message}`)
-}
+const checks = optionChecks('@df/backend-postgres')
+const invalid = checks.invalid
 
 /**
  * `host:port` of a connection URL, for error messages. Parsed here (not by `pg`) because a
@@ -94,26 +93,23 @@ export function resolvePostgresOptions(
   options: PostgresBackendOptions,
   env: NodeJS.ProcessEnv,
 ): ResolvedPostgresOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw invalid('Options must be an object.')
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw invalid(`Unknown option "${key}".`)
-  }
+  checks.known(options, KNOWN)
   const schema = options.schema ?? 'dremioframe'
   if (typeof schema !== 'string' || schema === '' || schema.length > 63) {
     throw invalid('Option "schema" must be a non-empty string of at most 63 characters.')
   }
-  const synchronousCommit = options.synchronousCommit ?? 'on'
-  if (synchronousCommit !== 'on' && synchronousCommit !== 'off') {
-    throw invalid("Option \"synchronousCommit\" must be 'on' or 'off'.")
-  }
+  const synchronousCommit = checks.oneOf(
+    'synchronousCommit',
+    options.synchronousCommit,
+    ['on', 'off'] as const,
+    'on',
+  )
   const common = {
     schema,
     synchronousCommit,
-    poolSize: checkInt('poolSize', options.poolSize, 10, 1),
-    connectTimeoutMs: checkInt('connectTimeoutMs', options.connectTimeoutMs, 10_000, 1),
-    maxDeadlockRetries: checkInt('maxDeadlockRetries', options.maxDeadlockRetries, 5, 0),
+    poolSize: checks.int('poolSize', options.poolSize, 10, 1),
+    connectTimeoutMs: checks.int('connectTimeoutMs', options.connectTimeoutMs, 10_000, 1),
+    maxDeadlockRetries: checks.int('maxDeadlockRetries', options.maxDeadlockRetries, 5, 0),
   }
   if (options.pool !== undefined) {
     if (options.connectionString !== undefined) {
@@ -132,14 +128,6 @@ export function resolvePostgresOptions(
     throw invalid('Option "connectionString" must be a string.')
   }
   return { ...common, connectionString, target: describeTarget(connectionString) }
-}
-
-function checkInt(name: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw invalid(`Option "${name}" must be an integer >= ${min}.`)
-  }
-  return value
 }
 
 /** `host:port` of an injected pool, from its options (never its password). */

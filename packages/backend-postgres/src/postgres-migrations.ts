@@ -91,6 +91,20 @@ CREATE TABLE {s}."watermarks" (
 );
 `,
   },
+  {
+    version: 2,
+    description:
+      'run task counts and cancel requests; attempt meta replaces dremio_job_id; QUEUED runs claimable',
+    sql: `
+ALTER TABLE {s}."runs" ADD COLUMN "task_counts" jsonb, ADD COLUMN "cancel_requested_at" bigint,
+  ADD COLUMN "cancel_reason" text;
+ALTER TABLE {s}."attempts" ADD COLUMN "meta" jsonb;
+UPDATE {s}."attempts" SET "meta" = jsonb_build_object('dremioJobId', "dremio_job_id")
+  WHERE "dremio_job_id" IS NOT NULL;
+DROP INDEX {s}."runs_claim_idx";
+CREATE INDEX "runs_claim_idx" ON {s}."runs" ("lease_expires_at") WHERE "status" IN ('QUEUED', 'RUNNING');
+`,
+  },
 ]
 
 /** Quotes an identifier for PostgreSQL (`"` doubled), so any schema name is safe. */

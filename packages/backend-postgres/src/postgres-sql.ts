@@ -49,7 +49,8 @@ export function postgresSql(s: string) {
             WHEN $9::int & 4 <> 0 THEN $8::bigint
             WHEN $9::int & 2 <> 0 AND $7::text IS NULL THEN NULL
             ELSE "lease_expires_at" END,
-          "version" = "version" + 1
+          "task_counts" = COALESCE($10::jsonb, "task_counts"),
+          "version" = $2 + 1
         WHERE "id" = $1 AND "version" = $2
         RETURNING *
       )
@@ -72,10 +73,10 @@ export function postgresSql(s: string) {
         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[],
           $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::jsonb[], $11::text[],
           $12::int[], $13::int[], $14::text[], $15::bigint[], $16::bigint[], $17::text[],
-          $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[])
+          $18::text[], $19::text[], $20::text[], $21::jsonb[], $22::text[], $23::text[])
         WITH ORDINALITY AS u(run_id, task_id, expected, state, attempt, started_at, ended_at,
           next_attempt_at, result, error, reason, mask, a_attempt, a_state, a_started_at,
-          a_ended_at, a_error_message, a_error_name, a_error_code, a_error_stack, a_dremio_job_id,
+          a_ended_at, a_error_message, a_error_name, a_error_code, a_error_stack, a_meta,
           a_log, a_worker, ord)
       ), upd AS (
         UPDATE ${s}."task_instances" t SET
@@ -88,7 +89,7 @@ export function postgresSql(s: string) {
           "result" = CASE WHEN u.mask & 2 <> 0 THEN u.result::jsonb ELSE t."result" END,
           "error" = CASE WHEN u.mask & 4 <> 0 THEN u.error ELSE t."error" END,
           "reason" = CASE WHEN u.mask & 8 <> 0 THEN u.reason ELSE t."reason" END,
-          "version" = t."version" + 1
+          "version" = u.expected + 1
         FROM u
         WHERE t."run_id" = u.run_id AND t."task_id" = u.task_id AND t."version" = u.expected
         RETURNING u.ord AS "ord", t."run_id", t."task_id", t."state", t."attempt", t."started_at",
@@ -96,10 +97,10 @@ export function postgresSql(s: string) {
           t."version"
       ), att AS (
         INSERT INTO ${s}."attempts" ("run_id", "task_id", "attempt", "state", "started_at",
-          "ended_at", "error_message", "error_name", "error_code", "error_stack", "dremio_job_id",
+          "ended_at", "error_message", "error_name", "error_code", "error_stack", "meta",
           "log", "worker")
         SELECT u.run_id, u.task_id, u.a_attempt, u.a_state, u.a_started_at, u.a_ended_at,
-          u.a_error_message, u.a_error_name, u.a_error_code, u.a_error_stack, u.a_dremio_job_id,
+          u.a_error_message, u.a_error_name, u.a_error_code, u.a_error_stack, u.a_meta,
           u.a_log, u.a_worker
         FROM u JOIN upd ON upd."ord" = u.ord
         WHERE u.a_attempt IS NOT NULL
@@ -107,7 +108,7 @@ export function postgresSql(s: string) {
           "started_at" = EXCLUDED."started_at", "ended_at" = EXCLUDED."ended_at",
           "error_message" = EXCLUDED."error_message", "error_name" = EXCLUDED."error_name",
           "error_code" = EXCLUDED."error_code", "error_stack" = EXCLUDED."error_stack",
-          "dremio_job_id" = EXCLUDED."dremio_job_id", "log" = EXCLUDED."log",
+          "meta" = EXCLUDED."meta", "log" = EXCLUDED."log",
           "worker" = EXCLUDED."worker"
       )
       SELECT upd.*, EXISTS (SELECT 1 FROM ${s}."task_instances" x
@@ -121,10 +122,10 @@ export function postgresSql(s: string) {
 
     claimRuns: `WITH c AS (
         SELECT "id" FROM ${s}."runs"
-        WHERE "status" = 'RUNNING'
+        WHERE "status" IN ('QUEUED', 'RUNNING')
           AND ("owner" IS NULL OR "lease_expires_at" IS NULL OR "lease_expires_at" <= $2)
           AND ($4::text[] IS NULL OR "pipeline_id" = ANY($4))
-        ORDER BY "created_at", "id"
+        ORDER BY "status" = 'QUEUED', "created_at", "id"
         LIMIT $5
         FOR UPDATE SKIP LOCKED
       )
@@ -132,13 +133,34 @@ export function postgresSql(s: string) {
       FROM c WHERE r."id" = c."id"
       RETURNING r.*`,
     /**
-     * Renewal is a change, so it increments `version` (as the memory backend does). Without a
-     * list of ids only RUNNING runs are renewed.
+     * Renewal leaves `version` alone (the contract's version rule). Without a list of ids the
+     * owner's unfinished runs are renewed. Cancel requests ride along in the answer.
      */
-    renewLeases: `UPDATE ${s}."runs" SET "lease_expires_at" = $2, "version" = "version" + 1
+    renewLeases: `UPDATE ${s}."runs" SET "lease_expires_at" = $2
       WHERE "owner" = $1
-        AND (CASE WHEN $3::text[] IS NULL THEN "status" = 'RUNNING' ELSE "id" = ANY($3) END)
-      RETURNING "id"`,
+        AND (CASE WHEN $3::text[] IS NULL THEN "status" IN ('QUEUED', 'RUNNING')
+          ELSE "id" = ANY($3) END)
+      RETURNING "id", "cancel_requested_at", "cancel_reason"`,
+    /**
+     * A cancel request: on an owned run it is stored for the owner (version unchanged); on a
+     * run nobody owns it ends the run at once (version + 1). Only unfinished runs change.
+     */
+    requestCancel: `WITH upd AS (
+        UPDATE ${s}."runs" r SET
+          "status" = CASE WHEN r."owner" IS NULL THEN 'CANCELLED' ELSE r."status" END,
+          "ended_at" = CASE WHEN r."owner" IS NULL THEN $3::bigint ELSE r."ended_at" END,
+          "message" = CASE WHEN r."owner" IS NULL THEN 'Cancelled while queued: ' || $2::text
+            ELSE r."message" END,
+          "cancel_requested_at" = CASE WHEN r."owner" IS NULL THEN r."cancel_requested_at"
+            ELSE $3::bigint END,
+          "cancel_reason" = CASE WHEN r."owner" IS NULL THEN r."cancel_reason" ELSE $2::text END,
+          "version" = CASE WHEN r."owner" IS NULL THEN r."version" + 1 ELSE r."version" END
+        WHERE r."id" = $1 AND r."status" IN ('QUEUED', 'RUNNING')
+        RETURNING r.*
+      )
+      SELECT true AS "updated", upd.* FROM upd
+      UNION ALL
+      SELECT false, r.* FROM ${s}."runs" r WHERE r."id" = $1 AND NOT EXISTS (SELECT 1 FROM upd)`,
 
     getWatermark: `SELECT * FROM ${s}."watermarks" WHERE "key" = $1`,
     insertWatermark: `INSERT INTO ${s}."watermarks" ("key", "value", "type", "updated_at")

@@ -12,35 +12,28 @@
  */
 import { resolve } from 'node:path'
 import {
-  type Backend,
+  type FullBackend,
+  type LeaseRenewalResult,
   type OperationOptions,
   OrchestrationError,
   type RunRecord,
   type UpdateResult,
   type Watermark,
 } from '@df/orchestration'
+import {
+  pageFromRows,
+  type Row,
+  rowToAttempt,
+  rowToPipeline,
+  rowToRun,
+  rowToTask,
+  rowToWatermark,
+} from '@df/orchestration/backend-kit'
 import { type Connection, openConnection } from './internal/connection.js'
 import { closedError, invalidOption, isBusy, translateError } from './internal/errors.js'
-import {
-  decodePipelineCursor,
-  decodeRunCursor,
-  encodeCursor,
-  pageLimit,
-} from './internal/paging.js'
+import { paging } from './internal/paging.js'
 import { pipelineParams, runUpdateParams } from './internal/params.js'
 import { retryBusy } from './internal/retry.js'
-import {
-  type AttemptRow,
-  type PipelineRow,
-  type RunRow,
-  type TaskRow,
-  toAttempt,
-  toPipeline,
-  toRun,
-  toTask,
-  toWatermark,
-  type WatermarkRow,
-} from './internal/rows.js'
 import { createTaskWriteQueue } from './internal/task-write-queue.js'
 import { CONFLICT, claimedRuns, NOT_FOUND } from './internal/writes.js'
 import {
@@ -52,7 +45,7 @@ import { listRuns } from './sqlite-list-runs.js'
 import { SchemaTooNewError, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js'
 
 /** A SQLite `Backend`; `path` is the file it uses (absolute), or `':memory:'`. */
-export interface SqliteBackend extends Backend {
+export interface SqliteBackend extends FullBackend {
   readonly path: string
 }
 
@@ -183,24 +176,23 @@ export function createSqliteBackend(options: SqliteBackendOptions = {}): SqliteB
 
     getPipeline: (id, o) =>
       run('read a pipeline', o, (c) => {
-        const row = c.sql.getPipeline.get(id) as PipelineRow | undefined
-        return row && toPipeline(row)
+        const row = c.sql.getPipeline.get(id) as Row | undefined
+        return row && rowToPipeline(row)
       }),
 
     listPipelines: async (query = {}, o) => {
-      const limit = pageLimit(query.limit)
-      const after = query.cursor === undefined ? undefined : decodePipelineCursor(query.cursor)
+      const limit = paging.pageLimit(query.limit)
+      const after =
+        query.cursor === undefined
+          ? undefined
+          : paging.decodeCursor(query.cursor, ['string'] as const)[0]
       return run('list pipelines', o, (c) => {
         const rows = (
           after === undefined
             ? c.sql.listPipelinesFirst.all(limit + 1)
             : c.sql.listPipelinesAfter.all(after, limit + 1)
-        ) as PipelineRow[]
-        const items = rows.slice(0, limit).map(toPipeline)
-        const last = items[items.length - 1]
-        return rows.length > limit && last
-          ? { items, nextCursor: encodeCursor([last.id]) }
-          : { items }
+        ) as Row[]
+        return pageFromRows(rows.map(rowToPipeline), limit, (p) => [p.id])
       })
     },
 
@@ -212,32 +204,35 @@ export function createSqliteBackend(options: SqliteBackendOptions = {}): SqliteB
         }
         seen.add(task.taskId)
       }
-      return run('create a run', o, (c) => toRun(c.writes.createRun(newRun)))
+      return run('create a run', o, (c) => rowToRun(c.writes.createRun(newRun)))
     },
 
     getRun: (id, o) =>
       run('read a run', o, (c) => {
-        const row = c.sql.getRun.get(id) as RunRow | undefined
-        return row && toRun(row)
+        const row = c.sql.getRun.get(id) as Row | undefined
+        return row && rowToRun(row)
       }),
 
     listRuns: async (query, o) => {
-      const limit = pageLimit(query.limit)
-      const cursor = query.cursor === undefined ? undefined : decodeRunCursor(query.cursor)
+      const limit = paging.pageLimit(query.limit)
+      const cursor =
+        query.cursor === undefined
+          ? undefined
+          : paging.decodeCursor(query.cursor, ['number', 'string'] as const)
       return run('list runs', o, (c) => listRuns(c, query, limit, cursor))
     },
 
     updateRun: (update, o) =>
       run('update a run', o, (c): UpdateResult<RunRecord> => {
-        const row = c.sql.updateRun.get(runUpdateParams(update)) as RunRow | undefined
-        if (row) return { ok: true, value: toRun(row) }
+        const row = c.sql.updateRun.get(runUpdateParams(update)) as Row | undefined
+        if (row) return { ok: true, value: rowToRun(row) }
         return c.sql.runExists.get(update.id) ? CONFLICT : NOT_FOUND
       }),
 
     deleteRuns: (query, o) => run('delete runs', o, (c) => c.writes.deleteRuns(query)),
 
     getTasks: (runId, o) =>
-      run('read tasks', o, (c) => (c.sql.getTasks.all(runId) as TaskRow[]).map(toTask)),
+      run('read tasks', o, (c) => (c.sql.getTasks.all(runId) as Row[]).map(rowToTask)),
 
     updateTasks: (updates, o) => {
       try {
@@ -255,8 +250,8 @@ export function createSqliteBackend(options: SqliteBackendOptions = {}): SqliteB
         (
           (taskId === undefined
             ? c.sql.listAttempts.all(runId)
-            : c.sql.listTaskAttempts.all(runId, taskId)) as AttemptRow[]
-        ).map(toAttempt),
+            : c.sql.listTaskAttempts.all(runId, taskId)) as Row[]
+        ).map(rowToAttempt),
       ),
 
     claimRuns: (claim, o) =>
@@ -267,8 +262,8 @@ export function createSqliteBackend(options: SqliteBackendOptions = {}): SqliteB
       ),
 
     renewLeases: (renewal, o) =>
-      run('renew leases', o, (c) => {
-        if (renewal.runIds?.length === 0) return []
+      run('renew leases', o, (c): LeaseRenewalResult => {
+        if (renewal.runIds?.length === 0) return { renewed: [] }
         const rows = (
           renewal.runIds === undefined
             ? c.sql.renewAll.all({ owner: renewal.owner, leaseExpiresAt: renewal.leaseExpiresAt })
@@ -277,17 +272,32 @@ export function createSqliteBackend(options: SqliteBackendOptions = {}): SqliteB
                 leaseExpiresAt: renewal.leaseExpiresAt,
                 runIds: JSON.stringify(renewal.runIds),
               })
-        ) as { id: string }[]
+        ) as { id: string; cancel_requested_at: number | null; cancel_reason: string | null }[]
         const ids = rows.map((r) => r.id)
-        if (renewal.runIds === undefined) return ids.sort()
-        const renewed = new Set(ids)
-        return renewal.runIds.filter((id) => renewed.has(id))
+        const kept = new Set(ids)
+        const renewed =
+          renewal.runIds === undefined ? ids.sort() : renewal.runIds.filter((id) => kept.has(id))
+        const cancelRequested = rows
+          .filter((r) => r.cancel_requested_at !== null)
+          .map((r) => ({ runId: r.id, reason: r.cancel_reason ?? 'cancel requested' }))
+        return cancelRequested.length > 0 ? { renewed, cancelRequested } : { renewed }
+      }),
+
+    requestCancel: (request, o) =>
+      run('request a cancel', o, (c): UpdateResult<RunRecord> => {
+        const row = c.sql.requestCancel.get({
+          id: request.runId,
+          reason: request.reason,
+          at: request.at,
+        }) as Row | undefined
+        if (row) return { ok: true, value: rowToRun(row) }
+        return c.sql.runExists.get(request.runId) ? CONFLICT : NOT_FOUND
       }),
 
     getWatermark: (key, o) =>
       run('read a watermark', o, (c) => {
-        const row = c.sql.getWatermark.get(key) as WatermarkRow | undefined
-        return row && toWatermark(row)
+        const row = c.sql.getWatermark.get(key) as Row | undefined
+        return row && rowToWatermark(row)
       }),
 
     setWatermark: (key, next, expected, o) =>

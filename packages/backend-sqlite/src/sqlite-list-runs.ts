@@ -4,9 +4,14 @@
  * `IN (...)` over the status index would have to sort every matching run to find the newest 50.
  */
 import type { Page, RunQuery, RunRecord, RunState } from '@df/orchestration'
+import { pageFromRows, rowToRun } from '@df/orchestration/backend-kit'
 import type { Connection } from './internal/connection.js'
-import { encodeCursor } from './internal/paging.js'
-import { type RunRow, toRun } from './internal/rows.js'
+
+/** The listing columns the merge sorts on. */
+interface RunRow {
+  readonly id: string
+  readonly created_at: number
+}
 
 /** Newest first: `createdAt` descending, then `id` descending. */
 function newestFirst(a: RunRow, b: RunRow): number {
@@ -19,7 +24,7 @@ export function listRuns(
   c: Connection,
   query: RunQuery,
   limit: number,
-  cursor: { createdAt: number; id: string } | undefined,
+  cursor: readonly [createdAt: number, id: string] | undefined,
 ): Page<RunRecord> {
   const statuses: readonly (RunState | undefined)[] =
     query.status === undefined
@@ -42,8 +47,8 @@ export function listRuns(
   if (shape.after) params.createdAfter = query.createdAfter
   if (shape.before) params.createdBefore = query.createdBefore
   if (cursor) {
-    params.cursorCreatedAt = cursor.createdAt
-    params.cursorId = cursor.id
+    params.cursorCreatedAt = cursor[0]
+    params.cursorId = cursor[1]
   }
   let rows: RunRow[] = []
   for (const status of statuses) {
@@ -51,9 +56,9 @@ export function listRuns(
     rows.push(...(statement.all(params) as RunRow[]))
   }
   if (statuses.length > 1) rows = rows.sort(newestFirst).slice(0, limit + 1)
-  const items = rows.slice(0, limit).map(toRun)
-  const last = items[items.length - 1]
-  return rows.length > limit && last
-    ? { items, nextCursor: encodeCursor([last.createdAt, last.id]) }
-    : { items }
+  return pageFromRows(
+    rows.map((r) => rowToRun(r as unknown as Record<string, unknown>)),
+    limit,
+    (r) => [r.createdAt, r.id],
+  )
 }

@@ -100,6 +100,19 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'run task counts and cancel requests; attempt meta (dremio_job_id copied into it, no longer written); QUEUED runs claimable',
+    sql: `
+      ALTER TABLE df_runs ADD COLUMN task_counts TEXT;
+      ALTER TABLE df_runs ADD COLUMN cancel_requested_at INTEGER;
+      ALTER TABLE df_runs ADD COLUMN cancel_reason TEXT;
+      ALTER TABLE df_attempts ADD COLUMN meta TEXT;
+      UPDATE df_attempts SET meta = json_object('dremioJobId', dremio_job_id)
+        WHERE dremio_job_id IS NOT NULL;
+      CREATE INDEX df_runs_claimable_queued ON df_runs (lease_expires_at) WHERE status = 'QUEUED';
+    `,
+  },
 ]
 
 /** The schema version this package writes. */

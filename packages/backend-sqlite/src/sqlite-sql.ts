@@ -4,11 +4,12 @@
  */
 
 const RUN_COLUMNS = `id, pipeline_id, status, params, logical_date, trigger, rerun_of,
-  definition_hash, created_at, started_at, ended_at, message, owner, lease_expires_at, version`
+  definition_hash, created_at, started_at, ended_at, message, owner, lease_expires_at,
+  task_counts, cancel_requested_at, cancel_reason, version`
 const TASK_COLUMNS = `run_id, task_id, state, attempt, started_at, ended_at, next_attempt_at,
   result, error, reason, version`
 const ATTEMPT_COLUMNS = `run_id, task_id, attempt, state, started_at, ended_at, error_message,
-  error_name, error_code, error_stack, dremio_job_id, log, worker`
+  error_name, error_code, error_stack, meta, log, worker`
 
 /** Fixed statements, prepared when the backend opens its file. */
 export const SQL = {
@@ -23,7 +24,7 @@ export const SQL = {
 
   insertRun: `INSERT INTO df_runs (${RUN_COLUMNS}) VALUES (@id, @pipelineId, @status, @params,
       @logicalDate, @trigger, @rerunOf, @definitionHash, @createdAt, @startedAt, @endedAt,
-      @message, @owner, @leaseExpiresAt, 1)
+      @message, @owner, @leaseExpiresAt, NULL, NULL, NULL, 1)
     RETURNING ${RUN_COLUMNS}`,
   insertTask: `INSERT INTO df_tasks (run_id, task_id, position, state, attempt, version)
     VALUES (?, ?, ?, ?, 0, 1)`,
@@ -40,7 +41,8 @@ export const SQL = {
         WHEN @ownerSet AND @owner IS NULL THEN NULL
         WHEN @leaseSet THEN @leaseExpiresAt
         ELSE lease_expires_at END,
-      version = version + 1
+      task_counts = coalesce(@taskCounts, task_counts),
+      version = @expectedVersion + 1
     WHERE id = @id AND version = @expectedVersion
     RETURNING ${RUN_COLUMNS}`,
 
@@ -55,17 +57,17 @@ export const SQL = {
       result = coalesce(@result, result),
       error = CASE WHEN @errorSet THEN @error ELSE error END,
       reason = CASE WHEN @reasonSet THEN @reason ELSE reason END,
-      version = version + 1
+      version = @expectedVersion + 1
     WHERE run_id = @runId AND task_id = @taskId AND version = @expectedVersion
     RETURNING ${TASK_COLUMNS}`,
   upsertAttempt: `INSERT INTO df_attempts (${ATTEMPT_COLUMNS}) VALUES (@runId, @taskId, @attempt,
       @state, @startedAt, @endedAt, @errorMessage, @errorName, @errorCode, @errorStack,
-      @dremioJobId, @log, @worker)
+      @meta, @log, @worker)
     ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET state = excluded.state,
       started_at = excluded.started_at, ended_at = excluded.ended_at,
       error_message = excluded.error_message, error_name = excluded.error_name,
       error_code = excluded.error_code, error_stack = excluded.error_stack,
-      dremio_job_id = excluded.dremio_job_id, log = excluded.log, worker = excluded.worker`,
+      meta = excluded.meta, log = excluded.log, worker = excluded.worker`,
   listAttempts: `SELECT ${ATTEMPT_COLUMNS.replace(/(\w+)/g, 'a.$1')} FROM df_attempts a
     JOIN df_tasks t ON t.run_id = a.run_id AND t.task_id = a.task_id
     WHERE a.run_id = ? ORDER BY t.position, a.attempt`,
@@ -77,18 +79,29 @@ export const SQL = {
       version = version + 1
     WHERE id IN (
       SELECT id FROM df_runs
-      WHERE status = 'RUNNING'
+      WHERE status IN ('QUEUED', 'RUNNING')
         AND (owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now)
         AND (@allPipelines OR pipeline_id IN (SELECT value FROM json_each(@pipelineIds)))
-      ORDER BY created_at, id
+      ORDER BY status = 'QUEUED', created_at, id
       LIMIT @limit)
     RETURNING ${RUN_COLUMNS}`,
-  renewAll: `UPDATE df_runs SET lease_expires_at = @leaseExpiresAt, version = version + 1
-    WHERE owner = @owner AND status = 'RUNNING'
-    RETURNING id`,
-  renewSome: `UPDATE df_runs SET lease_expires_at = @leaseExpiresAt, version = version + 1
+  // Renewals leave the version alone (the contract's version rule); cancel requests ride along.
+  renewAll: `UPDATE df_runs SET lease_expires_at = @leaseExpiresAt
+    WHERE owner = @owner AND status IN ('QUEUED', 'RUNNING')
+    RETURNING id, cancel_requested_at, cancel_reason`,
+  renewSome: `UPDATE df_runs SET lease_expires_at = @leaseExpiresAt
     WHERE owner = @owner AND id IN (SELECT value FROM json_each(@runIds))
-    RETURNING id`,
+    RETURNING id, cancel_requested_at, cancel_reason`,
+  // On an owned run the request is stored (version unchanged); nobody's run ends at once.
+  requestCancel: `UPDATE df_runs SET
+      status = CASE WHEN owner IS NULL THEN 'CANCELLED' ELSE status END,
+      ended_at = CASE WHEN owner IS NULL THEN @at ELSE ended_at END,
+      message = CASE WHEN owner IS NULL THEN 'Cancelled while queued: ' || @reason ELSE message END,
+      cancel_requested_at = CASE WHEN owner IS NULL THEN cancel_requested_at ELSE @at END,
+      cancel_reason = CASE WHEN owner IS NULL THEN cancel_reason ELSE @reason END,
+      version = CASE WHEN owner IS NULL THEN version + 1 ELSE version END
+    WHERE id = @id AND status IN ('QUEUED', 'RUNNING')
+    RETURNING ${RUN_COLUMNS}`,
 
   deleteAttemptsBefore: `DELETE FROM df_attempts WHERE run_id IN
     (SELECT id FROM df_runs WHERE created_at < @before)`,

@@ -6,7 +6,7 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createSqliteBackend } from '@df/backend-sqlite'
+import { createSqliteBackend, SQLITE_MIGRATIONS } from '@df/backend-sqlite'
 import { newRun, seedOrphanedRun, seedRun } from '@df/conformance/backend'
 import { afterAll, describe, expect, it } from 'vitest'
 
@@ -54,9 +54,11 @@ describe('several processes on one file', () => {
     const rounds = 250
     const setup = createSqliteBackend({ path })
     await setup.init()
-    // QUEUED, so the only claimable runs are the orphans.
+    // Held by a live owner, so the only claimable runs are the orphans.
     const run = await seedRun(setup, {
       status: 'QUEUED',
+      owner: 'keeper',
+      leaseExpiresAt: now + 10 ** 9,
       tasks: Array.from({ length: taskCount }, (_, i) => ({ taskId: `t${i}` })),
     })
     const orphans = await Promise.all(Array.from({ length: 40 }, () => seedOrphanedRun(setup, now)))
@@ -103,7 +105,9 @@ describe('several processes on one file', () => {
     await backend.close()
     const { default: Database } = await import('better-sqlite3')
     const db = new Database(path, { readonly: true })
-    expect(db.prepare('SELECT version FROM df_schema_version').all()).toEqual([{ version: 1 }])
+    expect(db.prepare('SELECT version FROM df_schema_version').all()).toEqual(
+      SQLITE_MIGRATIONS.map((m) => ({ version: m.version })),
+    )
     db.close()
   }, 120_000)
 

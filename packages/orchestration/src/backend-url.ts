@@ -1,65 +1,118 @@
 /**
  * `createBackendFromUrl`: one URL picks and configures a durable backend, for the CLI
- * (`--backend-url`), the UI and scripts. The backend packages are optional: each is loaded with a
- * dynamic `import()` of a computed specifier (unstorage's `importLib` idea), so
- * `@df/orchestration` never depends on them and only the one in use must be installed.
+ * (`--backend-url`), the UI, workers and scripts. Each backend package owns its URL forms: it
+ * exports `URL_SCHEMES` and `fromUrl(url, options)`. This module only maps a URL's scheme to the
+ * package (or module) that opens it, and loads that on demand with a dynamic `import()`
+ * (unstorage's `importLib` idea), so `@df/orchestration` never depends on a backend package and
+ * only the one in use must be installed.
  *
- * - `sqlite:///relative/file.db`, `sqlite:////absolute/file.db` (SQLAlchemy's spelling, which
- *   the original `dremio-cli --backend-url` used), `sqlite::memory:`;
- * - `postgres://…` / `postgresql://…`, `?schema=name` picks the schema;
- * - `mysql://…` / `mariadb://…`, the path is the database.
+ * The bundled schemes: `sqlite:` (`@df/backend-sqlite`), `postgres:`/`postgresql:`
+ * (`@df/backend-postgres`), `mysql:`/`mariadb:` (`@df/backend-mysql`). A third-party backend
+ * registers its own (`registerBackendScheme('json', '@acme/df-backend-json')`), or a caller
+ * passes `schemes`.
  */
 import { createRequire } from 'node:module'
-import { isAbsolute, join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Backend } from './backend.js'
 import { OrchestrationError } from './errors.js'
 
-/** Which backend package a URL needs. */
-export type BackendKind = 'sqlite' | 'postgres' | 'mysql'
+/** Options a backend package's `fromUrl` receives. */
+export interface FromUrlOptions {
+  /** Merged into the factory's options (e.g. `{ poolSize: 4 }`). */
+  readonly options?: Readonly<Record<string, unknown>>
+  /** Base directory of relative paths in the URL (SQLite files). @default process.cwd() */
+  readonly cwd?: string
+}
 
-/** A parsed backend URL: the package, its factory and the options to call it with. */
-export interface BackendUrlTarget {
-  readonly kind: BackendKind
-  /** `@df/backend-<kind>`. */
-  readonly packageName: string
-  /** The factory the package exports (`createSqliteBackend`, …). */
-  readonly factoryName: string
-  /** Options for the factory (they may hold a password: never print them). */
-  readonly options: Readonly<Record<string, unknown>>
-  /** The URL with its password replaced by `***`, for messages and logs. */
-  readonly redacted: string
+/**
+ * What a backend package exports to be opened by URL (house style: the package's own
+ * `<tech>-url.ts`). `fromUrl` creates the backend without `init()` and throws `DF_OPTION_INVALID`
+ * for a URL it cannot read, never echoing a password (see {@link redactBackendUrl}).
+ */
+export interface BackendUrlModule {
+  /** The schemes it opens, lowercase, without the colon: `['postgres', 'postgresql']`. */
+  readonly URL_SCHEMES: readonly string[]
+  fromUrl(url: string, options?: FromUrlOptions): Backend
 }
 
 /** How a backend package is imported (the default tries this package, then the working directory). */
 export type BackendImporter = (specifier: string) => Promise<Record<string, unknown>>
 
+/** A scheme's opener: a module specifier to import on demand, or the module itself. */
+export type BackendSchemeTarget = string | BackendUrlModule
+
 /** Options of {@link createBackendFromUrl}. */
-export interface BackendUrlOptions {
-  /** Merged into the factory's options (e.g. `{ poolSize: 4 }`, `{ busyTimeoutMs: 10_000 }`). */
-  readonly options?: Readonly<Record<string, unknown>>
+export interface BackendUrlOptions extends FromUrlOptions {
   /**
    * Imports the backend package. Pass `(s) => import(s)` from your own module to resolve it from
    * your package (strict pnpm layouts); the default covers hoisted installs and the project in
    * the working directory.
    */
   readonly importer?: BackendImporter
-  /** Base directory of relative SQLite paths and of the package lookup. @default process.cwd() */
-  readonly cwd?: string
+  /** Schemes to use on top of the registered ones (they win), e.g. the CLI's table. */
+  readonly schemes?: Readonly<Record<string, BackendSchemeTarget>>
 }
 
-const KINDS: Readonly<Record<string, BackendKind>> = {
-  sqlite: 'sqlite',
-  postgres: 'postgres',
-  postgresql: 'postgres',
-  mysql: 'mysql',
-  mariadb: 'mysql',
+/** The bundled backends' schemes and the packages that open them. */
+export const BUNDLED_BACKEND_SCHEMES: Readonly<Record<string, string>> = Object.freeze({
+  sqlite: '@df/backend-sqlite',
+  postgres: '@df/backend-postgres',
+  postgresql: '@df/backend-postgres',
+  mysql: '@df/backend-mysql',
+  mariadb: '@df/backend-mysql',
+})
+
+const registered = new Map<string, BackendSchemeTarget>(Object.entries(BUNDLED_BACKEND_SCHEMES))
+
+function invalid(message: string): OrchestrationError {
+  return new OrchestrationError('DF_OPTION_INVALID', `[@df/orchestration] ${message}`)
 }
 
-const FACTORIES: Readonly<Record<BackendKind, string>> = {
-  sqlite: 'createSqliteBackend',
-  postgres: 'createPostgresBackend',
-  mysql: 'createMysqlBackend',
+function checkScheme(scheme: string): string {
+  if (typeof scheme !== 'string' || !/^[a-z][a-z0-9+.-]*$/i.test(scheme)) {
+    throw invalid(
+      `A backend URL scheme is letters, digits, '+', '.' or '-', got ${JSON.stringify(scheme)}.`,
+    )
+  }
+  return scheme.toLowerCase()
+}
+
+/**
+ * Registers (or replaces) the opener of a URL scheme for this process: a module specifier (a
+ * package name or a file URL) whose module exports `fromUrl`, or such a module object.
+ *
+ * @example
+ * registerBackendScheme('json', '@acme/df-backend-json')
+ * const backend = await createBackendFromUrl('json:///var/lib/runs.json')
+ */
+export function registerBackendScheme(scheme: string, target: BackendSchemeTarget): void {
+  if (typeof target !== 'string' && typeof (target as BackendUrlModule)?.fromUrl !== 'function') {
+    throw invalid(
+      'registerBackendScheme(scheme, target) needs a module specifier or a module with fromUrl().',
+    )
+  }
+  registered.set(checkScheme(scheme), target)
+}
+
+/** The registered schemes and their openers (bundled ones included). */
+export function backendSchemes(): Record<string, BackendSchemeTarget> {
+  return Object.fromEntries(registered)
+}
+
+/**
+ * The scheme of a backend URL, lowercase.
+ * @throws OrchestrationError `DF_OPTION_INVALID` for an empty URL or one without a scheme.
+ */
+export function backendUrlScheme(url: string): string {
+  if (typeof url !== 'string' || url.trim() === '') throw invalid('The backend URL is empty.')
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase()
+  if (scheme === undefined) {
+    throw invalid(
+      `The backend URL '${redactBackendUrl(url)}' has no scheme: use sqlite:///file.db, postgresql://… or mysql://….`,
+    )
+  }
+  return scheme
 }
 
 /**
@@ -74,61 +127,6 @@ export function redactBackendUrl(url: string): string {
       return colon < 0 ? `${prefix}${userinfo}@` : `${prefix}${userinfo.slice(0, colon)}:***@`
     })
     .replace(/([?&](?:password|passwd|pass|pwd|secret|token|sslpassword|sslkey)=)[^&#]*/gi, '$1***')
-}
-
-function invalid(message: string): OrchestrationError {
-  return new OrchestrationError('DF_OPTION_INVALID', `[@df/orchestration] ${message}`)
-}
-
-/**
- * Parses a backend URL without loading anything.
- * @throws OrchestrationError `DF_OPTION_INVALID` for an empty, unparsable or unknown URL (the
- * message shows the URL only with its password redacted).
- */
-export function parseBackendUrl(url: string, cwd: string = process.cwd()): BackendUrlTarget {
-  if (typeof url !== 'string' || url.trim() === '') throw invalid('The backend URL is empty.')
-  const redacted = redactBackendUrl(url)
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase()
-  const kind = scheme === undefined ? undefined : KINDS[scheme]
-  if (kind === undefined) {
-    throw invalid(
-      `Unknown backend URL ${scheme === undefined ? `'${redacted}'` : `scheme '${scheme}:'`}: use sqlite:///file.db, sqlite::memory:, postgresql://… or mysql://….`,
-    )
-  }
-  const target = (options: Record<string, unknown>): BackendUrlTarget => ({
-    kind,
-    packageName: `@df/backend-${kind}`,
-    factoryName: FACTORIES[kind],
-    options,
-    redacted,
-  })
-  if (kind === 'sqlite') {
-    if (/^sqlite::memory:$/i.test(url)) return target({ path: ':memory:' })
-    const rest = url.slice('sqlite:'.length)
-    if (!rest.startsWith('///') || rest.length === 3) {
-      throw invalid(
-        `A SQLite URL is sqlite:///relative/file.db, sqlite:////absolute/file.db or sqlite::memory:, got '${redacted}'.`,
-      )
-    }
-    const path = decodeURIComponent(rest.slice(3).split(/[?#]/)[0]!)
-    if (path === ':memory:') return target({ path })
-    return target({ path: isAbsolute(path) ? path : resolve(cwd, path) })
-  }
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw invalid(`The ${scheme}:// URL cannot be parsed: '${redacted}'.`)
-  }
-  if (parsed.hostname === '') throw invalid(`The ${scheme}:// URL has no host: '${redacted}'.`)
-  if (kind === 'postgres') {
-    // The URL goes to pg untouched unless it names a schema, which pg would not understand.
-    const schema = parsed.searchParams.get('schema')
-    if (schema === null) return target({ connectionString: url })
-    parsed.searchParams.delete('schema')
-    return target({ connectionString: parsed.href, ...(schema !== '' ? { schema } : {}) })
-  }
-  return target({ uri: url })
 }
 
 /** Node's "not found" codes, for the package itself (not one of its own dependencies). */
@@ -162,42 +160,64 @@ function importerFrom(cwd: string): BackendImporter {
 }
 
 /**
+ * Loads the module that opens `url`'s scheme: imports its package on demand (or takes the
+ * registered module) and checks it exports `fromUrl`.
+ * @throws OrchestrationError `DF_OPTION_INVALID` for an unknown scheme, `DF_DEPENDENCY_MISSING`
+ * when the package is not installed ("Cannot import @df/backend-postgres. Install it with: pnpm
+ * add @df/backend-postgres") or exports no `fromUrl`.
+ */
+export async function loadBackendModule(
+  url: string,
+  options: BackendUrlOptions = {},
+): Promise<BackendUrlModule> {
+  const scheme = backendUrlScheme(url)
+  const target = options.schemes?.[scheme] ?? registered.get(scheme)
+  if (target === undefined) {
+    const extra = [
+      ...new Set([...registered.keys(), ...Object.keys(options.schemes ?? {})]),
+    ].filter((k) => !(k in BUNDLED_BACKEND_SCHEMES))
+    throw invalid(
+      `Unknown backend URL scheme '${scheme}:': use sqlite:///file.db, sqlite::memory:, postgresql://… or mysql://….${extra.length > 0 ? ` Also registered: ${extra.map((k) => `${k}:`).join(', ')}.` : ''}`,
+    )
+  }
+  if (typeof target !== 'string') return target
+  let mod: Record<string, unknown>
+  try {
+    mod = await (options.importer ?? importerFrom(options.cwd ?? process.cwd()))(target)
+  } catch (cause) {
+    throw new OrchestrationError(
+      'DF_DEPENDENCY_MISSING',
+      isMissing(cause, target)
+        ? `[@df/orchestration] Cannot import ${target}. Install it with: pnpm add ${target}`
+        : `[@df/orchestration] Cannot import ${target}: loading it failed (${cause instanceof Error ? cause.message : String(cause)}). Reinstall it with: pnpm add ${target}`,
+      { cause },
+    )
+  }
+  if (typeof mod.fromUrl !== 'function') {
+    throw new OrchestrationError(
+      'DF_DEPENDENCY_MISSING',
+      `[@df/orchestration] The installed ${target} does not export fromUrl(); install a version matching @df/orchestration.`,
+    )
+  }
+  return mod as unknown as BackendUrlModule
+}
+
+/**
  * Creates (without `init()`) the backend a URL names, loading its package on demand.
  *
  * @example
  * const backend = await createBackendFromUrl('postgresql://df:secret@db:5432/df?schema=etl')
  * await backend.init()
  * @throws OrchestrationError `DF_OPTION_INVALID` for a bad URL, `DF_DEPENDENCY_MISSING` when the
- * backend package is not installed ("Cannot import @df/backend-postgres. Install it with: pnpm add
- * @df/backend-postgres"), or whatever the backend's factory throws for bad options.
+ * backend package is not installed, or whatever the backend's factory throws for bad options.
  */
 export async function createBackendFromUrl(
   url: string,
   options: BackendUrlOptions = {},
 ): Promise<Backend> {
-  const target = parseBackendUrl(url, options.cwd)
-  const name = target.packageName
-  let mod: Record<string, unknown>
-  try {
-    mod = await (options.importer ?? importerFrom(options.cwd ?? process.cwd()))(name)
-  } catch (cause) {
-    throw new OrchestrationError(
-      'DF_DEPENDENCY_MISSING',
-      isMissing(cause, name)
-        ? `[@df/orchestration] Cannot import ${name}. Install it with: pnpm add ${name}`
-        : `[@df/orchestration] Cannot import ${name}: loading it failed (${cause instanceof Error ? cause.message : String(cause)}). Reinstall it with: pnpm add ${name}`,
-      { cause },
-    )
-  }
-  const factory = mod[target.factoryName]
-  if (typeof factory !== 'function') {
-    throw new OrchestrationError(
-      'DF_DEPENDENCY_MISSING',
-      `[@df/orchestration] The installed ${name} does not export ${target.factoryName}(); install a version matching @df/orchestration.`,
-    )
-  }
-  return (factory as (o: Record<string, unknown>) => Backend)({
-    ...target.options,
-    ...options.options,
+  const mod = await loadBackendModule(url, options)
+  return mod.fromUrl(url, {
+    ...(options.options !== undefined ? { options: options.options } : {}),
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   })
 }

@@ -1,14 +1,23 @@
 /**
- * The `Backend` contract: durable state for pipelines, runs, task instances, attempts and
- * watermarks. Implement it and make `describeBackend` from `@df/conformance` pass; that is the
- * whole guide for a third-party backend (docs/contracts.md).
+ * The `Backend` contract: durable state for pipelines, runs, task instances and attempts, split
+ * by who calls it. `Backend` is what the engine needs to drive runs (ten methods); `RunHistory`
+ * (lists, attempts, deletion), `RunControl` (cross-process cancel requests) and `WatermarkStore`
+ * are optional interfaces that the CLI, the UI and `@df/incremental` detect and ask for with a
+ * clear error when a backend lacks them. Implement `Backend` (and whichever optional interfaces
+ * you want) and make `describeBackend` from `@df/conformance` pass; that is the whole guide for a
+ * third-party backend (docs/contracts.md).
  *
  * Design (why it looks like this):
  * - The engine drives a run; the backend only stores. A backend owns its connections; the engine
  *   never sees a connection, a transaction or SQL.
  * - Several engine processes may share one store. Every mutation of a run or a task is a
- *   compare-and-set on a `version` the backend increments, so a lost race is a value
- *   (`{ ok: false, reason: 'conflict' }`), never a silent overwrite.
+ *   compare-and-set on a `version`, so a lost race is a value (`{ ok: false, reason: 'conflict' }`),
+ *   never a silent overwrite. **The version rule**: `createRun` stores version 1 (and every task at
+ *   version 1); an applied `updateRun`/`updateTasks` update sets `version = expectedVersion + 1`;
+ *   `claimRuns` increments the version of each run it takes over (that is the fence: the old
+ *   owner's next compare-and-set fails). Nothing else changes a version: `renewLeases` and
+ *   `requestCancel` write their fields without touching it, so the engine never re-reads a run
+ *   it owns just because its lease was renewed.
  * - A run is driven by exactly one engine at a time: the engine holds a lease on the run
  *   (`owner`, `leaseExpiresAt`) and renews it with `renewLeases` while it works. When an engine
  *   dies, its leases expire and another engine takes the run over with `claimRuns`, which is the
@@ -114,12 +123,26 @@ export interface RunRecord {
   readonly owner?: string
   /** When `owner`'s lease ends unless renewed. */
   readonly leaseExpiresAt?: number
-  /** Incremented by the backend on every change; the compare-and-set token. */
+  /**
+   * How many tasks ended in each state, set when the run ends. A SUCCESS run whose handled
+   * failures Airflow's leaf rule forgave still says `FAILED: 1` here (shown as
+   * `SUCCESS (1 task failed)`).
+   */
+  readonly taskCounts?: TaskCounts
+  /** When a cancel was requested (`RunControl.requestCancel`); the owner honours it. */
+  readonly cancelRequestedAt?: number
+  /** The reason given with the cancel request. */
+  readonly cancelReason?: string
+  /** The compare-and-set token (see "the version rule" above). */
   readonly version: number
 }
 
+/** Tasks per state at the end of a run (states with no task are left out). */
+export type TaskCounts = Readonly<Partial<Record<TaskState, number>>>
+
 /** What the engine passes to `createRun`. The backend sets `version` to 1. */
-export interface NewRun extends Omit<RunRecord, 'version'> {
+export interface NewRun
+  extends Omit<RunRecord, 'version' | 'taskCounts' | 'cancelRequestedAt' | 'cancelReason'> {
   /** One PENDING task instance per task of the pipeline, created in the same transaction. */
   readonly tasks: readonly NewTask[]
 }
@@ -135,6 +158,7 @@ export interface RunUpdate {
   /** `null` clears the owner and the lease. */
   readonly owner?: string | null
   readonly leaseExpiresAt?: number | null
+  readonly taskCounts?: TaskCounts
 }
 
 /** Filters for `listRuns`; newest first (`createdAt` descending, then `id` descending). */
@@ -147,7 +171,11 @@ export interface RunQuery extends PageQuery {
   readonly createdBefore?: number
 }
 
-/** An atomic take-over of runs whose lease expired (crash recovery). */
+/**
+ * An atomic take-over of runs whose lease expired or that have no owner (crash recovery, and
+ * run requests: a QUEUED run created without an owner, e.g. by a UI that does not hold the
+ * pipeline's code, is adopted by a process that does).
+ */
 export interface RunClaim {
   /** The claiming engine instance. */
   readonly owner: string
@@ -167,6 +195,26 @@ export interface LeaseRenewal {
   /** The runs to renew; all runs `owner` holds when absent. */
   readonly runIds?: readonly string[]
   readonly leaseExpiresAt: number
+}
+
+/** What `renewLeases` answers. */
+export interface LeaseRenewalResult {
+  /** The ids of the runs whose lease was extended (a lost lease is left out). */
+  readonly renewed: readonly string[]
+  /**
+   * Renewed runs that carry a cancel request (`RunControl.requestCancel`): the owner cancels
+   * them. Backends without `RunControl` leave it out.
+   */
+  readonly cancelRequested?: readonly { readonly runId: string; readonly reason: string }[]
+}
+
+/** A request to cancel a run, stored on the run and honoured by its owner (`RunControl`). */
+export interface CancelRequest {
+  readonly runId: string
+  /** One sentence, shown on the run (e.g. "cancelled by alice in the UI"). */
+  readonly reason: string
+  /** The requester's clock (epoch ms). */
+  readonly at: number
 }
 
 // ==== Tasks and attempts ==========================================================================
@@ -219,8 +267,11 @@ export interface AttemptRecord {
   readonly startedAt: number
   readonly endedAt?: number
   readonly error?: ErrorRecord
-  /** The Dremio job id the attempt submitted, if any. */
-  readonly dremioJobId?: string
+  /**
+   * What the task recorded about external work (`ctx.setMeta`), e.g. `{ dremioJobId: '…' }`
+   * from the Dremio tasks: ids to look the work up elsewhere. Small JSON; never secrets.
+   */
+  readonly meta?: JsonObject
   /** The attempt's log excerpt (size-bounded by the engine). */
   readonly log?: string
   /** The executor worker that ran it (host:pid or a BullMQ worker id). */
@@ -255,16 +306,18 @@ export interface Watermark {
   readonly updatedAt: number
 }
 
-// ==== The contract ================================================================================
+// ==== The contracts ===============================================================================
 
 /**
- * Durable state for pipelines, runs, task attempts and watermarks.
+ * What the engine needs to drive runs: durable runs, task instances and attempts, leases.
  *
  * A backend owns its connections; the engine never sees a connection, a transaction or SQL.
  * Every method must be safe to call concurrently, from one process and (where
  * `supportsMultipleProcesses`) from several. Methods reject with `OrchestrationError`:
  * `DF_BACKEND_CLOSED` after `close()`, `DF_BACKEND_UNAVAILABLE` when the store cannot be reached,
- * `DF_BACKEND_ERROR` otherwise (the driver's error as `cause`). Messages never hold secrets.
+ * `DF_CONFLICT` for a duplicate run id, `DF_BACKEND_ERROR` otherwise (the driver's error as
+ * `cause`). Expected outcomes (not found, a lost compare-and-set) are values, never rejections.
+ * Messages never hold secrets.
  */
 export interface Backend {
   /** Stable id used in errors and logs, e.g. `'postgres'`. */
@@ -276,49 +329,87 @@ export interface Backend {
   /** Releases every resource. Idempotent; later calls reject with `DF_BACKEND_CLOSED`. */
   close(): Promise<void>
 
-  /** Inserts or replaces a pipeline definition. */
+  /** Inserts or replaces a pipeline definition (what a UI draws and a worker checks). */
   putPipeline(pipeline: PipelineRecord, options?: OperationOptions): Promise<void>
-  getPipeline(id: string, options?: OperationOptions): Promise<PipelineRecord | undefined>
-  /** Pipelines ordered by id. */
-  listPipelines(query?: PageQuery, options?: OperationOptions): Promise<Page<PipelineRecord>>
 
   /**
    * Creates a run and its task instances in one transaction. Rejects with `DF_CONFLICT` when the
-   * id exists. Returns the stored run (`version` 1).
+   * id exists (two schedulers firing one tick collide here). Returns the stored run (version 1).
    */
   createRun(run: NewRun, options?: OperationOptions): Promise<RunRecord>
   getRun(id: string, options?: OperationOptions): Promise<RunRecord | undefined>
-  /** Newest first; fast on a million runs with a status filter (indexed). */
-  listRuns(query: RunQuery, options?: OperationOptions): Promise<Page<RunRecord>>
-  /** Compare-and-set on `expectedVersion`; increments `version`. */
+  /** Compare-and-set on `expectedVersion`; an applied update sets `version = expectedVersion + 1`. */
   updateRun(update: RunUpdate, options?: OperationOptions): Promise<UpdateResult<RunRecord>>
-  /** Deletes runs (with their tasks and attempts) created before `before`; returns how many. */
-  deleteRuns(
-    query: { before: number; pipelineId?: string },
-    options?: OperationOptions,
-  ): Promise<number>
 
   /** Every task instance of a run (in creation order), or `[]` when the run does not exist. */
   getTasks(runId: string, options?: OperationOptions): Promise<TaskRecord[]>
   /**
-   * Applies a batch of compare-and-sets, each independently (one result per update, same order),
-   * in one transaction where the store has them. Increments each updated task's `version`.
+   * Applies a batch of compare-and-sets in order, each independently (one result per update,
+   * same order), in one transaction where the store has them. An applied update sets the
+   * task's `version = expectedVersion + 1` and upserts its `attemptRecord` atomically with it
+   * (a backend without `RunHistory` may drop attempt records).
    */
   updateTasks(
     updates: readonly TaskUpdate[],
     options?: OperationOptions,
   ): Promise<UpdateResult<TaskRecord>[]>
-  /** The attempts of a run (ordered by task creation order, then attempt), or of one task. */
-  listAttempts(runId: string, taskId?: string, options?: OperationOptions): Promise<AttemptRecord[]>
 
   /**
-   * Atomically takes over RUNNING runs whose lease expired (or that have no owner), setting
-   * `owner` and `leaseExpiresAt`. Parallel claims never return the same run twice.
+   * Atomically takes over QUEUED and RUNNING runs whose lease expired (`leaseExpiresAt <= now`)
+   * or that have no owner, setting `owner` and `leaseExpiresAt` and incrementing `version`.
+   * Claim order: RUNNING runs (in-flight work to recover) before QUEUED ones, each oldest first
+   * (`createdAt`, then `id`); the answer is in that order. Parallel claims never return the same
+   * run twice. Status is left as it was.
    */
   claimRuns(claim: RunClaim, options?: OperationOptions): Promise<RunRecord[]>
-  /** Extends leases `owner` still holds; returns the ids renewed (a lost lease is left out). */
-  renewLeases(renewal: LeaseRenewal, options?: OperationOptions): Promise<string[]>
+  /**
+   * Extends the leases `owner` still holds, without changing `version`. Runs held by another
+   * owner (or gone) are left out of `renewed`.
+   */
+  renewLeases(renewal: LeaseRenewal, options?: OperationOptions): Promise<LeaseRenewalResult>
+}
 
+/**
+ * The read side of run history, for the CLI (`pipeline list/show`), the UI and retention.
+ * Optional: detect it with `hasRunHistory(backend)`.
+ */
+export interface RunHistory {
+  getPipeline(id: string, options?: OperationOptions): Promise<PipelineRecord | undefined>
+  /** Pipelines ordered by id. */
+  listPipelines(query?: PageQuery, options?: OperationOptions): Promise<Page<PipelineRecord>>
+  /** Newest first; fast on a million runs with a status filter (indexed). */
+  listRuns(query: RunQuery, options?: OperationOptions): Promise<Page<RunRecord>>
+  /** The attempts of a run (ordered by task creation order, then attempt), or of one task. */
+  listAttempts(runId: string, taskId?: string, options?: OperationOptions): Promise<AttemptRecord[]>
+  /** Deletes runs (with their tasks and attempts) created before `before`; returns how many. */
+  deleteRuns(
+    query: { before: number; pipelineId?: string },
+    options?: OperationOptions,
+  ): Promise<number>
+}
+
+/**
+ * Cancel requests that reach a run whichever process drives it. Optional: detect it with
+ * `hasRunControl(backend)`.
+ */
+export interface RunControl {
+  /**
+   * Stores a cancel request on an unfinished run without changing its `version`; the owner sees
+   * it in its next `renewLeases` answer and cancels. A run with no owner (QUEUED, never
+   * claimed) is ended CANCELLED at once (`version` + 1). Returns the run as stored, `not-found`,
+   * or `conflict` when the run already ended.
+   */
+  requestCancel(
+    request: CancelRequest,
+    options?: OperationOptions,
+  ): Promise<UpdateResult<RunRecord>>
+}
+
+/**
+ * Watermarks for incremental loads (`@df/incremental`'s `WatermarkStore` is a structural
+ * subset). Optional: detect it with `hasWatermarkStore(backend)`.
+ */
+export interface WatermarkStore {
   getWatermark(key: string, options?: OperationOptions): Promise<Watermark | undefined>
   /** Compare-and-set on the whole previous value (`undefined`: the key must not exist). */
   setWatermark(
@@ -329,5 +420,8 @@ export interface Backend {
   ): Promise<UpdateResult<Watermark>>
 }
 
+/** A backend with every optional interface: what the bundled SQL backends implement. */
+export interface FullBackend extends Backend, RunHistory, RunControl, WatermarkStore {}
+
 /** A backend factory: `create<Tech>Backend(options)`. It connects lazily (in `init`). */
-export type BackendFactory<Options> = (options: Options) => Backend
+export type BackendFactory<Options, B extends Backend = Backend> = (options: Options) => B

@@ -38,6 +38,23 @@ export type OrchestrationErrorCode =
   | 'DF_OPTION_INVALID'
   /** An optional dependency is not installed; the message says how to install it. */
   | 'DF_DEPENDENCY_MISSING'
+  /** The backend lacks an optional interface (`RunHistory`, `RunControl`, …) a feature needs. */
+  | 'DF_BACKEND_UNSUPPORTED'
+  /**
+   * This engine's lease on a run expired and another engine took the run over: this one stopped
+   * driving it. Also the error of attempts that were running in an engine that lost its lease
+   * (recovery fails them and retries where retries remain).
+   */
+  | 'DF_LEASE_EXPIRED'
+  /** The executor refused an attempt (`dispatch` rejected); the attempt is retried. */
+  | 'DF_EXECUTOR_REFUSED'
+  /** No engine in this process drives the run an attempt belongs to. */
+  | 'DF_ENGINE_NOT_FOUND'
+  /**
+   * The task is unknown where the attempt runs, or the pipeline definition there differs from
+   * the engine's (definition hash mismatch on a remote worker). Not retried.
+   */
+  | 'DF_DEFINITION_MISMATCH'
 
 export class OrchestrationError extends Error {
   override readonly name: string = 'OrchestrationError'

@@ -38,7 +38,7 @@ export type TaskOutcome =
       readonly status: 'success'
       readonly result?: JsonValue
       readonly log?: string
-      readonly dremioJobId?: string
+      readonly meta?: JsonObject
     }
   | {
       readonly status: 'failed'
@@ -53,7 +53,7 @@ export type TaskOutcome =
        */
       readonly result?: JsonValue
       readonly log?: string
-      readonly dremioJobId?: string
+      readonly meta?: JsonObject
     }
   | { readonly status: 'skipped'; readonly reason: string; readonly log?: string }
   /** A sensor in reschedule mode: free the slot and try again at `at` (epoch ms). */
@@ -62,7 +62,7 @@ export type TaskOutcome =
       readonly status: 'cancelled'
       readonly reason: string
       readonly log?: string
-      readonly dremioJobId?: string
+      readonly meta?: JsonObject
     }
 
 /**
@@ -80,10 +80,10 @@ export interface AttemptControl {
   /** The abort reason (`OrchestrationError` with `DF_TASK_TIMEOUT` or `DF_CANCELLED`). */
   readonly reason: unknown
   /**
-   * The Dremio job id the attempt submitted (set through `ctx.recordDremioJob`), so an outcome
-   * the executor reports itself on timeout or cancel still carries it. Optional for executors.
+   * What the attempt recorded through `ctx.setMeta` (e.g. `{ dremioJobId }`), so an outcome the
+   * executor reports itself on timeout or cancel still carries it. Optional for executors.
    */
-  dremioJobId?: string
+  meta?: JsonObject
 }
 
 /**

@@ -63,7 +63,7 @@ export function createInProcessExecutor(options: InProcessExecutorOptions = {}):
   const abort = (entry: AttemptSlot, reason: OrchestrationError): void => {
     if (entry.settled) return
     entry.abort(reason)
-    const job = entry.dremioJobId === undefined ? {} : { dremioJobId: entry.dremioJobId }
+    const job = entry.meta === undefined ? {} : { meta: entry.meta }
     finish(
       entry,
       reason.code === 'DF_TASK_TIMEOUT'

@@ -3,8 +3,11 @@ export type {
   Backend,
   BackendCapabilities,
   BackendFactory,
+  CancelRequest,
   ErrorRecord,
+  FullBackend,
   LeaseRenewal,
+  LeaseRenewalResult,
   NewRun,
   NewTask,
   OperationOptions,
@@ -12,16 +15,27 @@ export type {
   PageQuery,
   PipelineRecord,
   RunClaim,
+  RunControl,
+  RunHistory,
   RunQuery,
   RunRecord,
   RunTrigger,
   RunUpdate,
+  TaskCounts,
   TaskDefinition,
   TaskRecord,
   TaskUpdate,
   UpdateResult,
   Watermark,
+  WatermarkStore,
 } from './backend.js'
+export type { BackendFeature } from './backend-features.js'
+export {
+  hasRunControl,
+  hasRunHistory,
+  hasWatermarkStore,
+  requireBackendFeature,
+} from './backend-features.js'
 export {
   DEFAULT_PAGE_LIMIT,
   decodeCursor,
@@ -31,11 +45,20 @@ export {
 } from './backend-paging.js'
 export type {
   BackendImporter,
-  BackendKind,
+  BackendSchemeTarget,
+  BackendUrlModule,
   BackendUrlOptions,
-  BackendUrlTarget,
+  FromUrlOptions,
 } from './backend-url.js'
-export { createBackendFromUrl, parseBackendUrl, redactBackendUrl } from './backend-url.js'
+export {
+  BUNDLED_BACKEND_SCHEMES,
+  backendSchemes,
+  backendUrlScheme,
+  createBackendFromUrl,
+  loadBackendModule,
+  redactBackendUrl,
+  registerBackendScheme,
+} from './backend-url.js'
 export type { Clock, ManualClock, TimerHandle } from './clock.js'
 export { createManualClock, systemClock } from './clock.js'
 export type { OrchestrationErrorCode } from './errors.js'

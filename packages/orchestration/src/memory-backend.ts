@@ -5,14 +5,17 @@
  * Fast by construction (the engine benchmark writes three task updates per task): records are
  * replaced, never deep-cloned, so returned records are snapshots that later updates do not
  * change; JSON values (params, results) are stored by reference and must not be mutated.
- * Runs are kept in an array sorted by (createdAt, id) for paging and a set of RUNNING runs for
- * claims, so neither scans all history.
+ * Runs are kept in an array sorted by (createdAt, id) for paging and a set of unfinished (QUEUED
+ * and RUNNING) runs for claims, so neither scans all history. Implements every optional
+ * interface (`RunHistory`, `RunControl`, `WatermarkStore`).
  */
 
 import type {
   AttemptRecord,
-  Backend,
+  CancelRequest,
+  FullBackend,
   LeaseRenewal,
+  LeaseRenewalResult,
   NewRun,
   Page,
   PageQuery,
@@ -26,6 +29,7 @@ import type {
   UpdateResult,
   Watermark,
 } from './backend.js'
+import { compareClaimOrder } from './backend-kit/rows.js'
 import { pageLimit as sharedPageLimit } from './backend-paging.js'
 import { OrchestrationError } from './errors.js'
 import { applyRunUpdate, applyTaskUpdate } from './internal/record-updates.js'
@@ -55,11 +59,12 @@ const NOT_FOUND = Object.freeze({ ok: false, reason: 'not-found' }) as UpdateRes
  * const backend = createMemoryBackend()
  * const pipeline = new Pipeline('etl', { backend })
  */
-export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend {
+export function createMemoryBackend(options: MemoryBackendOptions = {}): FullBackend {
   const name = options.name ?? 'memory'
   const pipelines = new Map<string, PipelineRecord>()
   const runs = new RunIndex<MemoryRunEntry>()
-  const running = new Set<MemoryRunEntry>()
+  /** QUEUED and RUNNING runs: what claims and lease renewals look at. */
+  const live = new Set<MemoryRunEntry>()
   const watermarks = new Map<string, Watermark>()
   let closed = false
 
@@ -74,8 +79,8 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
   }
   const setRun = (entry: MemoryRunEntry, run: RunRecord): void => {
     entry.run = run
-    if (run.status === 'RUNNING') running.add(entry)
-    else running.delete(entry)
+    if (run.status === 'RUNNING' || run.status === 'QUEUED') live.add(entry)
+    else live.delete(entry)
   }
 
   return {
@@ -181,7 +186,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
         query.before,
         (e) => query.pipelineId === undefined || e.run.pipelineId === query.pipelineId,
       )
-      for (const e of removed) running.delete(e)
+      for (const e of removed) live.delete(e)
       return removed.length
     },
 
@@ -229,40 +234,65 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Backend
     async claimRuns(claim: RunClaim, o) {
       check(o?.signal)
       const pipelineIds = claim.pipelineIds ? new Set(claim.pipelineIds) : undefined
-      const claimed: RunRecord[] = []
       // Synchronous from check to write: no other call interleaves, so claims never overlap.
-      for (const entry of running) {
-        if (claimed.length >= claim.limit) break
+      const candidates: MemoryRunEntry[] = []
+      for (const entry of live) {
         const r = entry.run
         if (pipelineIds && !pipelineIds.has(r.pipelineId)) continue
         if (r.owner !== undefined && (r.leaseExpiresAt ?? 0) > claim.now) continue
+        candidates.push(entry)
+      }
+      candidates.sort((x, y) => compareClaimOrder(x.run, y.run))
+      const claimed: RunRecord[] = []
+      for (const entry of candidates.slice(0, Math.max(0, claim.limit))) {
         const run: RunRecord = {
-          ...r,
+          ...entry.run,
           owner: claim.owner,
           leaseExpiresAt: claim.leaseExpiresAt,
-          version: r.version + 1,
+          version: entry.run.version + 1,
         }
         setRun(entry, run)
         claimed.push(run)
       }
       return claimed
     },
-    async renewLeases(renewal: LeaseRenewal, o) {
+    async renewLeases(renewal: LeaseRenewal, o): Promise<LeaseRenewalResult> {
       check(o?.signal)
       const renewed: string[] = []
+      const cancelRequested: { runId: string; reason: string }[] = []
       const renew = (entry: MemoryRunEntry | undefined): void => {
         if (!entry || entry.run.owner !== renewal.owner) return
-        const run = {
-          ...entry.run,
-          leaseExpiresAt: renewal.leaseExpiresAt,
-          version: entry.run.version + 1,
-        }
+        // The version is left alone: a renewal is not a change another engine must see.
+        const run = { ...entry.run, leaseExpiresAt: renewal.leaseExpiresAt }
         setRun(entry, run)
         renewed.push(run.id)
+        if (run.cancelRequestedAt !== undefined) {
+          cancelRequested.push({ runId: run.id, reason: run.cancelReason ?? 'cancel requested' })
+        }
       }
       if (renewal.runIds) for (const id of renewal.runIds) renew(runs.get(id))
-      else for (const entry of [...running]) renew(entry)
-      return renewed
+      else for (const entry of [...live]) renew(entry)
+      return cancelRequested.length > 0 ? { renewed, cancelRequested } : { renewed }
+    },
+
+    async requestCancel(request: CancelRequest, o) {
+      check(o?.signal)
+      const entry = runs.get(request.runId)
+      if (!entry) return NOT_FOUND
+      const r = entry.run
+      if (r.status !== 'QUEUED' && r.status !== 'RUNNING') return CONFLICT
+      const run: RunRecord =
+        r.owner === undefined
+          ? applyRunUpdate(r, {
+              id: r.id,
+              expectedVersion: r.version,
+              status: 'CANCELLED',
+              endedAt: request.at,
+              message: `Cancelled while queued: ${request.reason}`,
+            })
+          : { ...r, cancelRequestedAt: request.at, cancelReason: request.reason }
+      setRun(entry, run)
+      return { ok: true, value: run }
     },
 
     async getWatermark(key, o) {

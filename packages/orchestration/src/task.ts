@@ -49,11 +49,12 @@ export interface TaskContext {
    */
   sleep(ms: number): Promise<void>
   /**
-   * Records the Dremio job id this attempt submitted on its attempt record (the latest call
-   * wins), also when the attempt then times out or is cancelled. The Dremio tasks call it;
-   * optional so that hand-made contexts need not implement it.
+   * Records a small JSON fact about external work on this attempt's record (`meta[key]`, the
+   * latest call per key wins), also when the attempt then times out or is cancelled: e.g. the
+   * Dremio tasks call `ctx.setMeta('dremioJobId', id)`, which the CLI and the UI show. Never
+   * pass secrets. Optional so that hand-made contexts need not implement it.
    */
-  recordDremioJob?(jobId: string): void
+  setMeta?(key: string, value: JsonValue): void
 }
 
 /** What a task callback receives. */

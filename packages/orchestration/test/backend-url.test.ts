@@ -11,11 +11,16 @@ import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
   type BackendImporter,
+  type BackendUrlModule,
+  BUNDLED_BACKEND_SCHEMES,
+  backendSchemes,
   createBackendFromUrl,
-  parseBackendUrl,
+  loadBackendModule,
   redactBackendUrl,
+  registerBackendScheme,
 } from '../src/backend-url.js'
 import { OrchestrationError } from '../src/errors.js'
+import { createMemoryBackend } from '../src/memory-backend.js'
 
 const SECRET = 'S3cr3t-pw'
 const dir = mkdtempSync(join(tmpdir(), 'df-backend-url-'))
@@ -76,65 +81,55 @@ async function rejection(promise: Promise<unknown>): Promise<OrchestrationError>
   throw new Error('expected a rejection')
 }
 
-function thrown(fn: () => unknown): OrchestrationError {
-  try {
-    fn()
-  } catch (error) {
-    expect(OrchestrationError.is(error)).toBe(true)
-    return error as OrchestrationError
-  }
-  throw new Error('expected an error')
+/** A backend package's URL parser, loaded from this repository's source. */
+async function parser<T>(pkg: string, name: string): Promise<(url: string, cwd?: string) => T> {
+  return (await workspace(pkg))[name] as (url: string, cwd?: string) => T
 }
 
-describe('parseBackendUrl', () => {
-  it('reads SQLite URLs the way SQLAlchemy (and the original CLI) did', () => {
-    expect(parseBackendUrl('sqlite:///runs/df.db', '/work/app').options).toEqual({
+describe("each backend package's own URL forms", () => {
+  it('reads SQLite URLs the way SQLAlchemy (and the original CLI) did', async () => {
+    const parseSqliteUrl = await parser<{ path: string }>('@df/backend-sqlite', 'parseSqliteUrl')
+    expect(parseSqliteUrl('sqlite:///runs/df.db', '/work/app')).toEqual({
       path: '/work/app/runs/df.db',
     })
-    expect(parseBackendUrl('sqlite:////var/lib/df.db', '/work/app').options).toEqual({
+    expect(parseSqliteUrl('sqlite:////var/lib/df.db', '/work/app')).toEqual({
       path: '/var/lib/df.db',
     })
-    expect(parseBackendUrl('sqlite::memory:').options).toEqual({ path: ':memory:' })
-    expect(parseBackendUrl('sqlite:///:memory:').options).toEqual({ path: ':memory:' })
-    expect(parseBackendUrl('sqlite:///my%20runs.db', '/a').options).toEqual({
-      path: '/a/my runs.db',
-    })
-    const target = parseBackendUrl('sqlite:///df.db')
-    expect([target.kind, target.packageName, target.factoryName]).toEqual([
-      'sqlite',
-      '@df/backend-sqlite',
-      'createSqliteBackend',
-    ])
+    expect(parseSqliteUrl('sqlite::memory:')).toEqual({ path: ':memory:' })
+    expect(parseSqliteUrl('sqlite:///:memory:')).toEqual({ path: ':memory:' })
+    expect(parseSqliteUrl('sqlite:///my%20runs.db', '/a')).toEqual({ path: '/a/my runs.db' })
+    const mod = await loadBackendModule('sqlite:///df.db', { importer: workspace })
+    expect(mod.URL_SCHEMES).toEqual(['sqlite'])
+    expect(BUNDLED_BACKEND_SCHEMES.sqlite).toBe('@df/backend-sqlite')
   })
 
-  it('reads PostgreSQL URLs, taking ?schema= out of the connection string', () => {
-    const t = parseBackendUrl(
-      `postgresql://df:${SECRET}@db.internal:5433/df?schema=etl&sslmode=require`,
-    )
-    expect(t.kind).toBe('postgres')
-    expect(t.options).toEqual({
+  it('reads PostgreSQL URLs, taking ?schema= out of the connection string', async () => {
+    const parsePostgresUrl = await parser('@df/backend-postgres', 'parsePostgresUrl')
+    expect(
+      parsePostgresUrl(`postgresql://df:${SECRET}@db.internal:5433/df?schema=etl&sslmode=require`),
+    ).toEqual({
       connectionString: `postgresql://df:${SECRET}@db.internal:5433/df?sslmode=require`,
       schema: 'etl',
     })
-    expect(t.redacted).toBe('postgresql://df:***@db.internal:5433/df?schema=etl&sslmode=require')
-    expect(parseBackendUrl('postgres://h/db').options).toEqual({
-      connectionString: 'postgres://h/db',
-    })
+    expect(
+      redactBackendUrl(`postgresql://df:${SECRET}@db.internal:5433/df?schema=etl&sslmode=require`),
+    ).toBe('postgresql://df:***@db.internal:5433/df?schema=etl&sslmode=require')
+    expect(parsePostgresUrl('postgres://h/db')).toEqual({ connectionString: 'postgres://h/db' })
+    expect(BUNDLED_BACKEND_SCHEMES.postgres).toBe('@df/backend-postgres')
+    expect(BUNDLED_BACKEND_SCHEMES.postgresql).toBe('@df/backend-postgres')
   })
 
-  it('reads MySQL and MariaDB URLs', () => {
-    expect(parseBackendUrl('mysql://df:pw@h:3306/runs').options).toEqual({
-      uri: 'mysql://df:pw@h:3306/runs',
-    })
-    const t = parseBackendUrl('mariadb://h/runs')
-    expect([t.kind, t.packageName, t.options]).toEqual([
-      'mysql',
+  it('reads MySQL and MariaDB URLs', async () => {
+    const parseMysqlUrl = await parser('@df/backend-mysql', 'parseMysqlUrl')
+    expect(parseMysqlUrl('mysql://df:pw@h:3306/runs')).toEqual({ uri: 'mysql://df:pw@h:3306/runs' })
+    expect(parseMysqlUrl('mariadb://h/runs')).toEqual({ uri: 'mariadb://h/runs' })
+    expect([BUNDLED_BACKEND_SCHEMES.mysql, BUNDLED_BACKEND_SCHEMES.mariadb]).toEqual([
       '@df/backend-mysql',
-      { uri: 'mariadb://h/runs' },
+      '@df/backend-mysql',
     ])
   })
 
-  it('rejects bad URLs with DF_OPTION_INVALID and never shows the password', () => {
+  it('rejects bad URLs with DF_OPTION_INVALID and never shows the password', async () => {
     const bad = [
       '',
       '   ',
@@ -147,11 +142,40 @@ describe('parseBackendUrl', () => {
       `postgresql://u:${SECRET}@/db`,
     ]
     for (const url of bad) {
-      const error = thrown(() => parseBackendUrl(url))
+      const error = await rejection(createBackendFromUrl(url, { importer: workspace }))
       expect(error.code, url).toBe('DF_OPTION_INVALID')
-      expect(error.message, url).toMatch(/^\[@df\/orchestration\] /)
+      expect(error.message, url).toMatch(/^\[@df\/(orchestration|backend-[a-z]+)\] /)
       expect(shown(error), url).not.toContain(SECRET)
     }
+  })
+})
+
+describe('third-party backend schemes', () => {
+  it('opens a registered scheme through its module, and names the known schemes when one is unknown', async () => {
+    const opened: string[] = []
+    const mod: BackendUrlModule = {
+      URL_SCHEMES: ['acme'],
+      fromUrl(url, options) {
+        opened.push(`${url} ${JSON.stringify(options?.options ?? {})}`)
+        return createMemoryBackend({ name: 'acme' })
+      },
+    }
+    const unknown = await rejection(createBackendFromUrl('acme://store/1'))
+    expect(unknown.code).toBe('DF_OPTION_INVALID')
+    expect(unknown.message).toContain('postgresql:')
+    registerBackendScheme('ACME', mod)
+    expect(backendSchemes().acme).toBe(mod)
+    const backend = await createBackendFromUrl('acme://store/1', { options: { size: 2 } })
+    expect(backend.name).toBe('acme')
+    expect(opened).toEqual(['acme://store/1 {"size":2}'])
+    // Per call, a scheme table wins over the registered one.
+    const other = await createBackendFromUrl('acme://x', {
+      schemes: {
+        acme: { URL_SCHEMES: ['acme'], fromUrl: () => createMemoryBackend({ name: 'b' }) },
+      },
+    })
+    expect(other.name).toBe('b')
+    expect(() => registerBackendScheme('bad scheme', mod)).toThrow(/scheme/)
   })
 })
 
@@ -198,12 +222,12 @@ describe('createBackendFromUrl', () => {
     expect(existsSync(join(app, 'runs.db'))).toBe(true)
   }, 60_000)
 
-  it('reports a package without the factory as DF_DEPENDENCY_MISSING', async () => {
+  it('reports a package without fromUrl as DF_DEPENDENCY_MISSING', async () => {
     const error = await rejection(
       createBackendFromUrl('sqlite::memory:', { importer: async () => ({ other: 1 }) }),
     )
     expect(error.code).toBe('DF_DEPENDENCY_MISSING')
-    expect(error.message).toMatch(/does not export createSqliteBackend\(\)/)
+    expect(error.message).toMatch(/does not export fromUrl\(\)/)
   })
 
   it('creates a real SQLite backend for a relative file and for :memory:', async () => {

@@ -8,6 +8,7 @@ import {
   Task,
   type TaskCallbackInfo,
 } from '../src/index.js'
+import { history } from './helpers.js'
 
 it('calls task and pipeline callbacks; a throwing callback is reported, never changes the run', async () => {
   const clock = createManualClock(0)
@@ -91,7 +92,7 @@ it('captures ctx.log per attempt, bounded by maxLogBytes', async () => {
     }),
   )
   const run = await p.run()
-  const [attempt] = await p.backend.listAttempts(run.id, 'chatty')
+  const [attempt] = await history(p.backend).listAttempts(run.id, 'chatty')
   const log = attempt?.log ?? ''
   expect(log.split('\n')[0]).toMatch(/^\d{4}-\d\d-\d\dT.*Z WARN line 0$/)
   expect(log).toContain('… log truncated at 200 bytes (maxLogBytes)')

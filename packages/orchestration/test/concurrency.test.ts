@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createMemoryBackend, definePool, Pipeline, Task } from '../src/index.js'
-import { deferred, settle } from './helpers.js'
+import { deferred, history, settle } from './helpers.js'
 
 /** Tasks that block until released, tracking how many run at once. */
 function gated(count: number, extra: { pool?: string; prefix?: string } = {}) {
@@ -81,7 +81,9 @@ describe('concurrency', () => {
     const first = p.run()
     const second = p.run()
     await settle()
-    const statuses = (await p.backend.listRuns({ pipelineId: 'active' })).items.map((r) => r.status)
+    const statuses = (await history(p.backend).listRuns({ pipelineId: 'active' })).items.map(
+      (r) => r.status,
+    )
     expect(statuses.sort()).toEqual(['QUEUED', 'RUNNING'])
     gate.resolve()
     const results = await Promise.all([first, second])

@@ -7,7 +7,7 @@ import {
   Task,
   type TaskOptions,
 } from '../src/index.js'
-import { deferred, states } from './helpers.js'
+import { deferred, history, states } from './helpers.js'
 
 const ok = (name: string, extra: Partial<TaskOptions> = {}) =>
   new Task({ name, run: async () => name, ...extra })
@@ -175,7 +175,7 @@ describe('real graphs', () => {
     ])
     const done = events.find((e) => e.type === 'task' && e.taskId === 'a' && e.state === 'SUCCESS')
     expect(done).toMatchObject({ runId: run.id, attempt: 1, durationMs: expect.any(Number) })
-    const attempts = await p.backend.listAttempts(run.id, 'a')
+    const attempts = await history(p.backend).listAttempts(run.id, 'a')
     expect(attempts[0]).toMatchObject({ attempt: 1, state: 'SUCCESS' })
     expect(attempts[0]?.log).toMatch(/INFO hello$/)
   })

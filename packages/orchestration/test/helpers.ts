@@ -1,4 +1,10 @@
-import type { RunResult, TaskState } from '../src/index.js'
+import {
+  type Backend,
+  type FullBackend,
+  type RunResult,
+  requireBackendFeature,
+  type TaskState,
+} from '../src/index.js'
 
 /** A promise with its resolve/reject exposed. */
 export function deferred<T = void>(): {
@@ -23,4 +29,9 @@ export function states(run: RunResult): Record<string, TaskState> {
 /** Lets pending promise callbacks run. */
 export async function settle(turns = 5): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r))
+}
+
+/** A pipeline's backend with its run history (every backend these tests use has one). */
+export function history(backend: Backend): FullBackend {
+  return requireBackendFeature(backend, 'RunHistory', 'this test') as FullBackend
 }

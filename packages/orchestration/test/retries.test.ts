@@ -9,7 +9,7 @@ import {
   Task,
   type TaskCallbackInfo,
 } from '../src/index.js'
-import { deferred } from './helpers.js'
+import { deferred, history } from './helpers.js'
 
 describe('retry delays', () => {
   it('computes fixed, exponential (multiplier), capped and jittered delays', () => {
@@ -55,7 +55,7 @@ describe('retries in a run (fake clock, no real sleeps)', () => {
     await clock.flush()
     expect(startedAt).toEqual([0])
     // Waiting for the retry does not block other tasks.
-    const mid = await p.backend.listRuns({ pipelineId: 'retry' })
+    const mid = await history(p.backend).listRuns({ pipelineId: 'retry' })
     const tasks = await p.backend.getTasks(mid.items[0]!.id)
     expect(tasks.map((t) => [t.taskId, t.state])).toEqual([
       ['flaky', 'UP_FOR_RETRY'],
@@ -75,7 +75,7 @@ describe('retries in a run (fake clock, no real sleeps)', () => {
       [1, 1000, 'transient 1'],
       [2, 3000, 'transient 2'],
     ])
-    const attempts = await p.backend.listAttempts(run.id, 'flaky')
+    const attempts = await history(p.backend).listAttempts(run.id, 'flaky')
     expect(attempts.map((a) => [a.attempt, a.state, a.startedAt, a.endedAt])).toEqual([
       [1, 'FAILED', 0, 0],
       [2, 'FAILED', 1000, 1000],
@@ -150,7 +150,7 @@ describe('retries in a run (fake clock, no real sleeps)', () => {
     const run = await done
     expect(run.tasks.hang).toMatchObject({ state: 'FAILED', attempt: 2 })
     expect(run.tasks.hang?.error).toMatchObject({ code: 'DF_TASK_TIMEOUT' })
-    const attempts = await p.backend.listAttempts(run.id, 'hang')
+    const attempts = await history(p.backend).listAttempts(run.id, 'hang')
     expect(attempts.map((a) => [a.attempt, a.state, a.startedAt, a.endedAt])).toEqual([
       [1, 'FAILED', 0, 5000],
       [2, 'FAILED', 5100, 10_100],
@@ -206,7 +206,7 @@ describe('cancellation', () => {
     const p = new Pipeline('cancel-id', { clock, executor: createInProcessExecutor({ clock }) })
     const done = p.addTask(flaky).run()
     await clock.flush()
-    const { items } = await p.backend.listRuns({ pipelineId: 'cancel-id' })
+    const { items } = await history(p.backend).listRuns({ pipelineId: 'cancel-id' })
     expect(p.cancelRun(items[0]!.id, 'operator said stop')).toBe(true)
     const run = await done
     expect(run.status).toBe('CANCELLED')

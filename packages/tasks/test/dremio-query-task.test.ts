@@ -50,7 +50,7 @@ describe('DremioQueryTask', () => {
     expect(job?.state).toBe('COMPLETED')
     expect(task.result).toEqual({ jobId: job?.id, rowCount: 1, recordsAffected: 3 })
     expect(attempts[0]?.log).toContain(`Dremio job ${job?.id} submitted`)
-    expect(attempts[0]?.dremioJobId).toBe(job?.id)
+    expect(attempts[0]?.meta?.dremioJobId).toBe(job?.id)
   })
 
   it('returns rows only when asked, capped at max, and says when it truncated', async () => {
@@ -70,7 +70,7 @@ describe('DremioQueryTask', () => {
     const { run, task, attempts } = await runOne(t)
     expect(run.status).toBe('FAILED')
     const job = jobsWith(h.emu, `${f}.nope`)[0]
-    expect(attempts[0]?.dremioJobId).toBe(job?.id)
+    expect(attempts[0]?.meta?.dremioJobId).toBe(job?.id)
     expect(job?.state).toBe('FAILED')
     expect(job?.errorMessage).toBe(`Object 'nope' not found within '${f}'`)
     expect(task.state).toBe('FAILED')
@@ -164,7 +164,7 @@ describe('DremioQueryTask', () => {
       const settled = await h.emu.jobs.settled(job.id)
       expect(settled.state).toBe('CANCELED')
       const [attempt] = await backend.listAttempts(run.id)
-      expect(attempt).toMatchObject({ state: 'FAILED', dremioJobId: job.id })
+      expect(attempt).toMatchObject({ state: 'FAILED', meta: { dremioJobId: job.id } })
       await p.close()
     } finally {
       h.emu.setJobLatency(0)
@@ -206,7 +206,7 @@ describe('DremioQueryTask', () => {
       const jobs = jobsWith(h.emu, marker)
       expect(jobs.map((j) => j.state)).toEqual(['CANCELED', 'COMPLETED'])
       const attempts = await backend.listAttempts(run.id)
-      expect(attempts.map((a) => [a.state, a.dremioJobId])).toEqual([
+      expect(attempts.map((a) => [a.state, a.meta?.dremioJobId])).toEqual([
         ['FAILED', jobs[0]?.id],
         ['SUCCESS', jobs[1]?.id],
       ])
@@ -234,7 +234,7 @@ describe('DremioQueryTask', () => {
       expect(run.tasks.long?.state).toBe('CANCELLED')
       expect((await h.emu.jobs.settled(job.id)).state).toBe('CANCELED')
       const [attempt] = await backend.listAttempts(run.id)
-      expect(attempt).toMatchObject({ state: 'CANCELLED', dremioJobId: job.id })
+      expect(attempt).toMatchObject({ state: 'CANCELLED', meta: { dremioJobId: job.id } })
       await p.close()
     } finally {
       h.emu.setJobLatency(0)

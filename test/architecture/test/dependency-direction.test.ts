@@ -26,6 +26,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   '@df/ui': ['@df/orchestration'],
 }
 
+/** Subpath exports other workspaces may import (everything else is a deep import). */
+const PUBLIC_SUBPATHS = new Set(['@df/orchestration/backend-kit'])
+
 interface Manifest {
   name: string
   private?: boolean
@@ -126,7 +129,10 @@ describe('dependency direction', () => {
           const dep = m[1] as string
           if (dep === manifest.name) continue
           expect(
-            m[2] === undefined || m[2] === '/package.json' || dep === '@df/conformance',
+            m[2] === undefined ||
+              m[2] === '/package.json' ||
+              PUBLIC_SUBPATHS.has(`${dep}${m[2]}`) ||
+              dep === '@df/conformance',
             `${file}: deep import ${m[0]}`,
           ).toBe(true)
           expect(allowed, `${file} imports ${dep}`).toContain(dep)
@@ -145,7 +151,7 @@ describe('dependency direction', () => {
           const dep = m[1] as string
           if (dep === manifest.name) continue
           expect(
-            m[2] === undefined || m[2] === '/package.json',
+            m[2] === undefined || m[2] === '/package.json' || PUBLIC_SUBPATHS.has(`${dep}${m[2]}`),
             `${file}: deep import ${m[0]}`,
           ).toBe(true)
           expect(declared.has(dep), `${file} imports undeclared ${dep}`).toBe(true)

@@ -3,7 +3,7 @@
  * state, attempts, durations, errors, Dremio job ids and log excerpt), read from the backend.
  */
 
-import { RUN_STATES, type RunState } from '@df/orchestration'
+import { RUN_STATES, type RunState, requireBackendFeature } from '@df/orchestration'
 import type { Command } from 'commander'
 import { CliError } from '../cli-error.js'
 import { formatDuration, formatTime, renderTable, tail } from '../format.js'
@@ -43,7 +43,11 @@ export function registerHistoryCommands(pipeline: Command, action: Action): void
             `--status must be one of ${RUN_STATES.join(', ')}, got '${flags.status}'.`,
           )
         }
-        const backend = await ctx.backend(flags.backendUrl)
+        const backend = requireBackendFeature(
+          await ctx.backend(flags.backendUrl),
+          'RunHistory',
+          'dremio-cli pipeline list',
+        )
         const page = await backend.listRuns({
           limit,
           ...(flags.pipeline ? { pipelineId: flags.pipeline } : {}),
@@ -88,7 +92,11 @@ export function registerHistoryCommands(pipeline: Command, action: Action): void
           runId: string,
           flags: { backendUrl?: string; logLines: string; json?: boolean },
         ) => {
-          const backend = await ctx.backend(flags.backendUrl)
+          const backend = requireBackendFeature(
+            await ctx.backend(flags.backendUrl),
+            'RunHistory',
+            'dremio-cli pipeline show',
+          )
           const run = await backend.getRun(runId)
           if (!run) throw new CliError('DF_CLI_NOT_FOUND', `No run '${runId}' in this backend.`)
           const [tasks, attempts] = await Promise.all([
@@ -119,7 +127,7 @@ export function registerHistoryCommands(pipeline: Command, action: Action): void
           const rows = tasks.map((t) => {
             const mine = attempts.filter((a) => a.taskId === t.taskId)
             const last = mine[mine.length - 1]
-            const jobs = mine.map((a) => a.dremioJobId).filter(Boolean)
+            const jobs = mine.map((a) => a.meta?.dremioJobId).filter((id) => typeof id === 'string')
             return [
               t.taskId,
               t.state,

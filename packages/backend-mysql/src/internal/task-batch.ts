@@ -4,8 +4,8 @@
  * after; then the per-update results read back from the script's results.
  */
 import type { TaskRecord, TaskUpdate, UpdateResult } from '@df/orchestration'
+import { rowToTask } from '@df/orchestration/backend-kit'
 import type { MysqlStatements, Statement } from '../mysql-sql.js'
-import { toTask } from './rows.js'
 import { affectedOf, rowsOf, type StatementResult } from './script.js'
 
 /** Where each update's results sit in the script: its write, and its row in a read result. */
@@ -49,7 +49,7 @@ export function taskBatchStatements(
           a.error?.name ?? null,
           a.error?.code ?? null,
           a.error?.stack ?? null,
-          a.dremioJobId ?? null,
+          a.meta === undefined ? null : JSON.stringify(a.meta),
           a.log ?? null,
           a.worker ?? null,
         ],
@@ -86,6 +86,6 @@ export function taskBatchResults(
     const row = rowFor(read, key)
     if (row === undefined) return { ok: false, reason: 'not-found' }
     if (affectedOf(results[write]) !== 1) return { ok: false, reason: 'conflict' }
-    return { ok: true, value: toTask(row) }
+    return { ok: true, value: rowToTask(row) }
   })
 }

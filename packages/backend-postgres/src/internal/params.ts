@@ -42,5 +42,6 @@ export function updateRunParams(update: RunUpdate): unknown[] {
     update.owner ?? null,
     update.leaseExpiresAt ?? null,
     mask,
+    update.taskCounts === undefined ? null : JSON.stringify(update.taskCounts),
   ]
 }

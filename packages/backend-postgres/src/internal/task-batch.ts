@@ -5,8 +5,8 @@
  * QUEUED → RUNNING pair, say) is split into chunks with unique keys that run in order.
  */
 import type { TaskRecord, TaskUpdate, UpdateResult } from '@df/orchestration'
+import { rowToTask } from '@df/orchestration/backend-kit'
 import type { Pool, QueryConfig } from 'pg'
-import { toTask } from './rows.js'
 
 /** The 23 parameters of `updateTasks`, in statement order. */
 export function taskBatchParams(updates: readonly TaskUpdate[]): unknown[][] {
@@ -39,7 +39,7 @@ export function taskBatchParams(updates: readonly TaskUpdate[]): unknown[][] {
       a?.error?.name ?? null,
       a?.error?.code ?? null,
       a?.error?.stack ?? null,
-      a?.dremioJobId ?? null,
+      a?.meta === undefined ? null : JSON.stringify(a.meta),
       a?.log ?? null,
       a?.worker ?? null,
     ]
@@ -74,7 +74,7 @@ async function applyChunk(
 ): Promise<UpdateResult<TaskRecord>[]> {
   const result = await db.query({ ...statement, values: taskBatchParams(updates) })
   return result.rows.map((row): UpdateResult<TaskRecord> => {
-    if (row.ord !== null) return { ok: true, value: toTask(row) }
+    if (row.ord !== null) return { ok: true, value: rowToTask(row) }
     return { ok: false, reason: row.found === true ? 'conflict' : 'not-found' }
   })
 }

@@ -9,7 +9,7 @@ import type {
   RunUpdate,
   TaskUpdate,
 } from '@df/orchestration'
-import { errorJson } from './rows.js'
+import { errorToJson } from '@df/orchestration/backend-kit'
 
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value)
 
@@ -55,6 +55,7 @@ export function runUpdateParams(u: RunUpdate): Record<string, unknown> {
     owner: orNull(u.owner),
     leaseSet: u.leaseExpiresAt === undefined ? 0 : 1,
     leaseExpiresAt: orNull(u.leaseExpiresAt),
+    taskCounts: u.taskCounts === undefined ? null : JSON.stringify(u.taskCounts),
   }
 }
 
@@ -72,7 +73,7 @@ export function taskUpdateParams(u: TaskUpdate): Record<string, unknown> {
     // A JSON `null` result is the text 'null'; only `undefined` keeps the stored result.
     result: u.result === undefined ? null : JSON.stringify(u.result),
     errorSet: u.error === undefined ? 0 : 1,
-    error: u.error == null ? null : errorJson(u.error),
+    error: u.error == null ? null : errorToJson(u.error),
     reasonSet: u.reason === undefined ? 0 : 1,
     reason: orNull(u.reason),
   }
@@ -90,7 +91,7 @@ export function attemptParams(a: AttemptRecord): Record<string, unknown> {
     errorName: orNull(a.error?.name),
     errorCode: orNull(a.error?.code),
     errorStack: orNull(a.error?.stack),
-    dremioJobId: orNull(a.dremioJobId),
+    meta: a.meta === undefined ? null : JSON.stringify(a.meta),
     log: orNull(a.log),
     worker: orNull(a.worker),
   }

@@ -12,32 +12,32 @@ import {
   type TaskUpdate,
   type UpdateResult,
 } from '@df/orchestration'
+import { compareClaimOrder, type Row, rowToRun, rowToTask } from '@df/orchestration/backend-kit'
 import type { Database } from 'better-sqlite3'
 import type { Statements } from './connection.js'
 import { attemptParams, runParams, taskUpdateParams } from './params.js'
-import { type RunRow, type TaskRow, toRun, toTask } from './rows.js'
 
 export const CONFLICT = Object.freeze({ ok: false, reason: 'conflict' }) as UpdateResult<never>
 export const NOT_FOUND = Object.freeze({ ok: false, reason: 'not-found' }) as UpdateResult<never>
 
 /** Immediate-transaction writes bound to one connection. */
 export interface Writes {
-  createRun(run: NewRun): RunRow
+  createRun(run: NewRun): Row
   /** Several callers' batches in one transaction (group commit); results per batch. */
   updateTaskGroups(groups: readonly (readonly TaskUpdate[])[]): UpdateResult<TaskRecord>[][]
   deleteRuns(query: { before: number; pipelineId?: string }): number
-  claimRuns(claim: RunClaim): RunRow[]
+  claimRuns(claim: RunClaim): Row[]
 }
 
 export function createWrites(db: Database, sql: Statements): Writes {
-  const createRun = db.transaction((run: NewRun): RunRow => {
+  const createRun = db.transaction((run: NewRun): Row => {
     if (sql.runExists.get(run.id)) {
       throw new OrchestrationError(
         'DF_CONFLICT',
         `[@df/backend-sqlite] Run ${run.id} already exists.`,
       )
     }
-    const row = sql.insertRun.get(runParams(run)) as RunRow
+    const row = sql.insertRun.get(runParams(run)) as Row
     for (let position = 0; position < run.tasks.length; position++) {
       const task = run.tasks[position]!
       sql.insertTask.run(run.id, task.taskId, position, task.state ?? 'PENDING')
@@ -49,11 +49,11 @@ export function createWrites(db: Database, sql: Statements): Writes {
     const results: UpdateResult<TaskRecord>[] = new Array(updates.length)
     for (let i = 0; i < updates.length; i++) {
       const u = updates[i]!
-      const row = sql.updateTask.get(taskUpdateParams(u)) as TaskRow | undefined
+      const row = sql.updateTask.get(taskUpdateParams(u)) as Row | undefined
       if (row) {
         // Only after the compare-and-set won: a lost race writes no attempt.
         if (u.attemptRecord) sql.upsertAttempt.run(attemptParams(u.attemptRecord))
-        results[i] = { ok: true, value: toTask(row) }
+        results[i] = { ok: true, value: rowToTask(row) }
       } else {
         results[i] = sql.taskExists.get(u.runId, u.taskId) ? CONFLICT : NOT_FOUND
       }
@@ -78,7 +78,7 @@ export function createWrites(db: Database, sql: Statements): Writes {
   })
 
   const claimRuns = db.transaction(
-    (claim: RunClaim): RunRow[] =>
+    (claim: RunClaim): Row[] =>
       sql.claimRuns.all({
         owner: claim.owner,
         leaseExpiresAt: claim.leaseExpiresAt,
@@ -86,7 +86,7 @@ export function createWrites(db: Database, sql: Statements): Writes {
         allPipelines: claim.pipelineIds === undefined ? 1 : 0,
         pipelineIds: JSON.stringify(claim.pipelineIds ?? []),
         limit: claim.limit,
-      }) as RunRow[],
+      }) as Row[],
   )
 
   return {
@@ -97,7 +97,7 @@ export function createWrites(db: Database, sql: Statements): Writes {
   }
 }
 
-/** Converts a `RunRow` list into records, oldest first (RETURNING has no order). */
-export function claimedRuns(rows: readonly RunRow[]) {
-  return rows.map(toRun).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+/** Converts claimed rows into records in the claim order (RETURNING has no order). */
+export function claimedRuns(rows: readonly Row[]) {
+  return rows.map(rowToRun).sort(compareClaimOrder)
 }

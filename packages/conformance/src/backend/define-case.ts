@@ -1,5 +1,5 @@
 /** Case ids and `defineCase`: skips are keyed by id, so they are greppable and survive renames. */
-import type { Backend } from '@df/orchestration'
+import type { BackendFeature, FullBackend } from '@df/orchestration'
 
 /** Every conformance case id, `<area>.<subject>.<behaviour>`. */
 export type CaseId =
@@ -10,6 +10,16 @@ export type CaseId =
   | 'leases.renew.owned'
   | 'leases.renew.lost'
   | 'leases.renew.version'
+  | 'claims.queued'
+  | 'control.cancel.owned'
+  | 'control.cancel.unowned'
+  | 'control.cancel.finished'
+  | 'control.cancel.missing'
+  | 'control.cancel.claimed'
+  | 'lifecycle.features.whole'
+  | 'runs.update.version-rule'
+  | 'runs.update.task-counts'
+  | 'tasks.attempts.meta'
   | 'concurrency.claims.unique'
   | 'concurrency.claims.complete'
   | 'concurrency.run.race'
@@ -71,9 +81,13 @@ export type CaseId =
   | 'watermarks.keys'
   | 'watermarks.values'
 
-/** What a case receives: a fresh, initialised backend in its own namespace. */
-export interface CaseContext<B extends Backend = Backend> {
-  readonly backend: B
+/**
+ * What a case receives: a fresh, initialised backend in its own namespace. Typed with every
+ * optional interface: a case only calls those it declares in `needs` (it is skipped, at run
+ * time, for a backend that lacks one).
+ */
+export interface CaseContext {
+  readonly backend: FullBackend
 }
 
 /** One conformance case. */
@@ -81,6 +95,8 @@ export interface BackendCase {
   readonly id: CaseId
   /** One sentence; where the contract was ambiguous it names the stricter reading chosen. */
   readonly title: string
+  /** The optional backend interfaces the case uses besides `Backend`. */
+  readonly needs: readonly BackendFeature[]
   readonly fn: (ctx: CaseContext) => Promise<void>
 }
 
@@ -89,11 +105,13 @@ export interface BackendCase {
  *
  * @example
  * defineCase('runs.update.conflict', 'rejects a stale version', async ({ backend }) => {})
+ * defineCase('runs.list.order', 'newest first', async ({ backend }) => {}, ['RunHistory'])
  */
 export function defineCase(
   id: CaseId,
   title: string,
   fn: (ctx: CaseContext) => Promise<void>,
+  needs: readonly BackendFeature[] = [],
 ): BackendCase {
-  return { id, title, fn }
+  return { id, title, needs, fn }
 }

@@ -2,10 +2,17 @@
  * `describeBackend`: the one conformance suite every `Backend` runs against its real store
  * (house style §9.5). Each case gets a fresh backend from `harness.create()` and closes it after.
  */
-import type { Backend } from '@df/orchestration'
+import {
+  type Backend,
+  type FullBackend,
+  hasRunControl,
+  hasRunHistory,
+  hasWatermarkStore,
+} from '@df/orchestration'
 import { afterAll, afterEach, beforeEach, describe, it } from 'vitest'
 import { claimCases } from './cases/claims-and-leases.js'
 import { concurrencyCases } from './cases/concurrency.js'
+import { controlCases } from './cases/control.js'
 import { lifecycleCases } from './cases/lifecycle.js'
 import { pipelineCases } from './cases/pipelines.js'
 import { runCases } from './cases/runs.js'
@@ -48,9 +55,16 @@ export const BACKEND_CASES: ReadonlyArray<readonly [string, readonly BackendCase
   ['tasks (results)', taskResultCases],
   ['sizes and names', sizeAndNameCases],
   ['claims and leases', claimCases],
+  ['cancel requests (RunControl)', controlCases],
   ['watermarks', watermarkCases],
   ['concurrency', concurrencyCases],
 ]
+
+const FEATURE_CHECKS = {
+  RunHistory: hasRunHistory,
+  RunControl: hasRunControl,
+  WatermarkStore: hasWatermarkStore,
+} as const
 
 /** Generous: real I/O on two shared, busy cores. */
 const CASE_TIMEOUT_MS = 60_000
@@ -106,7 +120,19 @@ export function describeBackend<B extends Backend>(harness: BackendHarness<B>): 
           if (reason !== undefined) {
             it.skip(`${c.id}: ${c.title} [skipped: ${reason}]`, () => {})
           } else {
-            it(`${c.id}: ${c.title}`, () => c.fn({ backend: ctx.backend }), CASE_TIMEOUT_MS)
+            it(
+              `${c.id}: ${c.title}`,
+              (test) => {
+                const backend = ctx.backend
+                const missing = c.needs.filter((f) => !FEATURE_CHECKS[f](backend))
+                // A backend without an optional interface is not judged on it; the
+                // 'lifecycle.features.whole' case makes sure it lacks it whole, not in part.
+                if (missing.length > 0)
+                  return test.skip(`${harness.name} has no ${missing.join(', ')}`)
+                return c.fn({ backend: backend as unknown as FullBackend })
+              },
+              CASE_TIMEOUT_MS,
+            )
           }
         }
       })

@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { hasRunHistory } from '@df/orchestration'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type DurabilityHarness, forkFixture } from './harness.js'
 
@@ -90,15 +91,23 @@ export function describeContention(harness: DurabilityHarness): void {
       // The store agrees: every run and task SUCCESS, one attempt each, nothing left RUNNING.
       const store = await harness.open(url)
       await store.init()
-      for (const pipelineId of ['contention_a', 'contention_b']) {
-        const page = await store.listRuns({ pipelineId, limit: 100 })
-        expect(page.items).toHaveLength(PROCESSES * RUNS_PER_PIPELINE)
-        expect(page.items.every((r) => r.status === 'SUCCESS' && r.owner === undefined)).toBe(true)
+      if (hasRunHistory(store)) {
+        for (const pipelineId of ['contention_a', 'contention_b']) {
+          const page = await store.listRuns({ pipelineId, limit: 100 })
+          expect(page.items).toHaveLength(PROCESSES * RUNS_PER_PIPELINE)
+          expect(page.items.every((r) => r.status === 'SUCCESS' && r.owner === undefined)).toBe(
+            true,
+          )
+        }
       }
       for (const run of runs) {
+        const stored = await store.getRun(run.id)
+        expect(stored?.status === 'SUCCESS' && stored.owner === undefined, run.id).toBe(true)
         const tasks = await store.getTasks(run.id)
         expect(tasks.filter((t) => t.state !== 'SUCCESS' || t.attempt !== 1)).toEqual([])
-        expect(await store.listAttempts(run.id)).toHaveLength(TASKS_PER_RUN)
+        if (hasRunHistory(store)) {
+          expect(await store.listAttempts(run.id)).toHaveLength(TASKS_PER_RUN)
+        }
       }
       await store.close()
     }, 240_000)

@@ -1,7 +1,8 @@
 /**
  * The harness of the durability suites (crash recovery, contention) and the parent-side helpers
  * that start their child processes. A child opens the same store as the parent from a backend URL
- * (`createBackendFromUrl`), so one fixture serves every backend.
+ * through the backend's module (`fromUrl`), so one fixture serves every backend, a third-party
+ * one included.
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { join } from 'node:path'
@@ -18,6 +19,12 @@ export interface DurabilityHarness {
    * (which `createBackendFromUrl` imports by name) resolve from it.
    */
   readonly packageDir: string
+  /**
+   * The module children open the store with: a package name or an absolute path / file URL of a
+   * module exporting `fromUrl(url, { options })` (`BackendUrlModule`). Without it, children use
+   * `createBackendFromUrl` with the bundled schemes (resolved from `packageDir`).
+   */
+  readonly backendModule?: string
   /** Creates a fresh, empty namespace (file, schema, database) and returns its backend URL. */
   newStore(name: string): Promise<string>
   /**
@@ -39,6 +46,7 @@ export interface DurabilityHarness {
 /** Env vars a child reads its store from (env, not argv: the URL may hold a password). */
 export const STORE_URL_ENV = 'DF_DURABILITY_BACKEND_URL'
 export const STORE_OPTIONS_ENV = 'DF_DURABILITY_BACKEND_OPTIONS'
+export const STORE_MODULE_ENV = 'DF_DURABILITY_BACKEND_MODULE'
 
 /** Forks one of `./fixtures/*.ts` on the harness's store, with IPC for its reports. */
 export function forkFixture(
@@ -54,6 +62,7 @@ export function forkFixture(
       ...process.env,
       [STORE_URL_ENV]: url,
       [STORE_OPTIONS_ENV]: JSON.stringify(harness.childOptions ?? {}),
+      ...(harness.backendModule !== undefined ? { [STORE_MODULE_ENV]: harness.backendModule } : {}),
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })

@@ -3,7 +3,7 @@
  * store (house style §9.5: what differs between stores). Each backend has its own pool, as
  * separate engine processes would.
  */
-import type { Backend, NewRun } from '@df/orchestration'
+import { type FullBackend, type NewRun, requireBackendFeature } from '@df/orchestration'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DurabilityHarness } from './harness.js'
 
@@ -29,13 +29,13 @@ export function newRun(id: string, taskCount: number, overrides: Partial<NewRun>
  */
 export function describePoolRaces(harness: DurabilityHarness): void {
   describe.skipIf(harness.skip === true)(`races across four pools on one ${harness.label}`, () => {
-    let backends: Backend[] = []
+    let backends: FullBackend[] = []
 
     beforeAll(async () => {
       const url = await harness.newStore('races')
-      backends = await Promise.all(
-        Array.from({ length: 4 }, () => harness.open(url, { poolSize: 3 })),
-      )
+      backends = (
+        await Promise.all(Array.from({ length: 4 }, () => harness.open(url, { poolSize: 3 })))
+      ).map((b) => requireBackendFeature(b, 'RunHistory', 'describePoolRaces') as FullBackend)
       // The first init migrates; the others then race only to find it done.
       await backends[0]!.init()
       await Promise.all(backends.map((b) => b.init()))

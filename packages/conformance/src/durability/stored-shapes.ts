@@ -3,7 +3,7 @@
  * conformance contract (a batch touching one task twice, nullable fields cleared with `null`,
  * lease renewal, cursors), and that an abort frees a call blocked on a row lock at once.
  */
-import type { Backend } from '@df/orchestration'
+import { type FullBackend, requireBackendFeature } from '@df/orchestration'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DurabilityHarness } from './harness.js'
 import { newRun } from './pool-races.js'
@@ -14,12 +14,16 @@ import { newRun } from './pool-races.js'
  */
 export function describeStoredShapes(harness: DurabilityHarness): void {
   let url = ''
-  let backend: Backend
+  let backend: FullBackend
 
   beforeAll(async () => {
     if (harness.skip === true) return
     url = await harness.newStore('shapes')
-    backend = await harness.open(url)
+    backend = requireBackendFeature(
+      await harness.open(url),
+      'RunHistory',
+      'describeStoredShapes',
+    ) as FullBackend
     await backend.init()
   }, 60_000)
 
@@ -100,7 +104,7 @@ export function describeStoredShapes(harness: DurabilityHarness): void {
             state: 'SUCCESS',
             startedAt: 10,
             endedAt: 20,
-            dremioJobId: 'job-1',
+            meta: { dremioJobId: 'job-1' },
             log: 'ok',
             worker: 'host:1',
           },
@@ -127,7 +131,7 @@ export function describeStoredShapes(harness: DurabilityHarness): void {
           state: 'SUCCESS',
           startedAt: 10,
           endedAt: 20,
-          dremioJobId: 'job-1',
+          meta: { dremioJobId: 'job-1' },
           log: 'ok',
           worker: 'host:1',
         },
@@ -168,15 +172,21 @@ export function describeStoredShapes(harness: DurabilityHarness): void {
       })
     })
 
-    it('renews only RUNNING runs without ids, and clears the lease with the owner', async () => {
+    it('renews only unfinished runs without ids (version unchanged), and clears the lease with the owner', async () => {
       const run = await backend.createRun(newRun('r-lease', 0, { owner: 'e1', leaseExpiresAt: 50 }))
+      await backend.createRun(
+        newRun('r-lease-queued', 0, { owner: 'e1', leaseExpiresAt: 50, status: 'QUEUED' }),
+      )
       await backend.createRun(
         newRun('r-lease-done', 0, { owner: 'e1', leaseExpiresAt: 50, status: 'SUCCESS' }),
       )
-      expect(await backend.renewLeases({ owner: 'e1', leaseExpiresAt: 80 })).toEqual(['r-lease'])
-      expect(await backend.getRun('r-lease')).toMatchObject({ leaseExpiresAt: 80, version: 2 })
-      const cleared = await backend.updateRun({ id: run.id, expectedVersion: 2, owner: null })
-      expect(cleared.ok && cleared.value).toMatchObject({ version: 3 })
+      expect(await backend.renewLeases({ owner: 'e1', leaseExpiresAt: 80 })).toEqual({
+        renewed: ['r-lease', 'r-lease-queued'],
+      })
+      expect(await backend.getRun('r-lease')).toMatchObject({ leaseExpiresAt: 80, version: 1 })
+      expect(await backend.getRun('r-lease-done')).toMatchObject({ leaseExpiresAt: 50, version: 1 })
+      const cleared = await backend.updateRun({ id: run.id, expectedVersion: 1, owner: null })
+      expect(cleared.ok && cleared.value).toMatchObject({ version: 2 })
       const stored = await backend.getRun('r-lease')
       expect(stored?.owner).toBeUndefined()
       expect(stored?.leaseExpiresAt).toBeUndefined()

@@ -154,13 +154,13 @@ export class AttemptContext implements TaskContext {
     return this.#log?.join('\n')
   }
 
-  /** The Dremio job id recorded by the task, if any. */
-  dremioJobId: string | undefined = undefined
+  /** What the task recorded with `setMeta`, if anything. */
+  meta: JsonObject | undefined = undefined
 
-  recordDremioJob(jobId: string): void {
-    if (typeof jobId !== 'string' || jobId === '') return
-    this.dremioJobId = jobId
-    // The executor reports timeouts and cancels itself: give it the id too.
-    ;(this.control as { dremioJobId?: string }).dremioJobId = jobId
+  setMeta(key: string, value: JsonValue): void {
+    if (typeof key !== 'string' || key === '' || value === undefined) return
+    this.meta = { ...this.meta, [key]: value }
+    // The executor reports timeouts and cancels itself: give it the facts too.
+    this.control.meta = this.meta
   }
 }

@@ -39,7 +39,7 @@ export async function runAttempt(
         : log === undefined
           ? { status: 'success', result }
           : { status: 'success', result, log }
-    return ctx.dremioJobId === undefined ? outcome : { ...outcome, dremioJobId: ctx.dremioJobId }
+    return ctx.meta === undefined ? outcome : { ...outcome, meta: ctx.meta }
   } catch (error) {
     const outcome = withFailureResult(
       classify(error, control, ctx.capturedLog()),
@@ -47,11 +47,9 @@ export async function runAttempt(
       maxResultBytes,
       task.name,
     )
-    return ctx.dremioJobId === undefined ||
-      outcome.status === 'skipped' ||
-      outcome.status === 'reschedule'
+    return ctx.meta === undefined || outcome.status === 'skipped' || outcome.status === 'reschedule'
       ? outcome
-      : { ...outcome, dremioJobId: ctx.dremioJobId }
+      : { ...outcome, meta: ctx.meta }
   }
 }
 

@@ -4,13 +4,14 @@
  */
 import type { TimerHandle } from '../clock.js'
 import type { AttemptControl, TaskDispatch } from '../executor.js'
+import type { JsonObject } from '../json.js'
 
 export class AttemptSlot implements AttemptControl {
   readonly task: TaskDispatch
   timer: TimerHandle | undefined
   settled = false
-  /** Set by `ctx.recordDremioJob`; reported with a timeout or cancel outcome. */
-  dremioJobId: string | undefined = undefined
+  /** Set by `ctx.setMeta`; reported with a timeout or cancel outcome. */
+  meta: JsonObject | undefined = undefined
   #controller: AbortController | undefined
   #aborted = false
   #reason: unknown

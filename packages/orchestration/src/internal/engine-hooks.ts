@@ -24,6 +24,7 @@ function noEngine(d: TaskDispatch): TaskOutcome {
     error: {
       message: `[@df/orchestration] No engine in this process drives run '${d.runId}' (task '${d.taskId}', attempt ${d.attempt}).`,
       name: 'OrchestrationError',
+      code: 'DF_ENGINE_NOT_FOUND',
     },
   }
 }

@@ -1,9 +1,10 @@
 /**
  * Keeps this engine's leases on the runs it drives: one clock timer per engine instance (not
  * per run), renewing every `leaseMs / 3` with one `renewLeases` call. A run left out of the
- * answer was claimed by another engine (our lease had expired): we stop driving it.
+ * answer was claimed by another engine (our lease had expired): we stop driving it. A run the
+ * answer marks with a cancel request (`RunControl.requestCancel`, from any process) is cancelled.
  */
-import type { Backend } from '../backend.js'
+import type { Backend, LeaseRenewalResult } from '../backend.js'
 import type { Clock, TimerHandle } from '../clock.js'
 import { OrchestrationError } from '../errors.js'
 
@@ -14,6 +15,8 @@ export interface LeaseHolder {
   readonly finalizing: boolean
   /** Called when the lease was lost to another engine. */
   lose(error: unknown): void
+  /** Called when a cancel request for the run was stored (by any process). */
+  cancel(reason: string): void
 }
 
 export class LeaseKeeper {
@@ -59,9 +62,9 @@ export class LeaseKeeper {
   async #renew(): Promise<void> {
     const runIds = [...this.#drivers.keys()]
     if (runIds.length === 0) return
-    let renewed: string[]
+    let answer: LeaseRenewalResult
     try {
-      renewed = await this.#backend.renewLeases({
+      answer = await this.#backend.renewLeases({
         owner: this.#owner,
         runIds,
         leaseExpiresAt: this.#clock.now() + this.#leaseMs,
@@ -69,13 +72,17 @@ export class LeaseKeeper {
     } catch {
       return // the store is unreachable: try again next tick; the lease may still be valid
     }
-    const kept = new Set(renewed)
+    for (const request of answer.cancelRequested ?? []) {
+      const driver = this.#drivers.get(request.runId)
+      if (driver && !driver.stopped && !driver.finalizing) driver.cancel(request.reason)
+    }
+    const kept = new Set(answer.renewed)
     for (const id of runIds) {
       const driver = this.#drivers.get(id)
       if (!driver || kept.has(id) || driver.finalizing || driver.stopped) continue
       driver.lose(
         new OrchestrationError(
-          'DF_CONFLICT',
+          'DF_LEASE_EXPIRED',
           `[@df/orchestration] Run '${id}': this engine (${this.#owner}) lost its lease; another engine took the run over, so this one stopped driving it.`,
         ),
       )

@@ -20,6 +20,7 @@ export function applyRunUpdate(run: RunRecord, u: RunUpdate): RunRecord {
   } else if (u.owner !== undefined) next.owner = u.owner
   if (u.leaseExpiresAt === null) delete next.leaseExpiresAt
   else if (u.leaseExpiresAt !== undefined) next.leaseExpiresAt = u.leaseExpiresAt
+  if (u.taskCounts !== undefined) next.taskCounts = u.taskCounts
   return next
 }
 

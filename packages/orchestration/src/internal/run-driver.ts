@@ -120,6 +120,11 @@ export class RunDriver implements AttemptHost {
     return this.#batch.acked
   }
 
+  /** Task `index`'s version in the store when the run was loaded. */
+  storedVersion(index: number, version: number): void {
+    this.#batch.setVersion(index, version)
+  }
+
   /** Queues task `index`'s update; true when it folded into one already waiting (WriteBatch.add). */
   merge(index: number, update: TaskUpdate): boolean {
     const folded = this.#batch.add(index, update)
@@ -264,6 +269,7 @@ export class RunDriver implements AttemptHost {
         error: {
           message: `[@df/orchestration] The ${this.cfg.executor.name} executor refused the attempt: ${error instanceof Error ? error.message : String(error)}`,
           name: 'OrchestrationError',
+          code: 'DF_EXECUTOR_REFUSED',
         },
       })
     })
@@ -280,6 +286,8 @@ export class RunDriver implements AttemptHost {
         retryable: false,
         error: {
           message: `[@df/orchestration] Pipeline '${this.pipelineId}' has no task '${d.taskId}'.`,
+          name: 'OrchestrationError',
+          code: 'DF_DEFINITION_MISMATCH',
         },
       })
     }

@@ -3,9 +3,9 @@
  * SUCCESS or SKIPPED, failed when a leaf FAILED or UPSTREAM_FAILED), a one-sentence message,
  * and the final compare-and-set that also releases the lease.
  */
-import type { RunRecord } from '../backend.js'
+import type { RunRecord, TaskCounts } from '../backend.js'
 import { OrchestrationError } from '../errors.js'
-import type { RunState } from '../states.js'
+import type { RunState, TaskState } from '../states.js'
 import type { RunDriver } from './run-driver.js'
 
 /** The final state and message of a run whose tasks are all finished. */
@@ -48,54 +48,52 @@ export function runOutcome(driver: RunDriver): { status: RunState; message: stri
   }
 }
 
-/** Writes the final state; returns undefined when the run was lost to another engine. */
+/** How many tasks ended in each state (states with none left out). */
+export function taskCounts(driver: RunDriver): TaskCounts {
+  const counts: Partial<Record<TaskState, number>> = {}
+  for (const s of driver.table.states) counts[s] = (counts[s] ?? 0) + 1
+  return counts
+}
+
+/**
+ * Writes the final state, the task counts and releases the lease, in one compare-and-set;
+ * returns undefined when the run was lost to another engine. The driver's run version is exact
+ * (renewals do not change it), so a conflict means a take-over, never a renewal.
+ */
 export async function finalizeRun(driver: RunDriver): Promise<RunRecord | undefined> {
   const { backend, clock, hub } = driver.cfg
   const { status, message } = runOutcome(driver)
   const endedAt = clock.now()
-  let run = driver.runRecord
-  for (let tries = 0; tries < 10; tries++) {
-    const result = await backend.updateRun({
-      id: run.id,
-      expectedVersion: run.version,
-      status,
-      endedAt,
-      message,
-      owner: null,
-      leaseExpiresAt: null,
-    })
-    if (result.ok) {
-      if (hub.active) {
-        hub.emit({
-          type: 'run',
-          pipelineId: run.pipelineId,
-          runId: run.id,
-          state: status,
-          at: endedAt,
-          trigger: run.trigger,
-          message,
-        })
-      }
-      return result.value
-    }
-    // Lease renewals bump the version; re-read and retry while we still own the run.
-    const fresh = result.reason === 'conflict' ? await backend.getRun(run.id) : undefined
-    if (fresh === undefined || fresh.owner !== driver.cfg.owner) {
-      driver.lose(
-        new OrchestrationError(
-          'DF_CONFLICT',
-          `[@df/orchestration] Run '${run.id}' is now driven by another engine (${fresh?.owner ?? 'none'}); this engine stopped driving it.`,
-        ),
-      )
-      return undefined
-    }
-    run = fresh
+  const run = driver.runRecord
+  const result = await backend.updateRun({
+    id: run.id,
+    expectedVersion: run.version,
+    status,
+    endedAt,
+    message,
+    owner: null,
+    leaseExpiresAt: null,
+    taskCounts: taskCounts(driver),
+  })
+  if (!result.ok) {
+    driver.lose(
+      new OrchestrationError(
+        'DF_CONFLICT',
+        `[@df/orchestration] Run '${run.id}' ${result.reason === 'not-found' ? 'no longer exists' : 'is now driven by another engine'}; this engine stopped driving it.`,
+      ),
+    )
+    return undefined
   }
-  driver.lose(
-    new OrchestrationError(
-      'DF_CONFLICT',
-      `[@df/orchestration] Run '${run.id}': the final update kept conflicting.`,
-    ),
-  )
-  return undefined
+  if (hub.active) {
+    hub.emit({
+      type: 'run',
+      pipelineId: run.pipelineId,
+      runId: run.id,
+      state: status,
+      at: endedAt,
+      trigger: run.trigger,
+      message,
+    })
+  }
+  return result.value
 }

@@ -108,8 +108,7 @@ export class RunLauncher {
     const p = this.c.pipeline
     signal?.throwIfAborted()
     const now = p.clock.now()
-    const queued = this.active >= p.settings.maxActiveRuns
-    if (!queued) this.active++
+    const queued = !this.tryTakeSlot()
     const id = newRunId(now)
     let run: RunRecord
     try {
@@ -135,7 +134,7 @@ export class RunLauncher {
       throw error
     }
     this.emitRun(run)
-    if (queued) run = await this.#waitForSlot(run, signal)
+    if (queued) run = await this.waitForSlot(run, signal)
     if (run.status === 'CANCELLED') return this.load(run.id) as Promise<RunResult>
     let records: TaskRecord[]
     if (copied && copied.size > 0) {
@@ -165,8 +164,55 @@ export class RunLauncher {
     return this.drive(graph, run, records, context, signal)
   }
 
-  async #waitForSlot(run: RunRecord, signal: AbortSignal | undefined): Promise<RunRecord> {
+  /**
+   * Takes a `maxActiveRuns` slot for a QUEUED run this engine owns (one it created QUEUED, or a
+   * QUEUED run it claimed: a dead engine's queue, or a run request), waiting for one while
+   * holding the run's lease; then marks the run RUNNING (or CANCELLED when it was cancelled
+   * meanwhile).
+   */
+  async waitForSlot(run: RunRecord, signal: AbortSignal | undefined): Promise<RunRecord> {
     const p = this.c.pipeline
+    const cancelled = this.tryTakeSlot() ? undefined : await this.#queue(run, signal)
+    const now = p.clock.now()
+    const update =
+      cancelled !== undefined
+        ? {
+            status: 'CANCELLED' as const,
+            endedAt: now,
+            message: `Cancelled while queued: ${cancelled}`,
+            owner: null,
+            leaseExpiresAt: null,
+          }
+        : {
+            status: 'RUNNING' as const,
+            startedAt: now,
+            owner: p.engineId,
+            leaseExpiresAt: now + p.settings.leaseMs,
+          }
+    if (cancelled !== undefined) this.#release()
+    // The version is exact (renewals leave it alone): a conflict means another engine took over.
+    const result = await p.backend.updateRun({
+      id: run.id,
+      expectedVersion: run.version,
+      ...update,
+    })
+    if (result.ok) {
+      this.emitRun(result.value)
+      return result.value
+    }
+    if (cancelled === undefined) this.#release()
+    throw new OrchestrationError(
+      'DF_CONFLICT',
+      `[@df/orchestration] Queued run '${run.id}' was taken over by another engine while it waited.`,
+    )
+  }
+
+  /**
+   * Waits in the queue until a slot is handed over (it is then held) or the run is cancelled
+   * (the slot is then held too, and released by the caller); returns the cancel reason, if any.
+   * Throws when the lease was lost meanwhile (no slot held then).
+   */
+  async #queue(run: RunRecord, signal: AbortSignal | undefined): Promise<string | undefined> {
     const entry: Queued = { start: () => {} }
     const started = new Promise<void>((resolve) => {
       ;(entry as { start: () => void }).start = resolve
@@ -182,6 +228,9 @@ export class RunLauncher {
         this.active++ // balanced by #release() below
         entry.start()
       },
+      cancel: (reason) => {
+        this.cancel(run.id, reason)
+      },
     }
     this.#queued.set(run.id, entry)
     this.#waiting.push(entry)
@@ -196,43 +245,19 @@ export class RunLauncher {
       this.#release()
       throw entry.lost
     }
-    const now = p.clock.now()
-    const update = entry.cancelled
-      ? {
-          status: 'CANCELLED' as const,
-          endedAt: now,
-          message: `Cancelled while queued: ${entry.cancelled}`,
-          owner: null,
-          leaseExpiresAt: null,
-        }
-      : {
-          status: 'RUNNING' as const,
-          startedAt: now,
-          owner: p.engineId,
-          leaseExpiresAt: now + p.settings.leaseMs,
-        }
-    if (entry.cancelled) this.#release()
-    // Lease renewals bump the version while the run waits: retry on a fresh read while we own it.
-    let current = run
-    for (let tries = 0; tries < 10; tries++) {
-      const result = await p.backend.updateRun({
-        id: run.id,
-        expectedVersion: current.version,
-        ...update,
-      })
-      if (result.ok) {
-        this.emitRun(result.value)
-        return result.value
-      }
-      const fresh = await p.backend.getRun(run.id)
-      if (!fresh || fresh.owner !== p.engineId || fresh.status !== 'QUEUED') break
-      current = fresh
-    }
-    if (!entry.cancelled) this.#release()
-    throw new OrchestrationError(
-      'DF_CONFLICT',
-      `[@df/orchestration] Queued run '${run.id}' was taken over by another engine while it waited.`,
-    )
+    return entry.cancelled
+  }
+
+  /** Frees a slot taken by a run that will not be driven after all (see run-recovery.ts). */
+  releaseSlot(): void {
+    this.#release()
+  }
+
+  /** Takes a maxActiveRuns slot at once when one is free (else the caller queues). */
+  tryTakeSlot(): boolean {
+    if (this.active >= this.c.pipeline.settings.maxActiveRuns) return false
+    this.active++
+    return true
   }
 
   /** Frees a maxActiveRuns slot, handing it to the oldest queued run. */
@@ -315,7 +340,7 @@ export class RunLauncher {
     queued.cancelled = reason
     const i = this.#waiting.indexOf(queued)
     if (i >= 0) this.#waiting.splice(i, 1)
-    this.active++ // balanced by #release() in #waitForSlot
+    this.active++ // balanced by #release() in waitForSlot
     queued.start()
     return true
   }

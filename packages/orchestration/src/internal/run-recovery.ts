@@ -7,7 +7,12 @@ import type { RunResult } from '../pipeline-options.js'
 import type { Graph } from './graph.js'
 import type { RunLauncher } from './run-launcher.js'
 
-/** Claims expired runs and resumes them; with `wait: false` returns once they are claimed. */
+/**
+ * Claims this pipeline's runs whose lease expired or that have no owner (one atomic
+ * `claimRuns`) and resumes them: RUNNING runs at once, QUEUED runs (a dead engine's queue, or
+ * run requests stored without an owner) once a `maxActiveRuns` slot frees. With `wait: false`
+ * it returns once they are claimed.
+ */
 export async function recoverRuns(
   launcher: RunLauncher,
   _graph: Graph,
@@ -23,24 +28,6 @@ export async function recoverRuns(
     pipelineIds: [p.name],
     limit: o.limit ?? 100,
   })
-  // Queued runs of a dead engine: take each over with a compare-and-set (one winner).
-  const queued = await p.backend.listRuns({
-    pipelineId: p.name,
-    status: 'QUEUED',
-    limit: o.limit ?? 100,
-  })
-  for (const r of queued.items) {
-    if (r.owner !== undefined && (r.leaseExpiresAt ?? 0) > now) continue
-    const taken = await p.backend.updateRun({
-      id: r.id,
-      expectedVersion: r.version,
-      status: 'RUNNING',
-      startedAt: now,
-      owner: p.engineId,
-      leaseExpiresAt: now + p.settings.leaseMs,
-    })
-    if (taken.ok) claimed.push(taken.value)
-  }
   const runs = claimed.map((run) => resume(launcher, graph, run))
   if (o.wait === false) {
     for (const r of runs) r.catch(() => {})
@@ -51,6 +38,14 @@ export async function recoverRuns(
 
 async function resume(launcher: RunLauncher, graph: Graph, run: RunRecord): Promise<RunResult> {
   const backend = launcher.c.pipeline.backend
+  if (run.status === 'QUEUED') {
+    launcher.emitRun(run)
+    run = await launcher.waitForSlot(run, undefined)
+    if (run.status === 'CANCELLED') return (await launcher.load(run.id))!
+  } else {
+    launcher.active++
+    launcher.emitRun(run)
+  }
   const records = await backend.getTasks(run.id)
   const removed = records.filter((r) => !graph.index.has(r.taskId) && r.state !== 'REMOVED')
   if (removed.length > 0) {
@@ -67,6 +62,7 @@ async function resume(launcher: RunLauncher, graph: Graph, run: RunRecord): Prom
   const known = new Set(records.map((r) => r.taskId))
   const missing = graph.tasks.filter((t) => !known.has(t.name)).map((t) => t.name)
   if (missing.length > 0) {
+    launcher.releaseSlot()
     const now = launcher.c.pipeline.clock.now()
     await backend.updateRun({
       id: run.id,
@@ -79,7 +75,5 @@ async function resume(launcher: RunLauncher, graph: Graph, run: RunRecord): Prom
     })
     return (await launcher.load(run.id))!
   }
-  launcher.active++
-  launcher.emitRun(run)
   return launcher.drive(graph, run, records, {})
 }

@@ -17,11 +17,10 @@ import { Transitions } from './transitions.js'
 
 const FLAG = { flagUpstreamFailed: true } as const
 const LEASE_EXPIRED =
-  'engine lease expired (process died?): the engine driving this attempt stopped renewing its lease, so another engine took the run over'
+  '[@df/orchestration] engine lease expired (process died?): the engine driving this attempt stopped renewing its lease, so another engine took the run over.'
 
 export class TaskTable extends Transitions {
   readonly states: TaskState[]
-  readonly versions: number[]
   readonly attempts: number[]
   readonly results: (JsonValue | undefined)[]
   readonly firstStartedAt: (number | undefined)[]
@@ -58,7 +57,6 @@ export class TaskTable extends Transitions {
     super(driver, graph)
     const n = graph.tasks.length
     this.states = new Array(n).fill('PENDING')
-    this.versions = new Array(n).fill(1)
     this.attempts = new Array(n).fill(0)
     this.results = new Array(n)
     this.firstStartedAt = new Array(n)
@@ -77,7 +75,7 @@ export class TaskTable extends Transitions {
       const i = graph.index.get(r.taskId)
       if (i === undefined) continue
       this.states[i] = r.state
-      this.versions[i] = r.version
+      driver.storedVersion(i, r.version)
       this.attempts[i] = r.attempt
       this.results[i] = r.result
       this.firstStartedAt[i] = r.startedAt
@@ -110,7 +108,7 @@ export class TaskTable extends Transitions {
           this.applyOutcome(i, this.attempts[i]!, {
             status: 'failed',
             retryable: true,
-            error: { message: `[@df/orchestration] ${LEASE_EXPIRED}.`, name: 'OrchestrationError' },
+            error: { message: LEASE_EXPIRED, name: 'OrchestrationError', code: 'DF_LEASE_EXPIRED' },
           })
           break
         case 'UP_FOR_RETRY':

@@ -6,7 +6,7 @@
 import type { AttemptRecord, ErrorRecord, TaskUpdate } from '../backend.js'
 import type { TimerHandle } from '../clock.js'
 import type { TaskOutcome } from '../executor.js'
-import type { JsonValue } from '../json.js'
+import type { JsonObject, JsonValue } from '../json.js'
 import { internalPool } from '../pools.js'
 import type { TaskState } from '../states.js'
 import type { Graph } from './graph.js'
@@ -25,7 +25,6 @@ export abstract class Transitions {
   readonly driver: RunDriver
   readonly graph: Graph
   abstract readonly states: TaskState[]
-  abstract readonly versions: number[]
   abstract readonly attempts: number[]
   abstract readonly results: (JsonValue | undefined)[]
   abstract readonly firstStartedAt: (number | undefined)[]
@@ -64,17 +63,15 @@ export abstract class Transitions {
    * Queues task `i`'s update. When the batch not yet sent already updates task `i`, the two
    * become one (applying both in order equals applying the first with the second's fields on
    * top), so a task that is queued, started and finished between two writes costs one row
-   * update; the version it was predicted to reach is then one lower.
+   * update. The batch stamps `expectedVersion` when it is sent (WriteBatch.take).
    */
   protected write(i: number, u: TaskUpdate): void {
-    if (this.driver.merge(i, u)) this.versions[i]!--
+    this.driver.merge(i, u)
   }
 
-  /** A new update of task `i` at its next expected version, to fill in by assignment. */
+  /** A new update of task `i`, to fill in by assignment; its version is stamped when sent. */
   protected update(i: number): Mutable<TaskUpdate> {
-    const expectedVersion = this.versions[i]!
-    this.versions[i] = expectedVersion + 1
-    return { runId: this.driver.runId, taskId: this.graph.tasks[i]!.name, expectedVersion }
+    return { runId: this.driver.runId, taskId: this.graph.tasks[i]!.name, expectedVersion: 0 }
   }
 
   protected emitTask(i: number, state: TaskState, extra?: object): void {
@@ -303,7 +300,7 @@ export abstract class Transitions {
     now: number,
     outcome: TaskOutcome,
   ): AttemptRecord {
-    const o = outcome as { log?: string; error?: ErrorRecord; dremioJobId?: string }
+    const o = outcome as { log?: string; error?: ErrorRecord; meta?: JsonObject }
     const started = this.attemptStartedAt[i]!
     const record: Mutable<AttemptRecord> = {
       runId: this.driver.runId,
@@ -315,7 +312,7 @@ export abstract class Transitions {
     }
     if (o.error !== undefined) record.error = o.error
     if (o.log !== undefined) record.log = o.log
-    if (o.dremioJobId !== undefined) record.dremioJobId = o.dremioJobId
+    if (o.meta !== undefined) record.meta = o.meta
     return record
   }
 

@@ -7,6 +7,11 @@
  * own RUNNING mark travels with a later batch. A crash before that batch leaves the attempt
  * QUEUED or PENDING in the store, and a recovery runs it again under the same attempt number
  * (same idempotency key), as for any attempt whose outcome was not stored.
+ *
+ * The batch also owns each task's compare-and-set version. By the contract's version rule an
+ * applied update sets `version = expectedVersion + 1`, and batches are written one at a time in
+ * order, so the version each update expects is known when the batch is taken: it is stamped
+ * then, never predicted earlier (a folded update simply does not count).
  */
 import type { TaskUpdate } from '../backend.js'
 
@@ -20,12 +25,22 @@ export class WriteBatch {
   /** Per task: its update in `writes`, valid when `#pendingIn[i] === building`. */
   readonly #pending: (TaskUpdate | undefined)[]
   readonly #pendingIn: Int32Array
+  /** The task index of each update in `writes`. */
+  #writeIndex: number[] = []
+  /** Per task: the version its row will have once every batch taken so far is applied. */
+  readonly #versions: Float64Array
   /** Started attempts waiting for a batch: pairs of (task index, batch number). */
   #waiting: number[] = []
 
   constructor(taskCount: number) {
     this.#pending = new Array(taskCount)
     this.#pendingIn = new Int32Array(taskCount)
+    this.#versions = new Float64Array(taskCount).fill(1)
+  }
+
+  /** The stored version of task `index` when the run was loaded (default 1, as `createRun` makes). */
+  setVersion(index: number, version: number): void {
+    this.#versions[index] = version
   }
 
   /**
@@ -42,6 +57,7 @@ export class WriteBatch {
       this.#pending[index] = update
       this.#pendingIn[index] = this.building
       this.writes.push(update)
+      this.#writeIndex.push(index)
       return false
     }
     const target = pending as unknown as Record<string, unknown>
@@ -50,10 +66,20 @@ export class WriteBatch {
     return true
   }
 
-  /** Takes the batch being built (to send it); the next one starts empty. */
+  /**
+   * Takes the batch being built (to send it), stamping each update's `expectedVersion`; the next
+   * batch starts empty. Two updates of one task in a batch (different attempts) expect
+   * consecutive versions, as the backend applies a batch in order.
+   */
   take(): { writes: TaskUpdate[]; batch: number } {
     const taken = { writes: this.writes, batch: this.building }
+    const index = this.#writeIndex
+    const versions = this.#versions
+    for (let k = 0; k < index.length; k++) {
+      ;(taken.writes[k] as { expectedVersion: number }).expectedVersion = versions[index[k]!]!++
+    }
     this.writes = []
+    this.#writeIndex = []
     this.building++
     return taken
   }

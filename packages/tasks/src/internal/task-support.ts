@@ -27,7 +27,7 @@ export interface DremioTaskOptions extends BaseTaskOptions {
 /** Records the Dremio job id on the attempt (when the engine offers the hook) and in its log. */
 export function noteDremioJob(ctx: TaskContext, jobId: string, sql: string): void {
   ctx.log.info(`Dremio job ${jobId} submitted: ${oneLine(sql)}`)
-  ctx.recordDremioJob?.(jobId)
+  ctx.setMeta?.('dremioJobId', jobId)
 }
 
 function oneLine(sql: string): string {

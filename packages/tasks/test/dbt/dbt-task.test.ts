@@ -15,6 +15,7 @@ import {
 } from '@df/orchestration'
 import { afterAll, describe, expect, it } from 'vitest'
 import { DbtTask } from '../../src/dbt/dbt-task.js'
+import { history } from '../history.js'
 import '../../src/task-types.js' // registers the library's task types, as importing @df/tasks does
 import { taskFromDescription } from '@df/orchestration'
 
@@ -47,7 +48,7 @@ async function runOne(t: DbtTask) {
   const p = new Pipeline(`dbt_${t.name}`)
   p.addTask(t)
   const run = await p.run({ logicalDate: '2026-11-27T00:00:00.000Z', params: { region: 'eu' } })
-  const attempts = await p.backend.listAttempts(run.id, t.name)
+  const attempts = await history(p.backend).listAttempts(run.id, t.name)
   await p.close()
   return { task: run.tasks[t.name] as TaskRecord, attempts }
 }
@@ -185,7 +186,7 @@ describe('DbtTask (stand-in dbt on PATH)', { timeout: 30_000 }, () => {
       await new Promise((r) => setTimeout(r, 5))
     }
     expect(findStandin(dir)).toBe(true)
-    const [run0] = (await p.backend.listRuns({ pipelineId: 'dbt_cancel' })).items
+    const [run0] = (await history(p.backend).listRuns({ pipelineId: 'dbt_cancel' })).items
     expect(p.cancelRun(run0?.id as string)).toBe(true)
     const run = await done
     expect(run.tasks.hang?.state).toBe('CANCELLED')

@@ -10,6 +10,7 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
 import { afterAll, describe, expect, it } from 'vitest'
 import { EmailTask } from '../../src/general/email-task.js'
 import { importOptional } from '../../src/general/internal/support.js'
+import { history } from '../history.js'
 import '../../src/task-types.js' // registers the library's task types, as importing @df/tasks does
 import { taskFromDescription } from '@df/orchestration'
 
@@ -64,7 +65,7 @@ async function runOne(t: EmailTask) {
     logicalDate: '2026-11-27T00:00:00.000Z',
     params: { table: 'sales.orders', note: '<script>x</script>' },
   })
-  const attempts = await p.backend.listAttempts(run.id, t.name)
+  const attempts = await history(p.backend).listAttempts(run.id, t.name)
   await p.close()
   return { run, task: run.tasks[t.name] as TaskRecord, attempts }
 }

@@ -14,6 +14,7 @@ import {
 } from '@df/orchestration'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HttpTask } from '../../src/general/http-task.js'
+import { history } from '../history.js'
 import '../../src/task-types.js' // registers the library's task types, as importing @df/tasks does
 import { taskFromDescription } from '@df/orchestration'
 
@@ -76,7 +77,7 @@ async function runOne(
   const done = p.run({ logicalDate: '2026-11-27T00:00:00.000Z', params: { region: 'eu' } })
   if (drive) await drive(clock, events)
   const run = await done
-  const attempts = await p.backend.listAttempts(run.id, t.name)
+  const attempts = await history(p.backend).listAttempts(run.id, t.name)
   await p.close()
   return { run, task: run.tasks[t.name] as TaskRecord, attempts }
 }

@@ -14,6 +14,7 @@ import {
 } from '@df/orchestration'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ShellTask } from '../../src/general/shell-task.js'
+import { history } from '../history.js'
 import '../../src/task-types.js' // registers the library's task types, as importing @df/tasks does
 import { taskFromDescription } from '@df/orchestration'
 
@@ -24,7 +25,7 @@ async function runOne(t: ShellTask) {
   const p = new Pipeline(`shell_${t.name}`)
   p.addTask(t)
   const run = await p.run({ logicalDate: '2026-11-27T00:00:00.000Z', params: { who: 'world' } })
-  const attempts = await p.backend.listAttempts(run.id, t.name)
+  const attempts = await history(p.backend).listAttempts(run.id, t.name)
   await p.close()
   return { task: run.tasks[t.name] as TaskRecord, attempts }
 }

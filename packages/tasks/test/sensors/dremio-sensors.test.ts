@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DremioQueryTask } from '../../src/dremio-query-task.js'
 import { FileSensor } from '../../src/sensors/file-sensor.js'
 import { SqlSensor } from '../../src/sensors/sql-sensor.js'
+import { history } from '../history.js'
 import '../../src/task-types.js' // registers the library's task types, as importing @df/tasks does
 import { taskFromDescription } from '@df/orchestration'
 import { jobsWith, uniqueFolder } from '../emulator-harness.js'
@@ -100,7 +101,7 @@ describe('SqlSensor', { timeout: 60_000 }, () => {
     expect(run.tasks.wait).toMatchObject({ state: 'SUCCESS', attempt: 1 })
     const pokes = jobsWith(emu, `FROM ${f}.arrivals WHERE day = '2026-11-27'`)
     expect(pokes).toHaveLength(2)
-    const [attempt] = await p.backend.listAttempts(run.id, 'wait')
+    const [attempt] = await history(p.backend).listAttempts(run.id, 'wait')
     expect(attempt?.log).toContain('Sensor condition met on poke 2.')
   })
 

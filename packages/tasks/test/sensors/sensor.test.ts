@@ -15,6 +15,7 @@ import {
 } from '@df/orchestration'
 import { describe, expect, it } from 'vitest'
 import { Sensor } from '../../src/sensors/sensor.js'
+import { history } from '../history.js'
 
 function pipeline(name: string, maxWorkers = 4) {
   const clock = createManualClock(0)
@@ -52,7 +53,7 @@ describe('Sensor', () => {
     // One attempt held the slot the whole time.
     expect(run.tasks.s).toMatchObject({ state: 'SUCCESS', attempt: 1, result: { found: 'it' } })
     expect(pokedAt).toEqual([0, 1000, 2000])
-    const [attempt] = await p.backend.listAttempts(run.id, 's')
+    const [attempt] = await history(p.backend).listAttempts(run.id, 's')
     expect(attempt?.log).toContain('Sensor condition not met (poke 1); next poke in 1000 ms.')
     expect(attempt?.log).toContain('Sensor condition met on poke 3.')
   })
@@ -85,7 +86,7 @@ describe('Sensor', () => {
     const run = await done
     expect(run.status).toBe('SUCCESS')
     expect(run.tasks.s).toMatchObject({ state: 'SUCCESS', attempt: 2, startedAt: 0 })
-    const attempts = await p.backend.listAttempts(run.id, 's')
+    const attempts = await history(p.backend).listAttempts(run.id, 's')
     expect(attempts.map((a) => [a.attempt, a.state, a.startedAt])).toEqual([
       [1, 'UP_FOR_RESCHEDULE', 0],
       [2, 'SUCCESS', 5000],
@@ -226,7 +227,7 @@ describe('Sensor', () => {
     p.addTask(s)
     const done = p.run()
     await clock.flush()
-    const [run0] = (await p.backend.listRuns({ pipelineId: 'sleep_cancel' })).items
+    const [run0] = (await history(p.backend).listRuns({ pipelineId: 'sleep_cancel' })).items
     expect(p.cancelRun(run0?.id as string)).toBe(true)
     const run = await done
     expect(run.tasks.s?.state).toBe('CANCELLED')

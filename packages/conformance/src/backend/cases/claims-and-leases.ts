@@ -10,14 +10,20 @@ const LEASE = NOW + 30_000
 export const claimCases: readonly BackendCase[] = [
   defineCase(
     'claims.eligible',
-    'claims only RUNNING runs whose lease ended at or before `now`, or that have no owner',
+    'claims only QUEUED and RUNNING runs whose lease ended at or before `now`, or that have no owner',
     async ({ backend }) => {
       const expired = await seedOrphanedRun(backend, NOW)
       const boundary = await seedOrphanedRun(backend, NOW, { leaseExpiresAt: NOW })
       const ownerless = await seedRun(backend, { status: 'RUNNING' })
+      const queued = await seedOrphanedRun(backend, NOW, { status: 'QUEUED' })
       const live = await seedOrphanedRun(backend, NOW, { owner: 'alive', leaseExpiresAt: NOW + 1 })
+      const liveQueued = await seedOrphanedRun(backend, NOW, {
+        status: 'QUEUED',
+        owner: 'alive',
+        leaseExpiresAt: NOW + 1,
+      })
       const others = await Promise.all(
-        (['QUEUED', 'SUCCESS', 'FAILED', 'CANCELLED'] as const).map((status) =>
+        (['SUCCESS', 'FAILED', 'CANCELLED'] as const).map((status) =>
           seedOrphanedRun(backend, NOW, { status }),
         ),
       )
@@ -28,10 +34,10 @@ export const claimCases: readonly BackendCase[] = [
         limit: 100,
       })
       expect(claimed.map((r) => r.id).sort()).toEqual(
-        [expired.id, boundary.id, ownerless.id].sort(),
+        [expired.id, boundary.id, ownerless.id, queued.id].sort(),
       )
       for (const run of claimed) {
-        const before = [expired, boundary, ownerless].find((r) => r.id === run.id)!
+        const before = [expired, boundary, ownerless, queued].find((r) => r.id === run.id)!
         const expected = {
           ...before,
           owner: 'me',
@@ -42,6 +48,7 @@ export const claimCases: readonly BackendCase[] = [
         expect(await backend.getRun(run.id)).toEqual(expected)
       }
       expect(await backend.getRun(live.id)).toEqual(live)
+      expect(await backend.getRun(liveQueued.id)).toEqual(liveQueued)
       for (const other of others) expect(await backend.getRun(other.id)).toEqual(other)
       // Everything claimable is now held by `me` until LEASE: a second claim finds nothing.
       expect(
@@ -151,7 +158,7 @@ export const claimCases: readonly BackendCase[] = [
       )
       const theirs = await seedOrphanedRun(backend, NOW, { owner: 'them', leaseExpiresAt: NOW + 5 })
       const unowned = await seedRun(backend, { status: 'RUNNING' })
-      const renewed = await backend.renewLeases({ owner: 'me', leaseExpiresAt: LEASE })
+      const { renewed } = await backend.renewLeases({ owner: 'me', leaseExpiresAt: LEASE })
       expect([...renewed].sort()).toEqual(mine.map((r) => r.id).sort())
       for (const run of mine) expect((await backend.getRun(run.id))?.leaseExpiresAt).toBe(LEASE)
       expect(await backend.getRun(theirs.id)).toEqual(theirs)
@@ -161,13 +168,13 @@ export const claimCases: readonly BackendCase[] = [
         runIds: [mine[0]!.id, theirs.id, uniqueId('run')],
         leaseExpiresAt: LEASE + 1,
       })
-      expect(some).toEqual([mine[0]!.id])
+      expect(some.renewed).toEqual([mine[0]!.id])
       expect((await backend.getRun(mine[0]!.id))?.leaseExpiresAt).toBe(LEASE + 1)
       expect((await backend.getRun(mine[1]!.id))?.leaseExpiresAt).toBe(LEASE)
       expect(await backend.getRun(theirs.id)).toEqual(theirs)
-      expect(await backend.renewLeases({ owner: 'me', runIds: [], leaseExpiresAt: LEASE })).toEqual(
-        [],
-      )
+      expect(
+        (await backend.renewLeases({ owner: 'me', runIds: [], leaseExpiresAt: LEASE })).renewed,
+      ).toEqual([])
     },
   ),
 
@@ -183,9 +190,12 @@ export const claimCases: readonly BackendCase[] = [
         limit: 1,
       })
       expect(claimed?.id).toBe(run.id)
-      expect(await backend.renewLeases({ owner: 'old', leaseExpiresAt: LEASE + 99 })).toEqual([])
       expect(
-        await backend.renewLeases({ owner: 'old', runIds: [run.id], leaseExpiresAt: LEASE + 99 }),
+        (await backend.renewLeases({ owner: 'old', leaseExpiresAt: LEASE + 99 })).renewed,
+      ).toEqual([])
+      expect(
+        (await backend.renewLeases({ owner: 'old', runIds: [run.id], leaseExpiresAt: LEASE + 99 }))
+          .renewed,
       ).toEqual([])
       expect(await backend.getRun(run.id)).toMatchObject({ owner: 'new', leaseExpiresAt: LEASE })
     },
@@ -193,20 +203,54 @@ export const claimCases: readonly BackendCase[] = [
 
   defineCase(
     'leases.renew.version',
-    "a renewal is a change: it increments the run's version (the holder re-reads before its next updateRun)",
+    "a renewal leaves the run's version alone: the holder's next updateRun at the version it knows applies",
     async ({ backend }) => {
       const run = await seedOrphanedRun(backend, NOW, { owner: 'me', leaseExpiresAt: NOW + 5 })
       expect(
-        await backend.renewLeases({ owner: 'me', runIds: [run.id], leaseExpiresAt: LEASE }),
+        (await backend.renewLeases({ owner: 'me', runIds: [run.id], leaseExpiresAt: LEASE }))
+          .renewed,
       ).toEqual([run.id])
       const renewed = await backend.getRun(run.id)
-      expect(renewed).toEqual({ ...run, leaseExpiresAt: LEASE, version: run.version + 1 })
-      expect(
+      expect(renewed).toEqual({ ...run, leaseExpiresAt: LEASE })
+      const done = expectOk(
         await backend.updateRun({ id: run.id, expectedVersion: run.version, status: 'SUCCESS' }),
-      ).toEqual({
-        ok: false,
-        reason: 'conflict',
+      )
+      expect(done).toMatchObject({
+        status: 'SUCCESS',
+        version: run.version + 1,
+        leaseExpiresAt: LEASE,
       })
+    },
+  ),
+
+  defineCase(
+    'claims.queued',
+    'claims a QUEUED run without an owner (a run request) oldest first, leaving it QUEUED at version + 1',
+    async ({ backend }) => {
+      const pipelineId = uniqueId('requests')
+      const newer = await seedRun(backend, { pipelineId, status: 'QUEUED', createdAt: NOW - 10 })
+      const older = await seedRun(backend, { pipelineId, status: 'QUEUED', createdAt: NOW - 20 })
+      const [first] = await backend.claimRuns({
+        owner: 'serve',
+        now: NOW,
+        leaseExpiresAt: LEASE,
+        limit: 1,
+        pipelineIds: [pipelineId],
+      })
+      expect(first).toEqual({
+        ...older,
+        owner: 'serve',
+        leaseExpiresAt: LEASE,
+        version: older.version + 1,
+      })
+      const [second] = await backend.claimRuns({
+        owner: 'serve',
+        now: NOW,
+        leaseExpiresAt: LEASE,
+        limit: 5,
+        pipelineIds: [pipelineId],
+      })
+      expect(second).toMatchObject({ id: newer.id, status: 'QUEUED', owner: 'serve' })
     },
   ),
 ]

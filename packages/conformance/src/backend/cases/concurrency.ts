@@ -175,6 +175,7 @@ export const concurrencyCases: readonly BackendCase[] = [
       ])
       expect((await backend.getTasks(run.id))[0]).toMatchObject({ state: 'RUNNING', version: 2 })
     },
+    ['RunHistory'],
   ),
 
   defineCase(
@@ -267,6 +268,7 @@ export const concurrencyCases: readonly BackendCase[] = [
       )
       expect(winners(creates)).toBe(1)
     },
+    ['WatermarkStore'],
   ),
 
   defineCase(
@@ -284,5 +286,6 @@ export const concurrencyCases: readonly BackendCase[] = [
       expect(versions).toContainEqual(stored)
       expect((await backend.listPipelines()).items.filter((p) => p.id === id)).toHaveLength(1)
     },
+    ['RunHistory'],
   ),
 ]

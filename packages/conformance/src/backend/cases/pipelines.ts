@@ -13,6 +13,7 @@ export const pipelineCases: readonly BackendCase[] = [
       await backend.putPipeline(pipeline)
       expect(await backend.getPipeline(pipeline.id)).toEqual(pipeline)
     },
+    ['RunHistory'],
   ),
 
   defineCase(
@@ -21,6 +22,7 @@ export const pipelineCases: readonly BackendCase[] = [
     async ({ backend }) => {
       expect(await backend.getPipeline(uniqueId('nope'))).toBeUndefined()
     },
+    ['RunHistory'],
   ),
 
   defineCase(
@@ -44,6 +46,7 @@ export const pipelineCases: readonly BackendCase[] = [
       const page = await backend.listPipelines()
       expect(page.items.filter((p) => p.id === first.id)).toHaveLength(1)
     },
+    ['RunHistory'],
   ),
 
   defineCase(
@@ -63,6 +66,7 @@ export const pipelineCases: readonly BackendCase[] = [
       const small = await backend.listPipelines({ limit: 7 })
       expect(small.items.map((p) => p.id)).toEqual(ids.slice(0, 7))
     },
+    ['RunHistory'],
   ),
 
   defineCase(
@@ -73,6 +77,7 @@ export const pipelineCases: readonly BackendCase[] = [
       expect(page.items).toEqual([])
       expect(page.nextCursor).toBeUndefined()
     },
+    ['RunHistory'],
   ),
 
   defineCase(
@@ -83,5 +88,6 @@ export const pipelineCases: readonly BackendCase[] = [
       await expectCode(backend.listPipelines({ limit: 1001 }), 'DF_OPTION_INVALID')
       await expectCode(backend.listPipelines({ limit: 2.5 }), 'DF_OPTION_INVALID')
     },
+    ['RunHistory'],
   ),
 ]

@@ -1,5 +1,5 @@
 /** Listing runs: newest first, filters, keyset paging that survives concurrent inserts. */
-import type { Backend, RunQuery, RunRecord, RunState } from '@df/orchestration'
+import type { FullBackend, RunQuery, RunRecord, RunState } from '@df/orchestration'
 import { expect } from 'vitest'
 import { expectCode } from '../assertions.js'
 import { type BackendCase, defineCase } from '../define-case.js'
@@ -12,7 +12,7 @@ function newestFirst(a: RunRecord, b: RunRecord): number {
 }
 
 /** Follows `nextCursor` to the end and returns every item, failing on a runaway loop. */
-async function listAll(backend: Backend, query: RunQuery): Promise<RunRecord[]> {
+async function listAll(backend: FullBackend, query: RunQuery): Promise<RunRecord[]> {
   const all: RunRecord[] = []
   let cursor = query.cursor
   for (let page = 0; page < 1000; page++) {
@@ -28,7 +28,7 @@ async function listAll(backend: Backend, query: RunQuery): Promise<RunRecord[]> 
 const STATUSES: readonly RunState[] = ['QUEUED', 'RUNNING', 'SUCCESS', 'FAILED', 'CANCELLED']
 
 /** Seeds 2 pipelines × 15 runs with mixed statuses and shared createdAt values (ties). */
-async function seedMany(backend: Backend): Promise<{ runs: RunRecord[]; pipelines: string[] }> {
+async function seedMany(backend: FullBackend): Promise<{ runs: RunRecord[]; pipelines: string[] }> {
   const pipelines = [uniqueId('pipe'), uniqueId('pipe')]
   const runs: RunRecord[] = []
   for (let i = 0; i < 30; i++) {
@@ -55,6 +55,7 @@ export const runListCases: readonly BackendCase[] = [
       expect(page.items).toEqual([...runs].sort(newestFirst))
       expect(page.nextCursor).toBeUndefined()
     },
+    ['RunHistory'],
   ),
 
   defineCase(
@@ -67,6 +68,7 @@ export const runListCases: readonly BackendCase[] = [
       expect(page.items).toHaveLength(50)
       expect(page.nextCursor).toBeTypeOf('string')
     },
+    ['RunHistory'],
   ),
 
   defineCase(
@@ -99,6 +101,7 @@ export const runListCases: readonly BackendCase[] = [
       )
       await check({ pipelineId: uniqueId('none') }, () => false)
     },
+    ['RunHistory'],
   ),
 
   defineCase(
@@ -118,6 +121,7 @@ export const runListCases: readonly BackendCase[] = [
       // Exactly divisible: the last full page may carry a cursor, but the next page is then empty.
       expect(await listAll(backend, { limit: 5 })).toEqual(sorted)
     },
+    ['RunHistory'],
   ),
 
   defineCase(
@@ -135,6 +139,7 @@ export const runListCases: readonly BackendCase[] = [
       const rest = await listAll(backend, { limit: 10, cursor: first.nextCursor } as RunQuery)
       expect(rest.map((r) => r.id)).toEqual(sorted.slice(10).map((r) => r.id))
     },
+    ['RunHistory'],
   ),
 
   defineCase(
@@ -146,5 +151,6 @@ export const runListCases: readonly BackendCase[] = [
       await expectCode(backend.listRuns({ limit: -3 }), 'DF_OPTION_INVALID')
       await expectCode(backend.listRuns({ cursor: '%%not a cursor%%' }), 'DF_OPTION_INVALID')
     },
+    ['RunHistory'],
   ),
 ]

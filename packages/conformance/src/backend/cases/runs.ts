@@ -124,6 +124,56 @@ export const runCases: readonly BackendCase[] = [
   ),
 
   defineCase(
+    'runs.update.version-rule',
+    'an applied update sets version = expectedVersion + 1, whatever it changes',
+    async ({ backend }) => {
+      const run = await seedRun(backend)
+      let version = run.version
+      expect(version).toBe(1)
+      for (const update of [
+        { status: 'RUNNING' as const },
+        { message: 'half way' },
+        { owner: 'a', leaseExpiresAt: run.createdAt + 100 },
+        {},
+      ]) {
+        const next = expectOk(
+          await backend.updateRun({ id: run.id, expectedVersion: version, ...update }),
+        )
+        expect(next.version).toBe(version + 1)
+        version = next.version
+      }
+      expect((await backend.getRun(run.id))?.version).toBe(version)
+    },
+  ),
+
+  defineCase(
+    'runs.update.task-counts',
+    'stores taskCounts given with an update (set when a run ends) and returns them as given',
+    async ({ backend }) => {
+      const run = await seedRun(backend, { status: 'RUNNING' })
+      const counts = { SUCCESS: 2, FAILED: 1, SKIPPED: 0 }
+      const done = expectOk(
+        await backend.updateRun({
+          id: run.id,
+          expectedVersion: 1,
+          status: 'SUCCESS',
+          endedAt: run.createdAt + 9,
+          taskCounts: counts,
+        }),
+      )
+      expect(done.taskCounts).toEqual(counts)
+      expect(await backend.getRun(run.id)).toEqual({
+        ...run,
+        status: 'SUCCESS',
+        endedAt: run.createdAt + 9,
+        taskCounts: counts,
+        version: 2,
+      })
+      expect(run.taskCounts).toBeUndefined()
+    },
+  ),
+
+  defineCase(
     'runs.update.conflict',
     'rejects a stale version as { ok: false, reason: "conflict" } and changes nothing',
     async ({ backend }) => {
@@ -227,5 +277,6 @@ export const runCases: readonly BackendCase[] = [
       expect(await backend.deleteRuns({ before: 0 })).toBe(0)
       expect((await backend.getTasks(edge.id)).length).toBe(3)
     },
+    ['RunHistory'],
   ),
 ]

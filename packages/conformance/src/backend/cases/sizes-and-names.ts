@@ -58,6 +58,7 @@ export const sizeAndNameCases: readonly BackendCase[] = [
       expect(await backend.listAttempts(run.id, 'UPPER')).toEqual([])
       expect(await backend.listAttempts(run.id, 'upper')).toHaveLength(1)
     },
+    ['RunHistory'],
   ),
 
   defineCase(
@@ -94,5 +95,6 @@ export const sizeAndNameCases: readonly BackendCase[] = [
       })
       expect(await backend.listAttempts(run.id)).toHaveLength(1980)
     },
+    ['RunHistory'],
   ),
 ]

@@ -184,7 +184,7 @@ export const taskCases: readonly BackendCase[] = [
         state: 'UP_FOR_RETRY',
         endedAt: a1.startedAt + 50,
         error: { message: 'timeout', name: 'TimeoutError', stack: 'Error: timeout\n    at run' },
-        dremioJobId: '1a2b3c4d-0000-1111-2222-333344445555',
+        meta: { dremioJobId: '1a2b3c4d-0000-1111-2222-333344445555' },
         log: 'line 1\nline 2 ✓\n',
       }
       const a2 = attempt(run.id, 'first', 2, { worker: 'host:2' })
@@ -203,6 +203,7 @@ export const taskCases: readonly BackendCase[] = [
       expect(await backend.listAttempts(run.id, 'nope')).toEqual([])
       expect(await backend.listAttempts(uniqueId('run'))).toEqual([])
     },
+    ['RunHistory'],
   ),
 
   defineCase(
@@ -225,5 +226,42 @@ export const taskCases: readonly BackendCase[] = [
         version: 1,
       })
     },
+    ['RunHistory'],
+  ),
+
+  defineCase(
+    'tasks.attempts.meta',
+    "an attempt's meta (what the task recorded about external work) round-trips as JSON, replaced whole",
+    async ({ backend }) => {
+      const run = await seedRun(backend)
+      const first = attempt(run.id, 'extract', 1, {
+        meta: { dremioJobId: 'job-1', statements: 2, ids: ['a', 'b'], nested: { ok: true } },
+      })
+      expectOk(
+        (
+          await backend.updateTasks([
+            taskUpdate(run.id, 'extract', 1, {
+              state: 'RUNNING',
+              attempt: 1,
+              attemptRecord: first,
+            }),
+          ])
+        )[0],
+      )
+      expect(await backend.listAttempts(run.id)).toEqual([first])
+      const replaced = {
+        ...first,
+        state: 'SUCCESS' as const,
+        endedAt: first.startedAt + 1,
+        meta: { dremioJobId: 'job-2' },
+      }
+      expectOk(
+        (
+          await backend.updateTasks([taskUpdate(run.id, 'extract', 2, { attemptRecord: replaced })])
+        )[0],
+      )
+      expect(await backend.listAttempts(run.id)).toEqual([replaced])
+    },
+    ['RunHistory'],
   ),
 ]

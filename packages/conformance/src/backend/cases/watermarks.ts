@@ -18,6 +18,7 @@ export const watermarkCases: readonly BackendCase[] = [
     async ({ backend }) => {
       expect(await backend.getWatermark(uniqueId('wm'))).toBeUndefined()
     },
+    ['WatermarkStore'],
   ),
 
   defineCase(
@@ -34,6 +35,7 @@ export const watermarkCases: readonly BackendCase[] = [
       )
       expect(await backend.getWatermark(key)).toEqual(first)
     },
+    ['WatermarkStore'],
   ),
 
   defineCase(
@@ -52,6 +54,7 @@ export const watermarkCases: readonly BackendCase[] = [
       expectFailed(await backend.setWatermark(key, v1, v1), 'conflict')
       expect(await backend.getWatermark(key)).toEqual(v2)
     },
+    ['WatermarkStore'],
   ),
 
   defineCase(
@@ -62,6 +65,7 @@ export const watermarkCases: readonly BackendCase[] = [
       expectFailed(await backend.setWatermark(key, ts('b', 2), ts('a', 1)), 'not-found')
       expect(await backend.getWatermark(key)).toBeUndefined()
     },
+    ['WatermarkStore'],
   ),
 
   defineCase(
@@ -94,6 +98,7 @@ export const watermarkCases: readonly BackendCase[] = [
         })
       }
     },
+    ['WatermarkStore'],
   ),
 
   defineCase(
@@ -112,5 +117,6 @@ export const watermarkCases: readonly BackendCase[] = [
         expect(await backend.getWatermark(key)).toEqual(value)
       }
     },
+    ['WatermarkStore'],
   ),
 ]

@@ -8,6 +8,7 @@ import {
   NonRetryableError,
   OrchestrationError,
   Pipeline,
+  requireBackendFeature,
   Task,
 } from '@df/orchestration'
 import { expect } from 'vitest'
@@ -111,7 +112,11 @@ export const pipelineCases: readonly ExecutorCase[] = [
       const run = await done
       expect(run.tasks.flaky).toMatchObject({ state: 'SUCCESS', attempt: 3, result: 'ok' })
       expect(starts).toEqual([1_000_000, 1_001_000, 1_003_000])
-      const attempts = await p.backend.listAttempts(run.id, 'flaky')
+      const attempts = await requireBackendFeature(
+        p.backend,
+        'RunHistory',
+        'executor.retry.backoff',
+      ).listAttempts(run.id, 'flaky')
       expect(attempts.map((a) => [a.attempt, a.state])).toEqual([
         [1, 'FAILED'],
         [2, 'FAILED'],

@@ -1,5 +1,5 @@
 /**
- * `AbortSignal` support for driver calls that cannot be cancelled mid-flight.
+ * `AbortSignal` support for driver calls that cannot be cancelled mid-flight (backend kit).
  *
  * The returned promise rejects with the signal's reason as soon as it aborts; the statement
  * itself still finishes on its connection (which then returns to the pool), so an aborted write
