@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'test/*'],
+    projects: ['packages/*', 'apps/*', 'examples/*', 'test/*'],
     passWithNoTests: false,
   },
 })

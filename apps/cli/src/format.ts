@@ -101,3 +101,16 @@ export function tail(text: string | undefined, n: number, indent = '    '): stri
     ...kept.map((l) => indent + l),
   ]
 }
+
+/**
+ * A run's status as shown in lists: a SUCCESS whose handled failures Airflow's leaf rule forgave
+ * says so (`SUCCESS (1 task failed)`), from the run's `taskCounts`.
+ */
+export function runStatusLabel(run: {
+  readonly status: string
+  readonly taskCounts?: Readonly<Partial<Record<string, number>>>
+}): string {
+  const failed = (run.taskCounts?.FAILED ?? 0) + (run.taskCounts?.UPSTREAM_FAILED ?? 0)
+  if (run.status !== 'SUCCESS' || failed === 0) return run.status
+  return `SUCCESS (${failed === 1 ? '1 task' : `${failed} tasks`} failed)`
+}

@@ -10,6 +10,10 @@
  */
 import { type Clock, systemClock } from './clock.js'
 import { OrchestrationError } from './errors.js'
+import { checkOptionKeys } from './internal/option-keys.js'
+
+const EXECUTOR_OPTION_KEYS: ReadonlySet<string> = new Set(['concurrency', 'clock', 'worker'])
+
 import type { Executor, ExecutorHooks, TaskDispatch, TaskOutcome } from './executor.js'
 import { AttemptSlot } from './internal/attempt-slot.js'
 
@@ -31,6 +35,7 @@ export interface InProcessExecutorOptions {
  * const pipeline = new Pipeline('etl', { executor })
  */
 export function createInProcessExecutor(options: InProcessExecutorOptions = {}): Executor {
+  checkOptionKeys(options, EXECUTOR_OPTION_KEYS, 'In-process executor')
   const concurrency = options.concurrency ?? Number.POSITIVE_INFINITY
   if (
     !(concurrency >= 1) ||

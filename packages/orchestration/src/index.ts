@@ -89,6 +89,8 @@ export { createInProcessExecutor } from './in-process-executor.js'
 export type { JsonObject, JsonValue } from './json.js'
 export type { MemoryBackendOptions } from './memory-backend.js'
 export { createMemoryBackend } from './memory-backend.js'
+export type { ParamSpec, ParamsSchema } from './params-schema.js'
+export { validateRunParams } from './params-schema.js'
 export { Pipeline } from './pipeline.js'
 export type {
   PipelineOptions,

@@ -32,7 +32,11 @@ import type {
 import { compareClaimOrder } from './backend-kit/rows.js'
 import { pageLimit as sharedPageLimit } from './backend-paging.js'
 import { OrchestrationError } from './errors.js'
-import { applyRunUpdate, applyTaskUpdate } from './internal/record-updates.js'
+import { checkOptionKeys } from './internal/option-keys.js'
+
+const MEMORY_OPTION_KEYS: ReadonlySet<string> = new Set(['name'])
+
+import { applyRunUpdate, applyTaskUpdate } from './backend-kit/record-updates.js'
 import { decodeCursor, encodeCursor, RunIndex } from './internal/run-index.js'
 
 /** Options of {@link createMemoryBackend}. */
@@ -60,6 +64,7 @@ const NOT_FOUND = Object.freeze({ ok: false, reason: 'not-found' }) as UpdateRes
  * const pipeline = new Pipeline('etl', { backend })
  */
 export function createMemoryBackend(options: MemoryBackendOptions = {}): FullBackend {
+  checkOptionKeys(options, MEMORY_OPTION_KEYS, 'Memory backend')
   const name = options.name ?? 'memory'
   const pipelines = new Map<string, PipelineRecord>()
   const runs = new RunIndex<MemoryRunEntry>()

@@ -1,11 +1,14 @@
 /**
  * Options of `Pipeline` and of `pipeline.run()`, and the shape `run()` returns.
  */
+
 import type { Backend, RunRecord, RunTrigger, TaskRecord } from './backend.js'
 import type { Clock } from './clock.js'
 import { OrchestrationError } from './errors.js'
 import type { Executor } from './executor.js'
+import { checkOptionKeys } from './internal/option-keys.js'
 import type { JsonObject } from './json.js'
+import { checkParamsSchema, type ParamsSchema } from './params-schema.js'
 import type { TaskCallbackInfo } from './task.js'
 
 /** Options of `new Pipeline(name, options)`. */
@@ -39,6 +42,12 @@ export interface PipelineOptions {
   /** Random source for retry jitter. @default Math.random */
   readonly random?: () => number
   readonly description?: string
+  /**
+   * The params runs take, declared JSON-schema style; every trigger (run(), the CLI, the UI, run
+   * requests) is validated against it and gets its defaults. Stored with the definition.
+   * @example { region: { type: 'string', enum: ['eu', 'us'], default: 'eu' } }
+   */
+  readonly params?: ParamsSchema
   /** Called when a run ends SUCCESS. Errors are reported as log events, never thrown. */
   readonly onSuccess?: (run: RunResult) => unknown
   /** Called when a run ends FAILED. */
@@ -83,8 +92,43 @@ export interface ResolvedPipelineOptions {
   readonly maxLogBytes: number
 }
 
+/** Every key of {@link PipelineOptions}. */
+const PIPELINE_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'backend',
+  'executor',
+  'maxWorkers',
+  'scheduling',
+  'maxActiveRuns',
+  'clock',
+  'leaseMs',
+  'engineId',
+  'maxResultBytes',
+  'maxLogBytes',
+  'recoverOnRun',
+  'random',
+  'description',
+  'params',
+  'onSuccess',
+  'onFailure',
+  'onRetry',
+])
+
+/** Every key of {@link RunOptions}. */
+export const RUN_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'params',
+  'context',
+  'logicalDate',
+  'signal',
+  'trigger',
+])
+
+/** Every key of {@link RerunOptions}. */
+export const RERUN_OPTION_KEYS: ReadonlySet<string> = new Set(['from', 'context', 'signal'])
+
 /** @throws OrchestrationError `DF_OPTION_INVALID` naming the option. */
 export function resolvePipelineOptions(name: string, o: PipelineOptions): ResolvedPipelineOptions {
+  checkOptionKeys(o, PIPELINE_OPTION_KEYS, `Pipeline '${name}'`)
+  if (o.params !== undefined) checkParamsSchema(name, o.params)
   const int = (key: keyof PipelineOptions, fallback: number, min: number): number => {
     const v = o[key] ?? fallback
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {

@@ -17,18 +17,24 @@ import { ENGINE_HOOKS } from './internal/engine-hooks.js'
 import { compileGraph, type Graph } from './internal/graph.js'
 import { LeaseKeeper } from './internal/lease-keeper.js'
 import { toMermaid } from './internal/mermaid.js'
+import { checkOptionKeys } from './internal/option-keys.js'
 import { RunLauncher } from './internal/run-launcher.js'
+import type { JsonObject } from './json.js'
 import { createMemoryBackend } from './memory-backend.js'
 import {
   type PipelineOptions,
+  RERUN_OPTION_KEYS,
   type RerunOptions,
   type ResolvedPipelineOptions,
+  RUN_OPTION_KEYS,
   type RunOptions,
   type RunResult,
   resolvePipelineOptions,
 } from './pipeline-options.js'
 import { getPool } from './pools.js'
 import type { Task } from './task.js'
+
+const RECOVER_OPTION_KEYS: ReadonlySet<string> = new Set(['limit', 'wait'])
 
 /**
  * A pipeline of tasks.
@@ -120,6 +126,7 @@ export class Pipeline {
    * the DAG is invalid, and with `DF_CONFLICT` if another engine took the run over.
    */
   async run(options: RunOptions = {}): Promise<RunResult> {
+    checkOptionKeys(options, RUN_OPTION_KEYS, `Pipeline '${this.name}' run()`)
     return this.#launcher.run(this.#compile(), options)
   }
 
@@ -128,6 +135,7 @@ export class Pipeline {
    * earlier successes are copied with their results, the rest re-executes.
    */
   async rerun(runId: string, options: RerunOptions = {}): Promise<RunResult> {
+    checkOptionKeys(options, RERUN_OPTION_KEYS, `Pipeline '${this.name}' rerun()`)
     return this.#launcher.rerun(this.#compile(), runId, options)
   }
 
@@ -137,6 +145,7 @@ export class Pipeline {
    * remain); successes are not re-executed. With `wait: false` it returns once they are claimed.
    */
   async recover(options: { limit?: number; wait?: boolean } = {}): Promise<RunResult[]> {
+    checkOptionKeys(options, RECOVER_OPTION_KEYS, `Pipeline '${this.name}' recover()`)
     return this.#launcher.recover(this.#compile(), options)
   }
 
@@ -195,7 +204,7 @@ export class Pipeline {
     return graph
   }
 
-  #storedOptions(): Record<string, number | string> {
+  #storedOptions(): JsonObject {
     const { maxWorkers, maxActiveRuns, leaseMs } = this.settings
     return {
       maxWorkers,
@@ -203,6 +212,10 @@ export class Pipeline {
       leaseMs,
       ...(this.#options.description !== undefined
         ? { description: this.#options.description }
+        : {}),
+      // The declared params, so a UI or CLI without this code validates triggers the same way.
+      ...(this.#options.params !== undefined
+        ? { params: this.#options.params as unknown as JsonObject }
         : {}),
     }
   }

@@ -56,6 +56,12 @@ export function resolveRetryPolicy(taskName: string, options: RetryOptions): Ret
   if (!Number.isFinite(retryDelay) || retryDelay < 0) {
     bad(`retryDelay must be a number of ms >= 0, got ${String(retryDelay)}`)
   }
+  if (retryDelay > 0 && retryDelay < 10) {
+    // The seed's retry_delay=2.0 is seconds; a silent 2 ms retry storm is never what was meant.
+    bad(
+      `retryDelay is in milliseconds: ${retryDelay} ms is almost surely meant as seconds (retryDelay: ${retryDelay * 1000}); use 0 or at least 10 ms`,
+    )
+  }
   const retryBackoff = options.retryBackoff ?? 'fixed'
   if (retryBackoff !== 'fixed' && retryBackoff !== 'exponential') {
     bad(`retryBackoff must be 'fixed' or 'exponential', got '${String(retryBackoff)}'`)

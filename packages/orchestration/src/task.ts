@@ -4,6 +4,7 @@
  */
 import type { ErrorRecord } from './backend.js'
 import { OrchestrationError } from './errors.js'
+import { checkOptionKeys } from './internal/option-keys.js'
 import type { JsonObject, JsonValue } from './json.js'
 import { type RetryOptions, type RetryPolicy, resolveRetryPolicy } from './retry-policy.js'
 import { isTriggerRule, type TriggerRule } from './trigger-rules.js'
@@ -92,6 +93,29 @@ export interface TaskOptions extends RetryOptions {
 
 const BAD_NAME = /[/\p{Cc}]/u
 
+/** Every key of {@link TaskOptions}: anything else is refused (issue 15 #4). */
+export const TASK_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'name',
+  'run',
+  'timeoutMs',
+  'triggerRule',
+  'pool',
+  'type',
+  'options',
+  'onSuccess',
+  'onFailure',
+  'onRetry',
+  'retries',
+  'retryDelay',
+  'retryBackoff',
+  'retryMultiplier',
+  'maxRetryDelay',
+  'retryJitter',
+])
+
+/** Below this, a timeout is almost surely seconds written as milliseconds. */
+const MIN_TIMEOUT_MS = 100
+
 /**
  * A unit of work in a pipeline.
  *
@@ -127,6 +151,7 @@ export class Task {
       )
     }
     this.name = name
+    checkOptionKeys(options, TASK_OPTION_KEYS, `Task '${name}'`, 'DF_TASK_INVALID')
     if (typeof options.run !== 'function') {
       throw invalid(name, 'run must be a function (ctx) => result')
     }
@@ -143,6 +168,12 @@ export class Task {
     const timeout = options.timeoutMs
     if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) {
       throw invalid(name, `timeoutMs must be a number of ms > 0, got ${String(timeout)}`)
+    }
+    if (timeout !== undefined && timeout < MIN_TIMEOUT_MS) {
+      throw invalid(
+        name,
+        `timeoutMs is in milliseconds: ${timeout} ms is almost surely meant as seconds (timeoutMs: ${timeout * 1000}); use at least ${MIN_TIMEOUT_MS} ms`,
+      )
     }
     this.timeoutMs = timeout
     if (options.pool !== undefined && (typeof options.pool !== 'string' || options.pool === '')) {

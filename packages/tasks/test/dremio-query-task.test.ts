@@ -226,8 +226,17 @@ describe('DremioQueryTask', () => {
         new DremioQueryTask({ name: 'long', client: h.client, sql: `SELECT '${marker}' AS m` }),
       )
       const abort = new AbortController()
+      // Abort once the task has the job id (its "submitted" log line): aborting between the
+      // emulator creating the job and the HTTP answer arriving cannot know the id.
+      const logged: string[] = []
+      p.on('event', (e) => {
+        if (e.type === 'log') logged.push(e.message)
+      })
       const running = p.run({ signal: abort.signal })
       const job = await jobAppears(h.emu, marker)
+      for (let i = 0; i < 2000 && !logged.some((m) => m.includes(job.id)); i++) {
+        await new Promise((r) => setTimeout(r, 5))
+      }
       abort.abort()
       const run = await running
       expect(run.status).toBe('CANCELLED')

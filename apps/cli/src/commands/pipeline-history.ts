@@ -6,7 +6,7 @@
 import { RUN_STATES, type RunState, requireBackendFeature } from '@df/orchestration'
 import type { Command } from 'commander'
 import { CliError } from '../cli-error.js'
-import { formatDuration, formatTime, renderTable, tail } from '../format.js'
+import { formatDuration, formatTime, renderTable, runStatusLabel, tail } from '../format.js'
 import type { Action } from '../program.js'
 
 interface ListFlags {
@@ -65,7 +65,7 @@ export function registerHistoryCommands(pipeline: Command, action: Action): void
         const rows = page.items.map((r) => [
           r.id,
           r.pipelineId,
-          r.status,
+          runStatusLabel(r),
           r.trigger,
           formatTime(r.startedAt ?? r.createdAt),
           formatDuration(r.startedAt === undefined ? undefined : (r.endedAt ?? now) - r.startedAt) +
@@ -114,7 +114,7 @@ export function registerHistoryCommands(pipeline: Command, action: Action): void
             [
               `Run ${run.id}`,
               `  pipeline  ${run.pipelineId}`,
-              `  status    ${run.status}${run.message ? ` (${run.message})` : ''}`,
+              `  status    ${runStatusLabel(run)}${run.message ? ` (${run.message})` : ''}`,
               `  trigger   ${run.trigger}${run.rerunOf ? ` of ${run.rerunOf}` : ''}`,
               `  date      ${run.logicalDate}`,
               `  started   ${formatTime(run.startedAt)}   ended ${formatTime(run.endedAt)}   took ${formatDuration(took)}`,

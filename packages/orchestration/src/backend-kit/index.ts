@@ -26,3 +26,4 @@ export {
   rowToWatermark,
 } from './rows.js'
 export { parseServerUrl } from './url.js'
+export { applyRunUpdate, applyTaskUpdate } from './record-updates.js'

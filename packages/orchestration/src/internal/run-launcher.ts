@@ -6,6 +6,7 @@ import type { NewRun, RunRecord, TaskRecord } from '../backend.js'
 import { OrchestrationError } from '../errors.js'
 import type { EventHub } from '../events.js'
 import type { JsonObject } from '../json.js'
+import { validateRunParams } from '../params-schema.js'
 import type { Pipeline } from '../pipeline.js'
 import type { PipelineOptions, RerunOptions, RunOptions, RunResult } from '../pipeline-options.js'
 import { FINISHED_RUN_STATES } from '../states.js'
@@ -55,12 +56,13 @@ export class RunLauncher {
       )
     }
     checkJsonResult(params, 1_048_576, 'run params')
+    const declared = validateRunParams(this.c.options.params, params as JsonObject, p.name)
     const logicalDate = toIso(o.logicalDate ?? new Date(p.clock.now()))
     const graph = await this.c.prepare()
     if (this.c.options.recoverOnRun) void this.recover(graph, { wait: false }).catch(() => {})
     return this.#launch(
       graph,
-      { params: params as JsonObject, logicalDate, trigger: o.trigger ?? 'manual' },
+      { params: declared, logicalDate, trigger: o.trigger ?? 'manual' },
       o.context ?? {},
       o.signal,
     )
