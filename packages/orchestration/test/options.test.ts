@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest'
 import {
   createInProcessExecutor,
   createMemoryBackend,
+  type JsonObject,
   OrchestrationError,
   Pipeline,
   Task,
-  type JsonObject,
   validateRunParams,
 } from '../src/index.js'
 

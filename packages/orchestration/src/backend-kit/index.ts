@@ -13,6 +13,7 @@ export type { OptionChecks } from './options.js'
 export { optionChecks } from './options.js'
 export type { BackendPaging } from './paging.js'
 export { backendPaging, pageFromRows, runQueryStatuses } from './paging.js'
+export { applyRunUpdate, applyTaskUpdate } from './record-updates.js'
 export type { Row } from './rows.js'
 export {
   compareClaimOrder,
@@ -26,4 +27,3 @@ export {
   rowToWatermark,
 } from './rows.js'
 export { parseServerUrl } from './url.js'
-export { applyRunUpdate, applyTaskUpdate } from './record-updates.js'
