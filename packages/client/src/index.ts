@@ -27,6 +27,11 @@ export type {
   VacuumResult,
 } from './execute-result.js'
 export { parseExecuteResult } from './execute-result.js'
+export type { FlightTarget } from './flight/endpoint.js'
+export { DEFAULT_FLIGHT_PORT, parseFlightUrl } from './flight/endpoint.js'
+export type { FlightCall } from './flight/flight-error.js'
+export { DremioFlightError } from './flight/flight-error.js'
+export type { ResultTransport } from './flight/results.js'
 export { Job } from './job.js'
 export type { LoadData, LoadRow } from './loading/load-data.js'
 export type { LoadErrorReason } from './loading/load-error.js'
