@@ -24,6 +24,8 @@ export interface JobRecord extends Omit<JobInfo, 'startedAt' | 'endedAt'> {
   conn: DuckDBConnection | undefined
   wake: (() => void) | undefined
   done: Promise<void>
+  /** Dremio's `queryType`: `REST` for POST /sql, `FLIGHT` for Arrow Flight. @default 'REST' */
+  queryType?: string
 }
 
 const TERMINAL = new Set<JobState>(['COMPLETED', 'FAILED', 'CANCELED'])
@@ -74,6 +76,59 @@ export class Jobs implements JobsView {
     this.trim()
     job.done = this.run(job, steps)
     return id
+  }
+
+  /**
+   * Starts a job whose results the caller streams itself (Arrow Flight DoGet): RUNNING at once,
+   * `work` runs on the job's own DuckDB connection (so a cancel interrupts exactly it) and
+   * resolves with the row count. It ends COMPLETED, FAILED with the error's text, or CANCELED
+   * after `cancel(id)`; `done` settles then.
+   */
+  runExternal(
+    sql: string,
+    context: readonly string[] | undefined,
+    user: string,
+    work: (conn: DuckDBConnection, job: JobRecord) => Promise<number>,
+  ): JobRecord {
+    const id = `${randomUUID().slice(0, 34)}00`
+    const job: JobRecord = {
+      id,
+      sql,
+      context,
+      user,
+      state: 'RUNNING',
+      rowCount: 0,
+      errorMessage: '',
+      cancellationReason: '',
+      startedAt: new Date().toISOString(),
+      endedAt: undefined,
+      result: undefined,
+      cancelRequested: false,
+      conn: undefined,
+      wake: undefined,
+      done: Promise.resolve(),
+      queryType: 'FLIGHT',
+    }
+    this.jobs.set(id, job)
+    this.trim()
+    job.done = (async () => {
+      let conn: DuckDBConnection | undefined
+      try {
+        conn = await this.connect()
+        job.conn = conn
+        if (job.cancelRequested) return this.finish(job, 'CANCELED')
+        job.rowCount = await work(conn, job)
+        this.finish(job, job.cancelRequested ? 'CANCELED' : 'COMPLETED')
+      } catch (error) {
+        if (job.cancelRequested) return this.finish(job, 'CANCELED')
+        job.errorMessage = errorText(error)
+        this.finish(job, 'FAILED')
+      } finally {
+        job.conn = undefined
+        conn?.closeSync()
+      }
+    })()
+    return job
   }
 
   record(id: string): JobRecord | undefined {
@@ -209,7 +264,7 @@ export function jobJson(job: JobRecord): string {
     startedAt: job.startedAt,
   }
   if (job.endedAt !== undefined) body.endedAt = job.endedAt
-  body.queryType = 'REST'
+  body.queryType = job.queryType ?? 'REST'
   body.cancellationReason = job.cancellationReason
   return JSON.stringify(body)
 }

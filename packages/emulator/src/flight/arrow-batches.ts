@@ -1,0 +1,188 @@
+/**
+ * DuckDB result chunks -> Arrow record batches with the column types Dremio's Flight endpoint
+ * sends. The logical type is the one the REST view reports (`dremioType`, so both views of one
+ * query agree, e.g. HUGEINT is BIGINT in both); the Arrow layout is Dremio's own value vectors:
+ * DATE as Date(MILLISECOND) (DateMilliVector), TIME as Time(MILLISECOND, 32), TIMESTAMP as
+ * Timestamp(MILLISECOND) without zone, DECIMAL as Decimal128, LIST children named `$data$`.
+ * Common flat columns are written straight into typed arrays; the rest go through arrow builders.
+ */
+import type { DuckDBDataChunk, DuckDBType, DuckDBValue } from '@duckdb/node-api'
+import {
+  Binary,
+  Bool,
+  type Data,
+  type DataType,
+  DateMillisecond,
+  Decimal,
+  Field,
+  Float32,
+  Float64,
+  Int8,
+  Int16,
+  Int32,
+  Int64,
+  IntervalDayTime,
+  List,
+  Map_,
+  makeBuilder,
+  makeData,
+  Null,
+  RecordBatch,
+  Schema,
+  Struct,
+  TimeMillisecond,
+  TimestampMillisecond,
+  Type,
+  Utf8,
+} from 'apache-arrow'
+import { type DremioType, dedupe, dremioType } from '../internal/encode.js'
+import { toArrowValue } from './arrow-values.js'
+
+/** The Arrow type Dremio's Flight endpoint uses for a column of Dremio type `type`. */
+export function flightArrowType(type: DremioType): DataType {
+  switch (type.name) {
+    case 'BOOLEAN':
+      return new Bool()
+    case 'TINYINT':
+      return new Int8()
+    case 'SMALLINT':
+      return new Int16()
+    case 'INTEGER':
+      return new Int32()
+    case 'BIGINT':
+      return new Int64()
+    case 'FLOAT':
+      return new Float32()
+    case 'DOUBLE':
+      return new Float64()
+    case 'DECIMAL':
+      return new Decimal(type.scale ?? 0, type.precision ?? 38, 128)
+    case 'VARBINARY':
+      return new Binary()
+    case 'DATE':
+      return new DateMillisecond()
+    case 'TIME':
+      return new TimeMillisecond()
+    case 'TIMESTAMP':
+      return new TimestampMillisecond()
+    case 'INTERVAL DAY TO SECOND':
+      return new IntervalDayTime()
+    case 'LIST':
+      return new List(field('$data$', type.subSchema?.[0]?.type ?? { name: 'OTHER' }))
+    case 'STRUCT':
+      return new Struct((type.subSchema ?? []).map((f, i) => field(f.name ?? `f${i}`, f.type)))
+    case 'MAP': {
+      const entry = type.subSchema?.[0]?.type.subSchema ?? []
+      const key = entry[0]?.type ?? { name: 'VARCHAR' }
+      const value = entry[1]?.type ?? { name: 'VARCHAR' }
+      const entries = new Struct([
+        new Field('key', flightArrowType(key), false),
+        field('value', value),
+      ])
+      return new Map_(new Field('entries', entries, false) as never)
+    }
+    case 'OTHER':
+      return new Null()
+    default:
+      return new Utf8()
+  }
+}
+
+function field(name: string, type: DremioType): Field {
+  return new Field(name, flightArrowType(type), true)
+}
+
+/** The Arrow schema of a result with these DuckDB columns (names made unique like REST's). */
+export function flightSchema(names: readonly string[], types: readonly DuckDBType[]): Schema {
+  const unique = dedupe(names)
+  return new Schema(unique.map((name, i) => field(name, dremioType(types[i] as DuckDBType))))
+}
+
+/** One record batch from consecutive DuckDB chunks of the same result. */
+export function chunksToBatch(
+  schema: Schema,
+  types: readonly DuckDBType[],
+  chunks: readonly DuckDBDataChunk[],
+): RecordBatch {
+  const length = chunks.reduce((n, c) => n + c.rowCount, 0)
+  const children = schema.fields.map((f, c) => {
+    const values: DuckDBValue[] = []
+    for (const chunk of chunks) for (const v of chunk.getColumnValues(c)) values.push(v)
+    return column(f.type, types[c] as DuckDBType, values)
+  })
+  return new RecordBatch(
+    schema,
+    makeData({ type: new Struct(schema.fields), length, nullCount: 0, children }),
+  )
+}
+
+function column(type: DataType, duck: DuckDBType, values: readonly DuckDBValue[]): Data {
+  const length = values.length
+  const bitmap = new Uint8Array((length + 7) >> 3)
+  let nulls = 0
+  for (let i = 0; i < length; i++) {
+    if (values[i] === null || values[i] === undefined) nulls++
+    else bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7))
+  }
+  const nullBitmap = nulls > 0 ? bitmap : undefined
+  switch (type.typeId) {
+    case Type.Int: {
+      const bits = (type as Int8 | Int16 | Int32 | Int64).bitWidth
+      if (bits === 64) {
+        const data = new BigInt64Array(length)
+        for (let i = 0; i < length; i++) {
+          const v = values[i]
+          if (v !== null && v !== undefined)
+            data[i] = BigInt.asIntN(64, BigInt(v as bigint | number))
+        }
+        return makeData({ type: type as Int64, length, nullCount: nulls, nullBitmap, data })
+      }
+      if (bits === 32) {
+        const data = new Int32Array(length)
+        for (let i = 0; i < length; i++) data[i] = Number(values[i] ?? 0)
+        return makeData({ type: type as Int32, length, nullCount: nulls, nullBitmap, data })
+      }
+      break
+    }
+    case Type.Float:
+      if ((type as Float64).precision === 2) {
+        const data = new Float64Array(length)
+        for (let i = 0; i < length; i++) data[i] = Number(values[i] ?? 0)
+        return makeData({ type: type as Float64, length, nullCount: nulls, nullBitmap, data })
+      }
+      break
+    case Type.Bool: {
+      const data = new Uint8Array((length + 7) >> 3)
+      for (let i = 0; i < length; i++)
+        if (values[i] === true) data[i >> 3] = (data[i >> 3] as number) | (1 << (i & 7))
+      return makeData({ type: type as Bool, length, nullCount: nulls, nullBitmap, data })
+    }
+    case Type.Utf8:
+      return utf8(type as Utf8, values, nulls, nullBitmap)
+  }
+  const builder = makeBuilder({ type, nullValues: [null, undefined] })
+  for (const v of values) builder.append(toArrowValue(type, duck, v))
+  return builder.finish().flush()
+}
+
+function utf8(
+  type: Utf8,
+  values: readonly DuckDBValue[],
+  nulls: number,
+  nullBitmap: Uint8Array | undefined,
+): Data {
+  const length = values.length
+  const texts: string[] = new Array(length)
+  const valueOffsets = new Int32Array(length + 1)
+  let bytes = 0
+  for (let i = 0; i < length; i++) {
+    const v = values[i]
+    const text = v === null || v === undefined ? '' : typeof v === 'string' ? v : String(v)
+    texts[i] = text
+    bytes += Buffer.byteLength(text, 'utf8')
+    valueOffsets[i + 1] = bytes
+  }
+  const data = Buffer.allocUnsafe(bytes)
+  for (let i = 0; i < length; i++) data.write(texts[i] as string, valueOffsets[i] as number, 'utf8')
+  return makeData({ type, length, nullCount: nulls, nullBitmap, valueOffsets, data })
+}
