@@ -45,3 +45,23 @@ export async function thrown(fn: () => Promise<unknown>): Promise<Error & Record
 export function unique(prefix: string): string {
   return `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
 }
+
+/**
+ * Arrow values as plain data, for comparing two tables: vectors and typed arrays (Decimal128
+ * words, binary) become arrays, struct rows objects; nulls stay null.
+ */
+export function plain(value: unknown): unknown {
+  if (value === null || value === undefined) return null
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<unknown>)
+  if (Array.isArray(value)) return value.map(plain)
+  if (typeof value === 'object') {
+    if (Symbol.iterator in value && 'length' in value)
+      return [...(value as Iterable<unknown>)].map(plain)
+    const json = (value as { toJSON?: () => unknown }).toJSON
+    const entries = Object.entries(
+      typeof json === 'function' ? (json.call(value) as object) : value,
+    )
+    return Object.fromEntries(entries.map(([k, v]) => [k, plain(v)]))
+  }
+  return value
+}
