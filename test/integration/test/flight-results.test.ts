@@ -71,6 +71,14 @@ describe('every REST type through both transports', () => {
     expect(flight.numRows).toBe(2)
   })
 
+  it('agrees on many chunks with scattered NULLs and long strings', async () => {
+    const sql = `SELECT CASE WHEN range % 3 = 0 THEN NULL ELSE 'value number ' || range END AS s,
+      CASE WHEN range % 7 = 0 THEN NULL ELSE 'v' || range END AS short, CASE WHEN range % 5 = 0 THEN NULL
+      ELSE range END AS i, CASE WHEN range % 4 = 0 THEN NULL ELSE range % 2 = 0 END AS b,
+      CASE WHEN range % 6 = 0 THEN NULL ELSE range / 4 END AS d FROM range(10000) ORDER BY range`
+    expect(await client.query(sql, { transport: 'flight' })).toEqual(await client.query(sql))
+  })
+
   it('keeps a DECIMAL(38) exact, which REST JSON cannot', async () => {
     const flight = await client.queryArrow(TYPES_SQL, { transport: 'flight' })
     const words = flight.getChild('wide')?.get(0) as Uint32Array

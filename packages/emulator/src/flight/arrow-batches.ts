@@ -6,7 +6,12 @@
  * Timestamp(MILLISECOND) without zone, DECIMAL as Decimal128, LIST children named `$data$`.
  * Common flat columns are written straight into typed arrays; the rest go through arrow builders.
  */
-import type { DuckDBDataChunk, DuckDBType, DuckDBValue } from '@duckdb/node-api'
+import {
+  type DuckDBDataChunk,
+  type DuckDBType,
+  DuckDBTypeId,
+  type DuckDBValue,
+} from '@duckdb/node-api'
 import {
   Binary,
   Bool,
@@ -37,6 +42,7 @@ import {
 } from 'apache-arrow'
 import { type DremioType, dedupe, dremioType } from '../internal/encode.js'
 import { toArrowValue } from './arrow-values.js'
+import { rawBool, rawNumbers, rawUtf8 } from './duck-raw.js'
 
 /** The Arrow type Dremio's Flight endpoint uses for a column of Dremio type `type`. */
 export function flightArrowType(type: DremioType): DataType {
@@ -106,6 +112,8 @@ export function chunksToBatch(
 ): RecordBatch {
   const length = chunks.reduce((n, c) => n + c.rowCount, 0)
   const children = schema.fields.map((f, c) => {
+    const raw = rawColumn(f.type, types[c] as DuckDBType, chunks, c)
+    if (raw !== undefined) return raw
     const values: DuckDBValue[] = []
     for (const chunk of chunks) for (const v of chunk.getColumnValues(c)) values.push(v)
     return column(f.type, types[c] as DuckDBType, values)
@@ -114,6 +122,40 @@ export function chunksToBatch(
     schema,
     makeData({ type: new Struct(schema.fields), length, nullCount: 0, children }),
   )
+}
+
+/** The column straight from DuckDB's vector memory, for the flat types that allow it. */
+function rawColumn(
+  type: DataType,
+  duck: DuckDBType,
+  chunks: readonly DuckDBDataChunk[],
+  c: number,
+): Data | undefined {
+  const length = chunks.reduce((n, chunk) => n + chunk.rowCount, 0)
+  switch (duck.typeId) {
+    case DuckDBTypeId.BIGINT: {
+      const raw = rawNumbers<BigInt64Array>(chunks, c, BigInt64Array)
+      return raw && makeData({ type: type as Int64, length, ...raw })
+    }
+    case DuckDBTypeId.INTEGER: {
+      const raw = rawNumbers<Int32Array>(chunks, c, Int32Array)
+      return raw && makeData({ type: type as Int32, length, ...raw })
+    }
+    case DuckDBTypeId.DOUBLE: {
+      const raw = rawNumbers<Float64Array>(chunks, c, Float64Array)
+      return raw && makeData({ type: type as Float64, length, ...raw })
+    }
+    case DuckDBTypeId.BOOLEAN: {
+      const raw = rawBool(chunks, c)
+      return raw && makeData({ type: type as Bool, length, ...raw })
+    }
+    case DuckDBTypeId.VARCHAR: {
+      const raw = rawUtf8(chunks, c)
+      return raw && makeData({ type: type as Utf8, length, ...raw })
+    }
+    default:
+      return undefined
+  }
 }
 
 function column(type: DataType, duck: DuckDBType, values: readonly DuckDBValue[]): Data {

@@ -236,10 +236,15 @@ async function stream(call: ServerStream, job: JobRecord, result: DuckDBResult):
       if (job.cancelRequested || call.cancelled) throw new Error('Query cancelled by the client.')
     }
   }
+  // DuckDB produces the next chunk (on its own threads) while this one is converted and sent.
+  let next = result.fetchChunk()
   for (;;) {
-    const chunk = await result.fetchChunk()
-    if (job.cancelRequested || call.cancelled) throw new Error('Query cancelled by the client.')
+    const chunk = await next
     if (chunk === null || chunk.rowCount === 0) break
+    next = result.fetchChunk()
+    // An abandoned fetch (cancel) rejects with DuckDB's interrupt: nobody waits for it.
+    next.catch(() => {})
+    if (job.cancelRequested || call.cancelled) throw new Error('Query cancelled by the client.')
     pending.push(chunk)
     pendingRows += chunk.rowCount
     rows += chunk.rowCount
@@ -254,10 +259,14 @@ function drained(call: ServerStream, job: JobRecord): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       call.off('drain', done)
+      call.off('cancelled', done)
       job.wake = undefined
       resolve()
     }
+    // A cancel that came first would never be followed by 'drain'.
+    if (job.cancelRequested || call.cancelled) return resolve()
     call.on('drain', done)
+    call.on('cancelled', done)
     // Jobs.cancel wakes the job: a cancelled stream stops waiting for a reader that left.
     job.wake = done
   })
