@@ -72,6 +72,9 @@ export class FlightConnection {
       'grpc.max_receive_message_length': -1,
       'grpc.max_send_message_length': 16 * MiB,
       'grpc.keepalive_time_ms': 60_000,
+      // HTTP/2's default 64 KiB window costs a WINDOW_UPDATE round trip per 64 KiB of batches;
+      // a larger one keeps the stream flowing while still bounding what is buffered.
+      'grpc-node.flow_control_window': 8 * MiB,
     })
   }
 
