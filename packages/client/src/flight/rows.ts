@@ -153,7 +153,8 @@ function timestampText(ms: number): string {
 // IntervalUnit: YEAR_MONTH 0, DAY_TIME 1, MONTH_DAY_NANO 2.
 function intervalText(v: Int32Array, unit: number): string {
   if (unit === 0) {
-    const months = v[0] as number
+    // arrow-js reads YEAR_MONTH as [years, months].
+    const months = (v[0] as number) * 12 + ((v[1] ?? 0) as number)
     const abs = Math.abs(months)
     return `${months < 0 ? '-' : '+'}${pad(Math.floor(abs / 12), 3)}-${pad(abs % 12, 2)}`
   }
