@@ -4,15 +4,11 @@
  * CANCELED), a deadline, a connection dropped mid-stream (a real TCP proxy that cuts it: a clear
  * error, no hang) and TLS (trusted CA, untrusted certificate, verification skipped).
  */
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { connect, createServer, type Server, type Socket } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { inspect } from 'node:util'
 import { DremioClient, type DremioError, DremioFlightError } from '@df/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Emulator, PAT, startEmulator, thrown, USER } from './helpers.js'
+import { type Emulator, PAT, selfSignedCert, startEmulator, thrown, USER } from './helpers.js'
 
 let emu: Emulator
 let client: DremioClient
@@ -180,43 +176,17 @@ describe('a connection dropped mid-stream', () => {
 })
 
 describe('TLS', () => {
-  let dir: string
   let tlsEmu: Emulator
   let cert: string
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'df-flight-tls-'))
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    )
-    cert = readFileSync(join(dir, 'cert.pem'), 'utf8')
-    tlsEmu = await startEmulator({
-      flightPort: 0,
-      flightTls: { key: readFileSync(join(dir, 'key.pem')), cert },
-    })
+    const pem = selfSignedCert()
+    cert = pem.cert
+    tlsEmu = await startEmulator({ flightPort: 0, flightTls: pem })
   })
 
   afterAll(async () => {
     await tlsEmu.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('trusts tls.ca, refuses an unknown certificate, and skips verification only when told', async () => {

@@ -1,4 +1,8 @@
 /** Shared setup: an emulator on a free loopback port and clients pointed at it. */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { DremioClient, type DremioClientOptions } from '@df/client'
 import { createEmulator } from '@df/emulator'
 
@@ -64,4 +68,31 @@ export function plain(value: unknown): unknown {
     return Object.fromEntries(entries.map(([k, v]) => [k, plain(v)]))
   }
   return value
+}
+
+/** A self-signed certificate for 127.0.0.1 and localhost (openssl), as PEM key and cert. */
+export function selfSignedCert(): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'df-cert-'))
+  try {
+    const subject = [
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ]
+    const out = ['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', ...subject, ...out],
+      {
+        stdio: 'ignore',
+      },
+    )
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }

@@ -6,6 +6,8 @@
  * Timestamp(MILLISECOND) without zone, DECIMAL as Decimal128, LIST children named `$data$`.
  * Common flat columns are written straight into typed arrays; the rest go through arrow builders.
  */
+
+import { dremioTypeToArrow } from '@df/client'
 import {
   type DuckDBDataChunk,
   type DuckDBType,
@@ -13,64 +15,38 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api'
 import {
-  Binary,
-  Bool,
+  type Bool,
   type Data,
   type DataType,
   DateMillisecond,
-  Decimal,
   Field,
-  Float32,
-  Float64,
-  Int8,
-  Int16,
-  Int32,
-  Int64,
+  type Float64,
+  type Int32,
+  type Int64,
   IntervalDayTime,
   List,
   Map_,
   makeBuilder,
   makeData,
-  Null,
   RecordBatch,
   Schema,
   Struct,
-  TimeMillisecond,
-  TimestampMillisecond,
   Type,
-  Utf8,
+  type Utf8,
 } from 'apache-arrow'
 import { type DremioType, dedupe, dremioType } from '../internal/encode.js'
 import { toArrowValue } from './arrow-values.js'
 import { rawBool, rawNumbers, rawUtf8 } from './duck-raw.js'
 
-/** The Arrow type Dremio's Flight endpoint uses for a column of Dremio type `type`. */
+/**
+ * The Arrow type Dremio's Flight endpoint uses for a column of Dremio type `type`: the REST
+ * mapping of `@df/client` (reference §6.3) for flat types, except DATE, which Dremio holds in a
+ * DateMilliVector; nested types with Dremio's child names; intervals and maps as Arrow has them.
+ */
 export function flightArrowType(type: DremioType): DataType {
   switch (type.name) {
-    case 'BOOLEAN':
-      return new Bool()
-    case 'TINYINT':
-      return new Int8()
-    case 'SMALLINT':
-      return new Int16()
-    case 'INTEGER':
-      return new Int32()
-    case 'BIGINT':
-      return new Int64()
-    case 'FLOAT':
-      return new Float32()
-    case 'DOUBLE':
-      return new Float64()
-    case 'DECIMAL':
-      return new Decimal(type.scale ?? 0, type.precision ?? 38, 128)
-    case 'VARBINARY':
-      return new Binary()
     case 'DATE':
       return new DateMillisecond()
-    case 'TIME':
-      return new TimeMillisecond()
-    case 'TIMESTAMP':
-      return new TimestampMillisecond()
     case 'INTERVAL DAY TO SECOND':
       return new IntervalDayTime()
     case 'LIST':
@@ -79,18 +55,12 @@ export function flightArrowType(type: DremioType): DataType {
       return new Struct((type.subSchema ?? []).map((f, i) => field(f.name ?? `f${i}`, f.type)))
     case 'MAP': {
       const entry = type.subSchema?.[0]?.type.subSchema ?? []
-      const key = entry[0]?.type ?? { name: 'VARCHAR' }
-      const value = entry[1]?.type ?? { name: 'VARCHAR' }
-      const entries = new Struct([
-        new Field('key', flightArrowType(key), false),
-        field('value', value),
-      ])
+      const key = new Field('key', flightArrowType(entry[0]?.type ?? { name: 'VARCHAR' }), false)
+      const entries = new Struct([key, field('value', entry[1]?.type ?? { name: 'VARCHAR' })])
       return new Map_(new Field('entries', entries, false) as never)
     }
-    case 'OTHER':
-      return new Null()
     default:
-      return new Utf8()
+      return dremioTypeToArrow(type)
   }
 }
 
@@ -169,7 +139,7 @@ function column(type: DataType, duck: DuckDBType, values: readonly DuckDBValue[]
   const nullBitmap = nulls > 0 ? bitmap : undefined
   switch (type.typeId) {
     case Type.Int: {
-      const bits = (type as Int8 | Int16 | Int32 | Int64).bitWidth
+      const bits = (type as unknown as { bitWidth: number }).bitWidth
       if (bits === 64) {
         const data = new BigInt64Array(length)
         for (let i = 0; i < length; i++) {

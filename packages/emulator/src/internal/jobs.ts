@@ -52,15 +52,26 @@ export class Jobs implements JobsView {
 
   /** Creates and starts a job; returns its id at once (POST /sql semantics). */
   submit(sql: string, context: readonly string[] | undefined, user: string): string {
-    // Dremio job ids are UUID-shaped and end in the attempt byte `00`.
-    const id = `${randomUUID().slice(0, 34)}00`
     const steps = stepsOf(this.latency)
+    const job = this.add(sql, context, user, steps[0]?.state ?? 'RUNNING')
+    job.done = this.run(job, steps)
+    return job.id
+  }
+
+  /** A new job record, registered (and old ones trimmed). */
+  private add(
+    sql: string,
+    context: readonly string[] | undefined,
+    user: string,
+    state: JobState,
+  ): JobRecord {
     const job: JobRecord = {
-      id,
+      // Dremio job ids are UUID-shaped and end in the attempt byte `00`.
+      id: `${randomUUID().slice(0, 34)}00`,
       sql,
       context,
       user,
-      state: steps[0]?.state ?? 'RUNNING',
+      state,
       rowCount: 0,
       errorMessage: '',
       cancellationReason: '',
@@ -72,10 +83,9 @@ export class Jobs implements JobsView {
       wake: undefined,
       done: Promise.resolve(),
     }
-    this.jobs.set(id, job)
+    this.jobs.set(job.id, job)
     this.trim()
-    job.done = this.run(job, steps)
-    return id
+    return job
   }
 
   /**
@@ -90,27 +100,8 @@ export class Jobs implements JobsView {
     user: string,
     work: (conn: DuckDBConnection, job: JobRecord) => Promise<number>,
   ): JobRecord {
-    const id = `${randomUUID().slice(0, 34)}00`
-    const job: JobRecord = {
-      id,
-      sql,
-      context,
-      user,
-      state: 'RUNNING',
-      rowCount: 0,
-      errorMessage: '',
-      cancellationReason: '',
-      startedAt: new Date().toISOString(),
-      endedAt: undefined,
-      result: undefined,
-      cancelRequested: false,
-      conn: undefined,
-      wake: undefined,
-      done: Promise.resolve(),
-      queryType: 'FLIGHT',
-    }
-    this.jobs.set(id, job)
-    this.trim()
+    const job = this.add(sql, context, user, 'RUNNING')
+    job.queryType = 'FLIGHT'
     job.done = (async () => {
       let conn: DuckDBConnection | undefined
       try {
