@@ -80,6 +80,9 @@ describe('query errors', () => {
       errorMessage: string
     }
     expect(error.errorMessage).toBe(restError.errorMessage)
+    // Dremio echoes the bearer token in its response headers: none of them reach the error.
+    expect(inspect(error, { depth: 8 })).not.toContain(PAT)
+    expect(inspect(error, { depth: 8 })).not.toContain('SESSION_ID')
   })
 })
 

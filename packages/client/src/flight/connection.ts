@@ -172,13 +172,18 @@ export class FlightConnection {
     if (scope.signal?.aborted) return abortedError(scope.signal)
     if (DremioError.is(error)) return error
     const e = error as Partial<ServiceError>
+    const grpcCode = typeof e.code === 'number' ? e.code : grpc.status.UNKNOWN
+    const errorMessage = e.details ?? (error instanceof Error ? error.message : String(error))
+    // Not the ServiceError itself: its metadata holds the server's headers, and Dremio echoes
+    // `authorization: Bearer <token>` (and the session cookie) there.
+    const cause = Object.assign(new Error(errorMessage), { code: grpcCode })
     return new DremioFlightError({
-      grpcCode: typeof e.code === 'number' ? e.code : grpc.status.UNKNOWN,
-      errorMessage: e.details ?? (error instanceof Error ? error.message : String(error)),
+      grpcCode,
+      errorMessage,
       call,
       target: this.target.url,
       ...(scope.sql ? { sql: scope.sql } : {}),
-      cause: error,
+      cause,
     })
   }
 

@@ -89,15 +89,16 @@ export async function startFlightServer(
       call.on('end', () => call.end())
     },
     async GetFlightInfo(call: Unary, callback: grpc.sendUnaryData<unknown>) {
+      let auth: CallAuth | undefined
       try {
-        const auth = authenticate(call)
-        call.sendMetadata(auth.headers)
+        auth = authenticate(call)
         const descriptor = call.request
-        if (descriptor.type !== 2)
+        if (descriptor.type !== 2) {
           throw callError(
             grpc.status.INVALID_ARGUMENT,
             'Only CMD descriptors (SQL text) are supported.',
           )
+        }
         const sql = Buffer.from((descriptor.cmd as Uint8Array | undefined) ?? []).toString('utf8')
         const context = auth.session.schema
         let planned: Awaited<ReturnType<FlightBackend['plan']>>
@@ -109,6 +110,7 @@ export async function startFlightServer(
         const handle = randomUUID()
         prepared.set(handle, { sql, context, user: auth.user })
         if (prepared.size > TICKETS) prepared.delete(prepared.keys().next().value as string)
+        call.sendMetadata(auth.headers)
         callback(null, {
           schema: planned
             ? encapsulatedSchema(flightSchema(planned.names, planned.types))
@@ -119,7 +121,9 @@ export async function startFlightServer(
           totalBytes: -1,
         })
       } catch (error) {
-        callback(asServiceError(error))
+        // A failure before any response is a trailers-only answer: the headers Dremio's auth
+        // middleware adds (bearer token, session cookie) travel in the trailers.
+        callback(asServiceError(error, auth?.headers))
       }
     },
     DoGet(call: ServerStream) {
@@ -277,18 +281,10 @@ function messageOf(error: unknown): string {
   return message.trim() === '' ? 'Something went wrong.' : message
 }
 
-function asServiceError(error: unknown): grpc.ServiceError {
+function asServiceError(error: unknown, metadata = new grpc.Metadata()): grpc.ServiceError {
   const e = error as Partial<grpc.ServiceError>
-  if (typeof e?.code === 'number' && typeof e.details === 'string') {
-    return Object.assign(new Error(e.details), {
-      code: e.code,
-      details: e.details,
-      metadata: new grpc.Metadata(),
-    })
-  }
-  return Object.assign(new Error(messageOf(error)), {
-    code: grpc.status.INTERNAL,
-    details: messageOf(error),
-    metadata: new grpc.Metadata(),
-  })
+  const known = typeof e?.code === 'number' && typeof e.details === 'string'
+  const details = known ? (e.details as string) : messageOf(error)
+  const code = known ? (e.code as number) : grpc.status.INTERNAL
+  return Object.assign(new Error(details), { code, details, metadata })
 }

@@ -62,6 +62,8 @@ export class FlightSessions {
       user = this.#auth.check(header)
       if (user === undefined)
         throw callError(status.UNAUTHENTICATED, 'Unable to authenticate: invalid bearer token.')
+      // Dremio answers every authenticated call with the bearer token it accepted.
+      headers.set('authorization', header)
     } else {
       throw callError(status.UNAUTHENTICATED, 'Unable to authenticate: no authorization header.')
     }
