@@ -71,7 +71,8 @@ export class FlightConnection {
       // Record batches are far larger than gRPC's 4 MiB default.
       'grpc.max_receive_message_length': -1,
       'grpc.max_send_message_length': 16 * MiB,
-      'grpc.keepalive_time_ms': 60_000,
+      // No keepalive pings: gRPC servers (grpc-java's default permitKeepAliveTime is 5 min)
+      // answer more frequent pings with GOAWAY too_many_pings.
       // HTTP/2's default 64 KiB window costs a WINDOW_UPDATE round trip per 64 KiB of batches;
       // a larger one keeps the stream flowing while still bounding what is buffered.
       'grpc-node.flow_control_window': 8 * MiB,
