@@ -3,7 +3,7 @@
  * definitions only (no @df/client logic): Dremio's legacy flow (CMD descriptor -> FlightInfo with
  * one ticket -> DoGet stream of IPC messages), auth2 headers, SESSION_ID cookies, SetSessionOptions.
  */
-import { flightProtocol } from '@df/client/flight-protocol'
+import { flightProtocol } from '@df/client'
 import * as grpc from '@grpc/grpc-js'
 import { Message, RecordBatchReader } from 'apache-arrow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -7,7 +7,7 @@
  * `DoAction("SetSessionOptions")` binds the session to the Cloud project.
  */
 import { randomUUID } from 'node:crypto'
-import { flightProtocol } from '@df/client/flight-protocol'
+import { flightProtocol } from '@df/client'
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBResult, DuckDBType } from '@duckdb/node-api'
 import * as grpc from '@grpc/grpc-js'
 import type { Auth } from '../internal/auth.js'
