@@ -2,14 +2,20 @@
  * `pnpm bench client-results`: rows/s through @df/client from @df/emulator over loopback, for
  * 100,000 and 1,000,000 rows x 5 columns, concurrent paging vs one page at a time (ratio from the
  * same run), and the median latency of `job.wait()` for a job that completes at once.
+ * Then Flight vs REST end to end (flight.ts): the same query through Arrow Flight (batches, a
+ * Table, rows) and through REST (pages, a Table), with peak RSS.
  * Args: `--sizes 100000,1000000 --concurrency 6 --rounds 2 --waits 200 --latency-ms 0,2`
- * (`--latency-ms` lists round trips to simulate; 0 is plain loopback; default 0,10) and `--in-process`.
+ * (`--latency-ms` lists round trips to simulate; 0 is plain loopback; default 0,10), `--in-process`,
+ * `--memory-sizes 1000000,5000000` (rows for the per-process RSS table), and `--only flight`
+ * (just the Flight vs REST comparison and memory) or `--only paging`.
  */
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
+import { promisify } from 'node:util'
 import { DremioClient, type Job } from '@df/client'
 import { createEmulator } from '@df/emulator'
+import { CASES, type CaseResult, measure, resultsSql } from './flight.js'
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -23,23 +29,42 @@ const latencies = arg('latency-ms', '0,10').split(',').map(Number)
 // `--in-process` runs the emulator on the client's event loop: both then share one thread, so
 // concurrent paging cannot overlap server and client work. The default is a child process.
 const inProcess = process.argv.includes('--in-process')
+const only = arg('only', 'all')
+// Streaming holds one batch at a time: the same growth at 1M and 5M rows shows the bound.
+const memorySizes = arg('memory-sizes', '1000000,5000000').split(',').map(Number)
 
-async function startEmulator(latencyMs: number): Promise<{ url: string; stop(): Promise<void> }> {
+interface Started {
+  url: string
+  flightUrl: string
+  stop(): Promise<void>
+}
+
+async function startEmulator(latencyMs: number): Promise<Started> {
   if (inProcess) {
-    const emu = await createEmulator({ port: 0 })
-    return { url: emu.url, stop: () => emu.close() }
+    const emu = await createEmulator({ port: 0, flightPort: 0 })
+    return { url: emu.url, flightUrl: emu.flightUrl as string, stop: () => emu.close() }
   }
   const script = new URL('../shared/emulator-process.ts', import.meta.url).pathname
   const child = spawn(
     process.execPath,
-    ['--conditions=@df/source', '--import', 'tsx', script, '--latency-ms', String(latencyMs)],
+    [
+      '--conditions=@df/source',
+      '--import',
+      'tsx',
+      script,
+      '--latency-ms',
+      String(latencyMs),
+      '--flight',
+    ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   )
   // Never leave the emulator running if this benchmark dies half-way.
   process.on('exit', () => child.kill())
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string]
+  const started = JSON.parse(line) as { url: string; flightUrl: string }
   return {
-    url: (JSON.parse(line) as { url: string }).url,
+    url: started.url,
+    flightUrl: started.flightUrl,
     stop: async () => {
       child.stdin.end()
       await once(child, 'exit')
@@ -70,9 +95,25 @@ const where = inProcess ? 'in the client process' : 'in a child process'
 console.log(`# emulator ${where}; client_cpu_ms = CPU used by the client process while reading`)
 console.log('case\trtt_ms\trows\tpages_in_flight\tms\tclient_cpu_ms\trows_per_s')
 const summary: string[] = []
+const comparison: string[] = []
+const memory: string[] = []
+const run = promisify(execFile)
 for (const rtt of latencies) {
   const emu = await startEmulator(rtt)
-  const client = new DremioClient({ url: emu.url, pat: 'df-emulator-token' })
+  const client = new DremioClient({
+    url: emu.url,
+    pat: 'df-emulator-token',
+    flightUrl: emu.flightUrl,
+  })
+  if (only !== 'paging') {
+    await compareTransports(client, rtt)
+    await memoryPerCase(emu, rtt)
+  }
+  if (only === 'flight') {
+    await client.close()
+    await emu.stop()
+    continue
+  }
   for (const n of sizes) {
     const t0 = performance.now()
     const job = await client.submit(
@@ -116,3 +157,75 @@ for (const rtt of latencies) {
   await emu.stop()
 }
 for (const line of summary) console.log(line)
+if (comparison.length > 0) {
+  console.log('\n# Flight vs REST, end to end (SQL to last row); best of the rounds')
+  console.log('case\trtt_ms\trows\tms\tclient_cpu_ms\trows_per_s\tpeak_rss_mb')
+  for (const line of comparison) console.log(line)
+  console.log(
+    '\n# Client RSS, each case alone in a fresh process (base: after a 1,000-row warm-up)',
+  )
+  console.log('case\trtt_ms\trows\tbase_rss_mb\tpeak_rss_mb\tgrowth_mb')
+  for (const line of memory) console.log(line)
+}
+
+/** Peak RSS of the streaming and materializing cases, each in its own process. */
+async function memoryPerCase(emu: Started, rtt: number): Promise<void> {
+  const script = new URL('./flight.ts', import.meta.url).pathname
+  for (const n of memorySizes) {
+    for (const name of [
+      'flight stream (batches)',
+      'flight table (queryArrow)',
+      'rest stream (pages)',
+    ]) {
+      const { stdout } = await run(process.execPath, [
+        '--conditions=@df/source',
+        '--import',
+        'tsx',
+        '--expose-gc',
+        script,
+        '--case',
+        name,
+        '--rows',
+        String(n),
+        '--url',
+        emu.url,
+        '--flight-url',
+        emu.flightUrl,
+      ])
+      const m = JSON.parse(stdout.trim().split('\n').at(-1) as string) as {
+        baseRssMb: number
+        peakRssMb: number
+      }
+      memory.push(
+        `${name}\t${rtt}\t${n}\t${m.baseRssMb.toFixed(0)}\t${m.peakRssMb.toFixed(0)}\t${(m.peakRssMb - m.baseRssMb).toFixed(0)}`,
+      )
+    }
+  }
+}
+
+/** Runs every case of flight.ts `rounds` times (order alternated) and keeps each one's best. */
+async function compareTransports(client: DremioClient, rtt: number): Promise<void> {
+  for (const n of sizes) {
+    const sql = resultsSql(n)
+    const best = new Map<string, CaseResult>()
+    const names = Object.keys(CASES)
+    for (let r = 0; r < rounds; r++) {
+      for (const name of r % 2 === 0 ? names : [...names].reverse()) {
+        const result = await measure(() => (CASES[name] as (typeof CASES)[string])(client, sql))
+        if (result.rows !== n) throw new Error(`${name}: read ${result.rows} rows, expected ${n}`)
+        const known = best.get(name)
+        if (known === undefined || result.ms < known.ms) best.set(name, result)
+      }
+    }
+    for (const [name, b] of best) {
+      comparison.push(
+        `${name}\t${rtt}\t${n}\t${b.ms.toFixed(0)}\t${b.cpuMs.toFixed(0)}\t${((n / b.ms) * 1000).toFixed(0)}\t${b.peakRssMb.toFixed(0)}`,
+      )
+    }
+    const flight = best.get('flight stream (batches)') as CaseResult
+    const rest = best.get('rest stream (pages)') as CaseResult
+    comparison.push(
+      `flight stream vs rest stream\t${rtt}\t${n}\t-\t-\t${(rest.ms / flight.ms).toFixed(2)}x\t-`,
+    )
+  }
+}

@@ -2,10 +2,14 @@
  * `DremioClient`: the entry point. Construction validates options and does no network I/O;
  * credentials live in private fields and never appear in `toString()`, `inspect` or errors.
  */
-import type { Table } from 'apache-arrow'
+import { type RecordBatch, Table } from 'apache-arrow'
+import { ArrowTableBuilder } from './arrow.js'
 import { Catalog } from './catalog.js'
-import { DremioError } from './errors.js'
+import { DremioConfigError, DremioError } from './errors.js'
 import { type ExecuteResult, parseExecuteResult } from './execute-result.js'
+import type { CallScope } from './flight/connection.js'
+import { FlightResults, type ResultTransport } from './flight/results.js'
+import { batchRows } from './flight/rows.js'
 import { Transport } from './internal/transport.js'
 import { Job } from './job.js'
 import type { LoadData } from './loading/load-data.js'
@@ -20,8 +24,13 @@ import {
 import { type SqlText, sqlText } from './sql-template.js'
 import type { ReadOptions, Row, SubmitOptions, WaitOptions } from './types.js'
 
-/** Options of `client.query()` and friends: submit, wait and read options together. */
-export type QueryOptions = SubmitOptions & WaitOptions & ReadOptions
+/**
+ * Options of `client.query()` and friends: submit, wait and read options together, and the
+ * transport (`'rest'`, `'flight'`, or `'auto'`: Flight when reachable; default the client's).
+ */
+export type QueryOptions = SubmitOptions &
+  WaitOptions &
+  ReadOptions & { transport?: ResultTransport }
 
 /**
  * A Dremio REST client for Software (`/api/v3`) and Cloud (`/v0/projects/{id}`).
@@ -33,10 +42,12 @@ export class DremioClient {
   /** Catalog API: spaces, folders, views. */
   readonly catalog: Catalog
   readonly #transport: Transport
+  readonly #flight: FlightResults
 
   /** @throws DremioConfigError for missing or inconsistent options. */
   constructor(options: DremioClientOptions) {
     const config = resolveOptions(options)
+    this.#flight = new FlightResults(config, options)
     this.#transport = new Transport(config, options)
     this.catalog = new Catalog(this.#transport)
   }
@@ -89,21 +100,91 @@ export class DremioClient {
     return new Job(this.#transport, id, sql)
   }
 
-  /**
-   * Runs a query and returns every row (objects keyed by column, Dremio's JSON encoding).
-   * `T` only types the rows; nothing is checked at run time.
-   */
-  async query<T = Row>(sql: SqlText, options: QueryOptions = {}): Promise<T[]> {
-    const job = await this.submit(sql, options)
-    await job.wait(options)
-    return job.toArray<T>(options)
+  /** `grpc://host:port` or `grpc+tls://host:port` of the Arrow Flight endpoint used. */
+  get flightUrl(): string {
+    return this.#flight.target.url
   }
 
-  /** Runs a query and returns an Arrow table typed from the result schema. */
+  /**
+   * Runs a query and returns every row (objects keyed by column, Dremio's JSON encoding; over
+   * Flight the same values are read from the Arrow batches). `T` only types the rows.
+   * @example await client.query('SELECT * FROM lake.orders', { transport: 'flight' })
+   */
+  async query<T = Row>(sql: SqlText, options: QueryOptions = {}): Promise<T[]> {
+    return this.#flight.run(
+      options.transport,
+      async () => {
+        const rows: T[] = []
+        for await (const batch of this.#flightBatches(sql, options)) {
+          for (const row of batchRows(batch)) rows.push(row as T)
+        }
+        return rows
+      },
+      async () => {
+        const job = await this.submit(sql, options)
+        await job.wait(options)
+        return job.toArray<T>(options)
+      },
+    )
+  }
+
+  /**
+   * Runs a query and returns an Arrow table: over REST typed from the result schema, over
+   * Flight exactly as Dremio sends it (no JSON in between).
+   */
   async queryArrow(sql: SqlText, options: QueryOptions = {}): Promise<Table> {
+    return this.#flight.run(
+      options.transport,
+      async () => {
+        const batches: RecordBatch[] = []
+        for await (const batch of this.#flightBatches(sql, options)) batches.push(batch)
+        return new Table(batches)
+      },
+      async () => {
+        const job = await this.submit(sql, options)
+        await job.wait(options)
+        return job.toArrow(options)
+      },
+    )
+  }
+
+  /**
+   * Streams a query's results as Arrow record batches, holding one batch at a time. Over
+   * Flight the batches are Dremio's; over REST one batch per results page. Stopping the
+   * iteration early (or `signal`) cancels the Flight call, and Dremio cancels the job.
+   * @example for await (const batch of client.queryBatches(sql, { transport: 'flight' })) …
+   */
+  queryBatches(sql: SqlText, options: QueryOptions = {}): AsyncGenerator<RecordBatch> {
+    return this.#flight.stream(
+      options.transport,
+      () => this.#flightBatches(sql, options),
+      () => this.#restBatches(sql, options),
+    )
+  }
+
+  #flightBatches(sql: SqlText, options: QueryOptions): AsyncGenerator<RecordBatch> {
+    const text = sqlText(sql)
+    if (typeof text !== 'string' || text.trim() === '') {
+      throw new DremioError('DF_DREMIO_INVALID_SQL_INPUT', 'SQL text is empty.')
+    }
+    if (options.references !== undefined) {
+      throw new DremioConfigError(
+        'references are not sent over Arrow Flight: write AT BRANCH/TAG in the SQL, or use transport "rest".',
+      )
+    }
+    const scope: CallScope = { context: options.context, signal: options.signal, sql: text }
+    if (options.timeoutMs !== undefined) scope.deadline = Date.now() + options.timeoutMs
+    return this.#flight.batches(text, scope)
+  }
+
+  async *#restBatches(sql: SqlText, options: QueryOptions): AsyncGenerator<RecordBatch> {
     const job = await this.submit(sql, options)
     await job.wait(options)
-    return job.toArrow(options)
+    for await (const page of job.pages(options)) {
+      const builder = new ArrowTableBuilder(page.schema)
+      builder.append(page.rows)
+      yield* builder.finish().batches
+    }
   }
 
   /**
@@ -154,6 +235,7 @@ export class DremioClient {
 
   /** Closes pooled connections; the client must not be used afterwards. */
   async close(): Promise<void> {
+    this.#flight.close()
     await this.#transport.close()
   }
 

@@ -1,6 +1,6 @@
 /**
- * `@df/client`: a Dremio REST client (Software and Cloud): auth, SQL jobs, results as rows or
- * Apache Arrow, catalog, and the SQL-building helpers every `@df` package uses.
+ * `@df/client`: a Dremio client (Software and Cloud) over REST and Arrow Flight: auth, SQL jobs,
+ * results as rows or Apache Arrow, catalog, and the SQL-building helpers every `@df` package uses.
  */
 export { ArrowTableBuilder, decimalWords, dremioTypeToArrow } from './arrow.js'
 export type { CatalogEntity, CatalogItem } from './catalog.js'
@@ -27,6 +27,20 @@ export type {
   VacuumResult,
 } from './execute-result.js'
 export { parseExecuteResult } from './execute-result.js'
+export type { FlightTarget } from './flight/endpoint.js'
+export { DEFAULT_FLIGHT_PORT, parseFlightUrl } from './flight/endpoint.js'
+export type { FlightCall } from './flight/flight-error.js'
+export { DremioFlightError } from './flight/flight-error.js'
+export type {
+  FlightDataMessage,
+  FlightInfoMessage,
+  FlightProtocol,
+  SetSessionOptionsRequestMessage,
+  SetSessionOptionsResultMessage,
+} from './flight/protocol.js'
+export { FLIGHT_PROTO_PATH, flightProtocol } from './flight/protocol.js'
+export type { ResultTransport } from './flight/results.js'
+export { batchRows } from './flight/rows.js'
 export { Job } from './job.js'
 export type { LoadData, LoadRow } from './loading/load-data.js'
 export type { LoadErrorReason } from './loading/load-error.js'

@@ -4,6 +4,7 @@
  * `DremioConfigError` that names the options involved, never their secret values.
  */
 import { DremioConfigError } from './errors.js'
+import type { ResultTransport } from './flight/results.js'
 
 /** Where log lines go. Messages never contain tokens or passwords. */
 export interface DremioLogger {
@@ -47,6 +48,13 @@ export interface DremioClientOptions {
   fetch?: typeof globalThis.fetch
   /** Where log lines go. @default no logging */
   logger?: DremioLogger
+  /**
+   * Arrow Flight endpoint, `grpc://host:port` or `grpc+tls://host:port`.
+   * @default the REST host on port 32010 (TLS when REST is https); Cloud: its data endpoint
+   */
+  flightUrl?: string
+  /** Default transport of `query`, `queryArrow` and `queryBatches`. @default 'rest' */
+  transport?: ResultTransport
 }
 
 /** Validated, normalized configuration (internal shape, exported for tooling). */
@@ -178,6 +186,7 @@ export const DREMIO_ENV_VARS: readonly string[] = [
   'DREMIO_PASSWORD',
   'DREMIO_PROJECT_ID',
   'DREMIO_CLOUD_REGION',
+  'DREMIO_FLIGHT_URL',
 ]
 
 /**
@@ -201,6 +210,8 @@ export function optionsFromEnv(env: Record<string, string | undefined>): DremioC
   if (pat !== undefined) out.pat = pat
   if (username !== undefined) out.username = username
   if (password !== undefined) out.password = password
+  const flightUrl = get('DREMIO_FLIGHT_URL')
+  if (flightUrl !== undefined) out.flightUrl = flightUrl
   if (projectId !== undefined) {
     if (username !== undefined || password !== undefined) {
       throw new DremioConfigError(

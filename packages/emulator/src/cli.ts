@@ -2,7 +2,7 @@
 /**
  * `dremio-emulator`: starts the emulator and prints its URL and credentials.
  *   dremio-emulator [--port 9047] [--host 127.0.0.1] [--data-dir dir] [--source name=dir]...
- *                   [--job-latency ms] [--project-id id]
+ *                   [--job-latency ms] [--project-id id] [--flight-port n]
  * The first line printed is `dremio-emulator listening on <url>` (scripts may parse it; with
  * `--port 0` it carries the port actually chosen). SIGINT/SIGTERM close it cleanly.
  */
@@ -16,6 +16,7 @@ const USAGE = `Usage: dremio-emulator [options]
   --source <name=dir> local directory source for COPY INTO / LIST_FILES (repeatable)
   --job-latency <ms>  time each job spends RUNNING before it executes
   --project-id <id>   Dremio Cloud project id served under /v0/projects/<id>
+  --flight-port <n>   also serve Arrow Flight on this port (0 = any free port; Dremio uses 32010)
   --help              show this help`
 
 function parseArgs(argv: readonly string[]): EmulatorOptions | undefined {
@@ -50,6 +51,9 @@ function parseArgs(argv: readonly string[]): EmulatorOptions | undefined {
         break
       case '--project-id':
         options.cloud = { projectId: value }
+        break
+      case '--flight-port':
+        options.flightPort = integer(flag, value)
         break
       default:
         throw new Error(`unknown option ${flag}`)
@@ -94,6 +98,7 @@ async function main(): Promise<void> {
       (token) => `  PAT:  ${token}  (Authorization: Bearer <PAT>)`,
     ),
     `  REST: ${emulator.url}/api/v3   Cloud: ${emulator.url}/v0/projects/${emulator.projectId}`,
+    ...(emulator.flightUrl ? [`  Flight: ${emulator.flightUrl}`] : []),
     `  data: ${options.dataDir ?? 'in memory'}`,
   ]
   process.stdout.write(`${lines.join('\n')}\n`)

@@ -28,6 +28,13 @@ export interface EmulatorOptions {
   sources?: Record<string, string>
   /** Dremio Cloud paths: `/v0/projects/{projectId}/...` are served next to `/api/v3/...`. */
   cloud?: { projectId?: string }
+  /**
+   * Also serve Arrow Flight (GetFlightInfo / DoGet / Handshake / SetSessionOptions) on this
+   * port; 0 picks a free one (read it back from `emulator.flightPort`). @default no Flight
+   */
+  flightPort?: number
+  /** Serve Flight over TLS (`grpc+tls://`) with this PEM key and certificate. @default plain */
+  flightTls?: { key: string | Buffer; cert: string | Buffer }
 }
 
 /** The Cloud project id served when `cloud.projectId` is not given. */

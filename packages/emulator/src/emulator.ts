@@ -10,6 +10,7 @@ import { join, resolve, sep } from 'node:path'
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { EmulatorError } from './emulator-error.js'
 import { DEFAULT_PROJECT_ID, type EmulatorOptions, type FaultOptions } from './emulator-options.js'
+import { type FlightEndpoint, startFlightServer } from './flight/flight-server.js'
 import { Auth } from './internal/auth.js'
 import { Catalog, type CatalogEntry } from './internal/catalog.js'
 import { CatalogApi } from './internal/catalog-api.js'
@@ -19,7 +20,12 @@ import { Jobs } from './internal/jobs.js'
 import { createRequestListener } from './internal/router.js'
 import { Sources } from './internal/sources.js'
 import { quoteIdent, quoteString } from './internal/sql-tokens.js'
-import { type ExecEnv, executeStatement } from './internal/statements.js'
+import {
+  type ExecEnv,
+  executeStatement,
+  executeTyped,
+  planStatement,
+} from './internal/statements.js'
 import { defineView } from './internal/statements-ddl.js'
 import type { JobLatency, JobsView } from './job-types.js'
 
@@ -31,6 +37,10 @@ export interface Emulator {
   readonly port: number
   /** Cloud project id served under `/v0/projects/{projectId}`. */
   readonly projectId: string
+  /** Arrow Flight URL (`grpc://127.0.0.1:port`) when `flightPort` was given. */
+  readonly flightUrl: string | undefined
+  /** The Flight port actually bound, when `flightPort` was given. */
+  readonly flightPort: number | undefined
   /** The accepted user names and passwords, and the personal access tokens. */
   readonly credentials: { users: Readonly<Record<string, string>>; tokens: readonly string[] }
   /** Read-only view of the jobs, for tests. */
@@ -64,8 +74,10 @@ const OPEN_DATA_DIRS = new Set<string>()
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1'
   const port = options.port ?? 9047
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new EmulatorError('DF_EMULATOR_INVALID_OPTIONS', `[@df/emulator] Invalid port ${port}`)
+  for (const p of [port, options.flightPort ?? 0]) {
+    if (!Number.isInteger(p) || p < 0 || p > 65535) {
+      throw new EmulatorError('DF_EMULATOR_INVALID_OPTIONS', `[@df/emulator] Invalid port ${p}`)
+    }
   }
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir)
   if (dataDir !== undefined) {
@@ -161,11 +173,36 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     )
   })
   const bound = (server.address() as AddressInfo).port
+  let flight: FlightEndpoint | undefined
+  if (options.flightPort !== undefined) {
+    flight = await startFlightServer(
+      {
+        auth,
+        jobs,
+        projectId,
+        plan: (sql, context) =>
+          withConn((conn) => planStatement({ catalog, sources, conn, context }, sql)),
+        execute: (conn, sql, context) => executeTyped({ catalog, sources, conn, context }, sql),
+      },
+      { host, port: options.flightPort, tls: options.flightTls },
+    ).catch((error: unknown) => {
+      server.close()
+      instance.closeSync()
+      if (dataDir !== undefined) OPEN_DATA_DIRS.delete(dataDir)
+      throw new EmulatorError(
+        'DF_EMULATOR_LISTEN_FAILED',
+        `[@df/emulator] Cannot serve Flight on ${host}:${options.flightPort}`,
+        { cause: error },
+      )
+    })
+  }
   let closing: Promise<void> | undefined
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
     port: bound,
     projectId,
+    flightUrl: flight?.url,
+    flightPort: flight?.port,
     credentials: { users: auth.users, tokens: auth.tokens },
     jobs,
     async query(sql, queryOptions) {
@@ -186,7 +223,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
         server.closeAllConnections()
+        const flightClosed = flight?.close()
         await jobs.drain()
+        await flightClosed
         await closed
         instance.closeSync()
         if (dataDir !== undefined) OPEN_DATA_DIRS.delete(dataDir)

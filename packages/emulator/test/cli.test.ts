@@ -20,7 +20,7 @@ function spawnCli(args: string[]) {
 
 describe('dremio-emulator bin', () => {
   it('prints URL and credentials, answers requests and exits 0 on SIGTERM', async () => {
-    const child = spawnCli(['--port', '0', '--job-latency', '0'])
+    const child = spawnCli(['--port', '0', '--job-latency', '0', '--flight-port', '0'])
     let out = ''
     child.stdout.setEncoding('utf8')
     const started = new Promise<string>((resolve, reject) => {
@@ -35,6 +35,7 @@ describe('dremio-emulator bin', () => {
       const url = await started
       expect(out).toContain('user: dremio  password: dremio123')
       expect(out).toContain(`PAT:  ${PAT}`)
+      expect(out).toMatch(/Flight: grpc:\/\/127\.0\.0\.1:\d+/)
       const answer = await fetch(`${url}/api/v3/catalog`, {
         headers: { authorization: `Bearer ${PAT}` },
       })

@@ -3,46 +3,21 @@
  * checked against a minimal HTTPS stand-in for a TLS-terminated Dremio (a real cluster cannot
  * run here): it answers `/apiv2/login` and `/api/v3/catalog` the way reference §2.3/§9 describe.
  */
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer as createHttpsServer, type Server } from 'node:https'
 import { createServer as createNetServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { DremioClient, DremioConnectionError, DremioError } from '@df/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { selfSignedCert } from './helpers.js'
 
-let dir: string
 let cert: string
 let server: Server
 let url: string
 const seen: { path: string; auth: string | undefined }[] = []
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'df-client-tls-'))
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  )
-  cert = readFileSync(join(dir, 'cert.pem'), 'utf8')
-  server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
+  const pem = selfSignedCert()
+  cert = pem.cert
+  server = createHttpsServer({ key: pem.key, cert }, (req, res) => {
     seen.push({ path: req.url ?? '', auth: req.headers.authorization })
     res.setHeader('content-type', 'application/json')
     if (req.method === 'POST' && req.url === '/apiv2/login') {
@@ -62,7 +37,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((r) => server.close(r))
-  rmSync(dir, { recursive: true, force: true })
 })
 
 describe('TLS', () => {

@@ -128,6 +128,10 @@ export function encoderFor(type: DuckDBType): Encoder {
     case DuckDBTypeId.UHUGEINT:
       return (v) => String(v)
     case DuckDBTypeId.FLOAT:
+      // Java's Float.toString (and DuckDB's CAST on the fast path): the shortest decimal that
+      // reads back as the same float, `1.26` rather than the double `1.2599999904632568`.
+      return (v) =>
+        Number.isFinite(v) ? String(shortestFloat(v as number)) : JSON.stringify(String(v))
     case DuckDBTypeId.DOUBLE:
       // Jackson writes NaN/Infinity as bare tokens (not JSON); quote them so clients can parse.
       return (v) => (Number.isFinite(v) ? String(v) : JSON.stringify(String(v)))
@@ -198,6 +202,14 @@ export function dedupe(names: readonly string[]): string[] {
 /** Wraps an encoder so that null becomes `null`. */
 export function nullable(enc: Encoder): (v: DuckDBValue) => string {
   return (v) => (v === null || v === undefined ? 'null' : enc(v))
+}
+
+function shortestFloat(n: number): number {
+  for (let digits = 1; digits < 9; digits++) {
+    const shortest = Number(n.toPrecision(digits))
+    if (Math.fround(shortest) === n) return shortest
+  }
+  return n
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {

@@ -24,6 +24,8 @@ export interface JobRecord extends Omit<JobInfo, 'startedAt' | 'endedAt'> {
   conn: DuckDBConnection | undefined
   wake: (() => void) | undefined
   done: Promise<void>
+  /** Dremio's `queryType`: `REST` for POST /sql, `FLIGHT` for Arrow Flight. @default 'REST' */
+  queryType?: string
 }
 
 const TERMINAL = new Set<JobState>(['COMPLETED', 'FAILED', 'CANCELED'])
@@ -50,15 +52,26 @@ export class Jobs implements JobsView {
 
   /** Creates and starts a job; returns its id at once (POST /sql semantics). */
   submit(sql: string, context: readonly string[] | undefined, user: string): string {
-    // Dremio job ids are UUID-shaped and end in the attempt byte `00`.
-    const id = `${randomUUID().slice(0, 34)}00`
     const steps = stepsOf(this.latency)
+    const job = this.add(sql, context, user, steps[0]?.state ?? 'RUNNING')
+    job.done = this.run(job, steps)
+    return job.id
+  }
+
+  /** A new job record, registered (and old ones trimmed). */
+  private add(
+    sql: string,
+    context: readonly string[] | undefined,
+    user: string,
+    state: JobState,
+  ): JobRecord {
     const job: JobRecord = {
-      id,
+      // Dremio job ids are UUID-shaped and end in the attempt byte `00`.
+      id: `${randomUUID().slice(0, 34)}00`,
       sql,
       context,
       user,
-      state: steps[0]?.state ?? 'RUNNING',
+      state,
       rowCount: 0,
       errorMessage: '',
       cancellationReason: '',
@@ -70,10 +83,43 @@ export class Jobs implements JobsView {
       wake: undefined,
       done: Promise.resolve(),
     }
-    this.jobs.set(id, job)
+    this.jobs.set(job.id, job)
     this.trim()
-    job.done = this.run(job, steps)
-    return id
+    return job
+  }
+
+  /**
+   * Starts a job whose results the caller streams itself (Arrow Flight DoGet): RUNNING at once,
+   * `work` runs on the job's own DuckDB connection (so a cancel interrupts exactly it) and
+   * resolves with the row count. It ends COMPLETED, FAILED with the error's text, or CANCELED
+   * after `cancel(id)`; `done` settles then.
+   */
+  runExternal(
+    sql: string,
+    context: readonly string[] | undefined,
+    user: string,
+    work: (conn: DuckDBConnection, job: JobRecord) => Promise<number>,
+  ): JobRecord {
+    const job = this.add(sql, context, user, 'RUNNING')
+    job.queryType = 'FLIGHT'
+    job.done = (async () => {
+      let conn: DuckDBConnection | undefined
+      try {
+        conn = await this.connect()
+        job.conn = conn
+        if (job.cancelRequested) return this.finish(job, 'CANCELED')
+        job.rowCount = await work(conn, job)
+        this.finish(job, job.cancelRequested ? 'CANCELED' : 'COMPLETED')
+      } catch (error) {
+        if (job.cancelRequested) return this.finish(job, 'CANCELED')
+        job.errorMessage = errorText(error)
+        this.finish(job, 'FAILED')
+      } finally {
+        job.conn = undefined
+        conn?.closeSync()
+      }
+    })()
+    return job
   }
 
   record(id: string): JobRecord | undefined {
@@ -209,7 +255,7 @@ export function jobJson(job: JobRecord): string {
     startedAt: job.startedAt,
   }
   if (job.endedAt !== undefined) body.endedAt = job.endedAt
-  body.queryType = 'REST'
+  body.queryType = job.queryType ?? 'REST'
   body.cancellationReason = job.cancellationReason
   return JSON.stringify(body)
 }

@@ -3,7 +3,12 @@
  * queries as-is, DML as one `Records` row, DDL as one `ok`/`summary` row, OPTIMIZE/VACUUM as their
  * counter columns. Statements the emulator cannot run fail with a message naming the emulator.
  */
-import { type DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api'
+import {
+  type DuckDBConnection,
+  DuckDBMaterializedResult,
+  type DuckDBResult,
+  type DuckDBType,
+} from '@duckdb/node-api'
 import type { Catalog } from './catalog.js'
 import { JsonBlocksResult, type ResultPages, TypedResult } from './job-result.js'
 import { prepareJsonQuery } from './json-query.js'
@@ -93,16 +98,55 @@ async function runQuery(
   return new JsonBlocksResult(blocks, json.schema)
 }
 
-async function dispatch(
+/**
+ * Runs `sql` for a consumer of typed values (Arrow Flight): a query comes back as DuckDB's
+ * streaming result (never JSON-encoded), any other statement as its Dremio-shaped result row.
+ */
+export function executeTyped(env: ExecEnv, sql: string): Promise<DuckDBResult> {
+  return dispatch(env, sql, (e, query) => e.conn.stream(query))
+}
+
+/**
+ * Plans `sql` without running it (Flight's GetFlightInfo): a query's column names and DuckDB
+ * types, or undefined for other statements (which are checked when they run).
+ * @throws SqlError, or DuckDB's error, for SQL that cannot be planned.
+ */
+export async function planStatement(
   env: ExecEnv,
   sql: string,
-): Promise<DuckDBMaterializedResult | ResultPages> {
+): Promise<{ names: string[]; types: DuckDBType[] } | undefined> {
+  const { word, tokens, first } = classify(env, sql)
+  if (!(QUERY_START.has(word) || word === '(')) {
+    if (DML.has(word) || word === 'COPY' || DREMIO_STATEMENTS.has(word)) return undefined
+    throw new SqlError(
+      `Failure parsing the query: unexpected "${first.text}" at line ${lineOf(sql, first.start)}`,
+    )
+  }
+  const prepared = await env.conn.prepare(translateTokens(translateContext(env), tokens))
+  const names: string[] = []
+  const types: DuckDBType[] = []
+  for (let i = 0; i < prepared.columnCount; i++) {
+    names.push(prepared.columnName(i))
+    types.push(prepared.columnType(i))
+  }
+  return { names, types }
+}
+
+function classify(env: ExecEnv, sql: string): { word: string; tokens: Token[]; first: Token } {
   const tokens = withListFiles(env, singleStatement(tokenize(sql)))
   const first = significant(tokens)[0]
   if (first === undefined) throw new SqlError('Failure parsing the query: the statement is empty')
-  const word = first.kind === 'word' ? first.text.toUpperCase() : first.text
+  return { word: first.kind === 'word' ? first.text.toUpperCase() : first.text, tokens, first }
+}
+
+async function dispatch<Q = DuckDBMaterializedResult | ResultPages>(
+  env: ExecEnv,
+  sql: string,
+  query: (env: ExecEnv, sql: string) => Promise<Q> = runQuery as never,
+): Promise<DuckDBMaterializedResult | Q> {
+  const { word, tokens, first } = classify(env, sql)
   const ctx = translateContext(env)
-  if (QUERY_START.has(word) || word === '(') return runQuery(env, translateTokens(ctx, tokens))
+  if (QUERY_START.has(word) || word === '(') return query(env, translateTokens(ctx, tokens))
   if (DML.has(word)) {
     const result = await env.conn.run(translateTokens(ctx, tokens))
     return records(env, result.rowsChanged)
