@@ -35,12 +35,19 @@ export interface DremioQueryTaskOptions extends DremioTaskOptions {
    * @default false
    */
   readonly returnRows?: false | { readonly max: number }
+  /**
+   * How `returnRows` rows are fetched: `'flight'` over Arrow Flight (the fast path for results;
+   * no job id is recorded, Dremio's Flight endpoint does not report one), `'auto'` (Flight when
+   * reachable, else REST), or `'rest'`. Statements without `returnRows` always run as REST jobs.
+   * @default 'rest'
+   */
+  readonly transport?: 'rest' | 'flight' | 'auto'
 }
 
 /** What a {@link DremioQueryTask} returns (its stored result). */
 export interface DremioQueryResult {
-  /** The (last) statement's Dremio job id. */
-  readonly jobId: string
+  /** The (last) statement's Dremio job id (absent when its rows came over Arrow Flight). */
+  readonly jobId?: string
   /** The (last) statement's result row count (1 for DML: see `recordsAffected`). */
   readonly rowCount: number
   /** Rows inserted/updated/deleted/merged, for DML and CTAS. */
@@ -79,7 +86,7 @@ export class DremioQueryTask extends Task {
 
   /** @throws OrchestrationError `DF_TASK_INVALID` for bad options or an unknown placeholder. */
   constructor(options: DremioQueryTaskOptions) {
-    const { client, clientName, sql, context, returnRows, ...taskOptions } = options
+    const { client, clientName, sql, context, returnRows, transport, ...taskOptions } = options
     const name = String(taskOptions.name)
     if (typeof sql !== 'string' || sql.trim() === '')
       throw taskInvalid(name, 'sql must be SQL text')
@@ -89,11 +96,15 @@ export class DremioQueryTask extends Task {
     const stored: JsonObject = { client: clientNameOf(client, clientName), sql }
     if (ctxPath) stored.context = [...ctxPath]
     if (max !== undefined) stored.returnRows = { max }
+    if (transport !== undefined && !['rest', 'flight', 'auto'].includes(transport)) {
+      throw taskInvalid(name, "transport must be 'rest', 'flight' or 'auto'")
+    }
+    if (transport !== undefined && transport !== 'rest') stored.transport = transport
     super({
       ...taskOptions,
       type: DremioQueryTask.TYPE,
       options: stored,
-      run: (ctx) => runSql(ctx, client, sql, ctxPath, max),
+      run: (ctx) => runSql(ctx, client, sql, ctxPath, max, transport),
     })
     this.sql = sql
   }
@@ -117,6 +128,7 @@ async function runSql(
   template: string,
   context: readonly string[] | undefined,
   maxRows: number | undefined,
+  transport: DremioQueryTaskOptions['transport'],
 ): Promise<DremioQueryResult> {
   // Rendering first: an unknown placeholder or missing param fails before any SQL runs.
   const statements = splitSqlStatements(renderTemplate(template, ctx))
@@ -132,6 +144,7 @@ async function runSql(
         context,
         onJob: (id) => noteDremioJob(ctx, id, statement),
         maxRows: last ? maxRows : undefined,
+        transport,
         where: statementLabel(i, statements.length),
       }),
     )
@@ -154,7 +167,11 @@ function statementLabel(i: number, n: number): string | undefined {
 
 /** The small, JSON metadata of one statement. */
 export function metadata(run: StatementRun): Omit<DremioQueryResult, 'statements'> {
-  return { jobId: run.jobId, rowCount: run.rowCount, ...resultFields(run.result) }
+  return {
+    ...(run.jobId !== undefined ? { jobId: run.jobId } : {}),
+    rowCount: run.rowCount,
+    ...resultFields(run.result),
+  }
 }
 
 function resultFields(result: ExecuteResult | undefined): Record<string, JsonValue> {

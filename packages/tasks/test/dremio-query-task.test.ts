@@ -63,6 +63,44 @@ describe('DremioQueryTask', () => {
     expect(plain.task.result).toEqual({ jobId: expect.any(String), rowCount: 3 })
   })
 
+  it('fetches its rows over Arrow Flight when asked, with the same values and cap', async () => {
+    const sql = "SELECT x, y FROM (VALUES (1, 'a'), (2, 'b'), (3, 'c')) AS v(x, y) ORDER BY x"
+    const { task, attempts } = await runOne(
+      new DremioQueryTask({
+        name: 'flight',
+        client: h.client,
+        sql,
+        returnRows: { max: 2 },
+        transport: 'flight',
+      }),
+    )
+    expect(task.state).toBe('SUCCESS')
+    expect(task.result).toEqual({
+      rowCount: 3,
+      rows: [
+        { x: 1, y: 'a' },
+        { x: 2, y: 'b' },
+      ],
+      truncated: true,
+    })
+    // One job, the Flight one (DoGet), ended once the cap was read.
+    const [flightJob, ...others] = jobsWith(h.emu, "VALUES (1, 'a')")
+    expect(others).toEqual([])
+    expect(['COMPLETED', 'CANCELED']).toContain((await h.emu.jobs.settled(flightJob!.id)).state)
+    expect(attempts[0]?.meta?.dremioJobId).toBeUndefined()
+    const rest = await runOne(
+      new DremioQueryTask({ name: 'rest', client: h.client, sql, returnRows: { max: 5 } }),
+    )
+    expect((rest.task.result as { rows: unknown[] }).rows).toEqual([
+      { x: 1, y: 'a' },
+      { x: 2, y: 'b' },
+      { x: 3, y: 'c' },
+    ])
+    expect(
+      () => new DremioQueryTask({ name: 'bad', client: h.client, sql, transport: 'grpc' as never }),
+    ).toThrow(/transport must be/)
+  })
+
   it('fails with Dremio error text when the job FAILS', async () => {
     const f = uniqueFolder('fail')
     await h.emu.query(`CREATE FOLDER ${f}`)

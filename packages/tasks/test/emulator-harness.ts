@@ -13,8 +13,13 @@ export interface Harness {
 }
 
 export async function startHarness(): Promise<Harness> {
-  const emu = await createEmulator({ port: 0 })
-  const client = new DremioClient({ url: emu.url, pat: 'df-emulator-token' })
+  // Flight too, so tasks can fetch rows over Arrow Flight as against a real Dremio.
+  const emu = await createEmulator({ port: 0, flightPort: 0 })
+  const client = new DremioClient({
+    url: emu.url,
+    pat: 'df-emulator-token',
+    ...(emu.flightUrl !== undefined ? { flightUrl: emu.flightUrl } : {}),
+  })
   return {
     emu,
     client,

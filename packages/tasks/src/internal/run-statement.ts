@@ -5,10 +5,12 @@
  * caller's rows up to a cap. Never pulls a whole result set.
  */
 import {
+  batchRows,
   type DremioClient,
   type DremioField,
   type ExecuteResult,
   parseExecuteResult,
+  type ResultTransport,
   type Row,
 } from '@df/client'
 import { wrapDremioError } from '../dremio-task-error.js'
@@ -27,12 +29,18 @@ export interface StatementOptions {
   readonly maxRows?: number | undefined
   /** Prefix for errors, e.g. `Statement 2 of 3`. */
   readonly where?: string | undefined
+  /** How rows are fetched when `maxRows` is given (DDL/DML always run as REST jobs). */
+  readonly transport?: ResultTransport | undefined
 }
 
 /** What one statement produced. */
 export interface StatementRun {
-  readonly jobId: string
-  /** Dremio's result row count (1 for DML: read `result` for rows affected). */
+  /** The Dremio job id; absent over Arrow Flight, where Dremio does not report it. */
+  readonly jobId: string | undefined
+  /**
+   * Dremio's result row count (1 for DML: read `result` for rows affected). Over Flight: the
+   * rows read, at most `maxRows + 1` (reading stops past the cap).
+   */
   readonly rowCount: number
   /** The parsed result when the result was small enough to read (≤ 100 rows). */
   readonly result: ExecuteResult | undefined
@@ -52,6 +60,9 @@ export async function runStatement(
 ): Promise<StatementRun> {
   const { signal } = options
   if (signal?.aborted) throw signal.reason
+  if (options.maxRows !== undefined && (options.transport ?? 'rest') !== 'rest') {
+    return rowsOverFlight(client, sql, options.maxRows, options)
+  }
   let jobId: string | undefined
   try {
     // The signal is not passed to the POST: aborting it mid-flight could leave a job the server
@@ -102,4 +113,36 @@ export async function runStatement(
     if (signal?.aborted) throw signal.reason
     throw wrapDremioError(error, jobId, options.where)
   }
+}
+
+/**
+ * Reads up to `max + 1` rows over Arrow Flight (one more than the cap tells whether more
+ * existed), then ends the stream: Dremio cancels the rest of the job.
+ */
+async function rowsOverFlight(
+  client: DremioClient,
+  sql: string,
+  max: number,
+  options: StatementOptions,
+): Promise<StatementRun> {
+  const { signal } = options
+  const rows: Row[] = []
+  try {
+    const batches = client.queryBatches(sql, {
+      transport: options.transport,
+      ...(signal ? { signal } : {}),
+      ...(options.context ? { context: options.context } : {}),
+    })
+    for await (const batch of batches) {
+      for (const row of batchRows(batch)) {
+        rows.push(row)
+        if (rows.length > max) break
+      }
+      if (rows.length > max) break
+    }
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason
+    throw wrapDremioError(error, undefined, options.where)
+  }
+  return { jobId: undefined, rowCount: rows.length, result: undefined, rows, schema: undefined }
 }
