@@ -41,7 +41,7 @@ import {
   rowToRun,
   rowToTask,
   rowToWatermark,
-  runQueryStatuses,
+  runListFilter,
 } from '@df/orchestration/backend-kit'
 import type { Pool, PoolConnection } from 'mysql2/promise'
 import mysql from 'mysql2/promise'
@@ -206,7 +206,7 @@ class MyBackend implements MysqlBackend {
 
   createRun(run: NewRun, options?: OperationOptions): Promise<RunRecord> {
     return this.#runner.run('createRun', options, async (db) => {
-      const statements = createRunStatements(db.sql, run, JSON.stringify(run.params))
+      const statements = createRunStatements(db.sql, run)
       await this.#withConnection(db, (conn) => runTransaction(conn, statements, db.multi))
       return newRunRecord(run)
     })
@@ -221,25 +221,10 @@ class MyBackend implements MysqlBackend {
 
   listRuns(query: RunQuery, options?: OperationOptions): Promise<Page<RunRecord>> {
     return this.#runner.run('listRuns', options, async (db) => {
-      const limit = paging.pageLimit(query.limit)
-      const statuses = runQueryStatuses(query)
-      if (statuses?.length === 0) return { items: [] }
-      const after =
-        query.cursor === undefined
-          ? undefined
-          : paging.decodeCursor(query.cursor, ['number', 'string'] as const)
-      const rows = await this.#query(
-        db,
-        listRunsQuery(db.q, {
-          limit: limit + 1,
-          ...(query.pipelineId !== undefined && { pipelineId: query.pipelineId }),
-          ...(statuses !== undefined && { statuses }),
-          ...(query.createdAfter !== undefined && { createdAfter: query.createdAfter }),
-          ...(query.createdBefore !== undefined && { createdBefore: query.createdBefore }),
-          ...(after !== undefined && { after }),
-        }),
-      )
-      return pageFromRows(rows.map(rowToRun), limit, (r) => [r.createdAt, r.id])
+      const list = runListFilter(query, paging)
+      if (list === undefined) return { items: [] }
+      const rows = await this.#query(db, listRunsQuery(db.q, list.filter))
+      return pageFromRows(rows.map(rowToRun), list.page, (r) => [r.createdAt, r.id])
     })
   }
 

@@ -8,7 +8,9 @@
  * Lease renewals and cancel requests on owned runs leave `version` alone (the contract's version
  * rule); they read back the ids they locked instead of counting affected rows.
  */
+
 import type { RunUpdate, TaskUpdate } from '@df/orchestration'
+import type { RunListFilter } from '@df/orchestration/backend-kit'
 
 /** One statement and its values (`?` placeholders, escaped by mysql2). */
 export type Statement = readonly [sql: string, values: readonly unknown[]]
@@ -154,16 +156,6 @@ export function mysqlSql(db: string) {
 
 /** The statements of one database. */
 export type MysqlStatements = ReturnType<typeof mysqlSql>
-
-/** Filters of a `listRuns` call, already validated. */
-export interface RunListFilter {
-  readonly pipelineId?: string
-  readonly statuses?: readonly string[]
-  readonly createdAfter?: number
-  readonly createdBefore?: number
-  readonly after?: readonly [number, string]
-  readonly limit: number
-}
 
 /**
  * Builds the `listRuns` query with only the filters present. The keyset condition is spelled

@@ -2,9 +2,11 @@
  * The run listing stays indexed at 1,000,000 runs: asserted on the query plan (EXPLAIN), not on
  * timings (timings belong to bench/backends).
  */
+
+import type { RunListFilter } from '@df/orchestration/backend-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MysqlBackend } from '../src/index.js'
-import { listRunsQuery, type RunListFilter } from '../src/mysql-sql.js'
+import { listRunsQuery } from '../src/mysql-sql.js'
 import { adminQuery, createDatabase, dropDatabase, newBackend, uniqueDatabase } from './helpers.js'
 
 const database = uniqueDatabase()

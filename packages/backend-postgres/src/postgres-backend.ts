@@ -42,7 +42,7 @@ import {
   rowToRun,
   rowToTask,
   rowToWatermark,
-  runQueryStatuses,
+  runListFilter,
 } from '@df/orchestration/backend-kit'
 import type { Pool, QueryConfig, QueryResultRow } from 'pg'
 import pg from 'pg'
@@ -213,23 +213,10 @@ class PgBackend implements PostgresBackend {
 
   listRuns(query: RunQuery, options?: OperationOptions): Promise<Page<RunRecord>> {
     return this.#runner.run('listRuns', options, async (pool) => {
-      const limit = paging.pageLimit(query.limit)
-      const statuses = runQueryStatuses(query)
-      if (statuses?.length === 0) return { items: [] }
-      const after =
-        query.cursor === undefined
-          ? undefined
-          : paging.decodeCursor(query.cursor, ['number', 'string'] as const)
-      const q = listRunsQuery(this.#s, {
-        limit: limit + 1,
-        ...(query.pipelineId !== undefined && { pipelineId: query.pipelineId }),
-        ...(statuses !== undefined && { statuses }),
-        ...(query.createdAfter !== undefined && { createdAfter: query.createdAfter }),
-        ...(query.createdBefore !== undefined && { createdBefore: query.createdBefore }),
-        ...(after !== undefined && { after }),
-      })
-      const rows = (await pool.query(q)).rows
-      return pageFromRows(rows.map(rowToRun), limit, (r) => [r.createdAt, r.id])
+      const list = runListFilter(query, paging)
+      if (list === undefined) return { items: [] }
+      const rows = (await pool.query(listRunsQuery(this.#s, list.filter))).rows
+      return pageFromRows(rows.map(rowToRun), list.page, (r) => [r.createdAt, r.id])
     })
   }
 

@@ -5,6 +5,7 @@
  * statement; `updateTasks` applies a whole batch of compare-and-sets (and attempt upserts) over
  * `unnest()` arrays in one statement; `claimRuns` locks with `FOR UPDATE SKIP LOCKED`.
  */
+import type { RunListFilter } from '@df/orchestration/backend-kit'
 
 /** Columns of `task_instances` as the row mapper expects them (`result` as text, see rows.ts). */
 const TASK_COLUMNS = `"run_id", "task_id", "state", "attempt", "started_at", "ended_at",
@@ -177,16 +178,6 @@ export function postgresSql(s: string) {
 
 /** The statements of one schema. */
 export type PostgresStatements = ReturnType<typeof postgresSql>
-
-/** Filters of a `listRuns` call, already validated. */
-export interface RunListFilter {
-  readonly pipelineId?: string
-  readonly statuses?: readonly string[]
-  readonly createdAfter?: number
-  readonly createdBefore?: number
-  readonly after?: readonly [number, string]
-  readonly limit: number
-}
 
 /**
  * Builds the `listRuns` query with only the filters present, so the planner sees plain

@@ -1,34 +1,11 @@
 /** `createRun` as a transaction script: the run row, then all its task rows in one INSERT. */
 import type { NewRun } from '@df/orchestration'
+import { newRunValues } from '@df/orchestration/backend-kit'
 import type { MysqlStatements, Statement } from '../mysql-sql.js'
 
-/** The statements that create `run` (with `params` already serialised) and its tasks. */
-export function createRunStatements(
-  sql: MysqlStatements,
-  run: NewRun,
-  params: string,
-): Statement[] {
-  const statements: Statement[] = [
-    [
-      sql.insertRun,
-      [
-        run.id,
-        run.pipelineId,
-        run.status,
-        params,
-        run.logicalDate,
-        run.trigger,
-        run.rerunOf ?? null,
-        run.definitionHash,
-        run.createdAt,
-        run.startedAt ?? null,
-        run.endedAt ?? null,
-        run.message ?? null,
-        run.owner ?? null,
-        run.leaseExpiresAt ?? null,
-      ],
-    ],
-  ]
+/** The statements that create `run` and its tasks. */
+export function createRunStatements(sql: MysqlStatements, run: NewRun): Statement[] {
+  const statements: Statement[] = [[sql.insertRun, newRunValues(run)]]
   if (run.tasks.length > 0) {
     statements.push([
       sql.insertTasks(run.tasks.length),

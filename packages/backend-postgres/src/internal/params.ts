@@ -1,23 +1,11 @@
 /** Statement parameters for runs, in the order of the statements in postgres-sql.ts. */
 import type { NewRun, RunUpdate } from '@df/orchestration'
+import { newRunValues } from '@df/orchestration/backend-kit'
 
 /** `createRun`: the run's columns, then its task ids and states as two arrays. */
 export function createRunParams(run: NewRun): unknown[] {
   return [
-    run.id,
-    run.pipelineId,
-    run.status,
-    JSON.stringify(run.params),
-    run.logicalDate,
-    run.trigger,
-    run.rerunOf ?? null,
-    run.definitionHash,
-    run.createdAt,
-    run.startedAt ?? null,
-    run.endedAt ?? null,
-    run.message ?? null,
-    run.owner ?? null,
-    run.leaseExpiresAt ?? null,
+    ...newRunValues(run),
     run.tasks.map((t) => t.taskId),
     run.tasks.map((t) => t.state ?? 'PENDING'),
   ]

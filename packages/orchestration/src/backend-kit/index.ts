@@ -11,8 +11,8 @@ export type { OperationRunner, OperationRunnerConfig } from './operation-runner.
 export { createOperationRunner } from './operation-runner.js'
 export type { OptionChecks } from './options.js'
 export { optionChecks } from './options.js'
-export type { BackendPaging } from './paging.js'
-export { backendPaging, pageFromRows, runQueryStatuses } from './paging.js'
+export type { BackendPaging, RunListFilter } from './paging.js'
+export { backendPaging, pageFromRows, runListFilter, runQueryStatuses } from './paging.js'
 export { applyRunUpdate, applyTaskUpdate } from './record-updates.js'
 export type { Row } from './rows.js'
 export {
@@ -20,6 +20,7 @@ export {
   errorToJson,
   jsonColumn,
   newRunRecord,
+  newRunValues,
   rowToAttempt,
   rowToPipeline,
   rowToRun,

@@ -47,3 +47,41 @@ export function runQueryStatuses(query: RunQuery): RunState[] | undefined {
   if (query.status === undefined) return undefined
   return typeof query.status === 'string' ? [query.status] : [...query.status]
 }
+
+/** A validated `listRuns` query, with only the filters present (for building the SQL). */
+export interface RunListFilter {
+  readonly pipelineId?: string
+  readonly statuses?: readonly RunState[]
+  readonly createdAfter?: number
+  readonly createdBefore?: number
+  /** The keyset cursor: `[createdAt, id]` of the last run of the previous page. */
+  readonly after?: readonly [number, string]
+  /** Rows to fetch: the page size plus one (a next page exists when it comes back full). */
+  readonly limit: number
+}
+
+/**
+ * Validates a `RunQuery` (page size, cursor) into a {@link RunListFilter}; `undefined` when it
+ * can match nothing (an empty status list). `page` is the page size to return.
+ */
+export function runListFilter(
+  query: RunQuery,
+  paging: BackendPaging,
+): { filter: RunListFilter; page: number } | undefined {
+  const page = paging.pageLimit(query.limit)
+  const statuses = runQueryStatuses(query)
+  if (statuses?.length === 0) return undefined
+  const after =
+    query.cursor === undefined
+      ? undefined
+      : paging.decodeCursor(query.cursor, ['number', 'string'] as const)
+  const filter: RunListFilter = {
+    limit: page + 1,
+    ...(query.pipelineId !== undefined && { pipelineId: query.pipelineId }),
+    ...(statuses !== undefined && { statuses }),
+    ...(query.createdAfter !== undefined && { createdAfter: query.createdAfter }),
+    ...(query.createdBefore !== undefined && { createdBefore: query.createdBefore }),
+    ...(after !== undefined && { after }),
+  }
+  return { filter, page }
+}

@@ -147,6 +147,30 @@ export function compareClaimOrder(a: RunRecord, b: RunRecord): number {
   return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
 
+/**
+ * The values of a new run's row in the shared column order: `id, pipeline_id, status, params
+ * (JSON text), logical_date, trigger, rerun_of, definition_hash, created_at, started_at,
+ * ended_at, message, owner, lease_expires_at`; absent fields are `null`.
+ */
+export function newRunValues(run: NewRun): unknown[] {
+  return [
+    run.id,
+    run.pipelineId,
+    run.status,
+    JSON.stringify(run.params),
+    run.logicalDate,
+    run.trigger,
+    run.rerunOf ?? null,
+    run.definitionHash,
+    run.createdAt,
+    run.startedAt ?? null,
+    run.endedAt ?? null,
+    run.message ?? null,
+    run.owner ?? null,
+    run.leaseExpiresAt ?? null,
+  ]
+}
+
 /** An `ErrorRecord` as stored in a JSON column: only the fields it has. */
 export function errorToJson(error: ErrorRecord): string {
   const stored: Mutable<ErrorRecord> = { message: error.message }
