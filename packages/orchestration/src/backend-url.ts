@@ -9,11 +9,11 @@
  * - `postgres://…` / `postgresql://…`, `?schema=name` picks the schema;
  * - `mysql://…` / `mariadb://…`, the path is the database.
  */
-import { createRequire } from 'node:module'
-import { isAbsolute, join, resolve } from 'node:path'
+import { dirname, isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Backend } from './backend.js'
 import { OrchestrationError } from './errors.js'
+import { callerFile, resolvePackage } from './internal/package-lookup.js'
 
 /** Which backend package a URL needs. */
 export type BackendKind = 'sqlite' | 'postgres' | 'mysql'
@@ -31,7 +31,7 @@ export interface BackendUrlTarget {
   readonly redacted: string
 }
 
-/** How a backend package is imported (the default tries this package, then the working directory). */
+/** How a backend package is imported (see `BackendUrlOptions.importer` for the default). */
 export type BackendImporter = (specifier: string) => Promise<Record<string, unknown>>
 
 /** Options of {@link createBackendFromUrl}. */
@@ -39,9 +39,9 @@ export interface BackendUrlOptions {
   /** Merged into the factory's options (e.g. `{ poolSize: 4 }`, `{ busyTimeoutMs: 10_000 }`). */
   readonly options?: Readonly<Record<string, unknown>>
   /**
-   * Imports the backend package. Pass `(s) => import(s)` from your own module to resolve it from
-   * your package (strict pnpm layouts); the default covers hoisted installs and the project in
-   * the working directory.
+   * Imports the backend package. The default tries this package, the calling module's location,
+   * the working directory's project and the workspace around them; pass `(s) => import(s)` from
+   * your own module to decide yourself.
    */
   readonly importer?: BackendImporter
   /** Base directory of relative SQLite paths and of the package lookup. @default process.cwd() */
@@ -141,21 +141,18 @@ function isMissing(error: unknown, specifier: string): boolean {
 }
 
 /**
- * Imports from this package's location (hoisted installs), then from the project in `cwd`
- * (strict pnpm layouts, where only the application sees its own dependencies).
+ * Imports from this package's location (hoisted installs), then from the calling module's and
+ * the `cwd` project's (strict pnpm layouts, where only the application sees its own
+ * dependencies), then from the workspace around them (a script run from a monorepo's root).
  */
-function importerFrom(cwd: string): BackendImporter {
+function importerFrom(cwd: string, caller: string | undefined): BackendImporter {
   return async (specifier) => {
     try {
       return (await import(specifier)) as Record<string, unknown>
     } catch (error) {
       if (!isMissing(error, specifier)) throw error
-      let resolved: string
-      try {
-        resolved = createRequire(join(cwd, 'package.json')).resolve(specifier)
-      } catch {
-        throw error
-      }
+      const resolved = resolvePackage(specifier, caller ? [dirname(caller), cwd] : [cwd])
+      if (resolved === undefined) throw error
       return (await import(pathToFileURL(resolved).href)) as Record<string, unknown>
     }
   }
@@ -175,11 +172,13 @@ export async function createBackendFromUrl(
   url: string,
   options: BackendUrlOptions = {},
 ): Promise<Backend> {
+  // Before the first await: the caller's frame is still on the stack.
+  const caller = options.importer ? undefined : callerFile(createBackendFromUrl)
   const target = parseBackendUrl(url, options.cwd)
   const name = target.packageName
   let mod: Record<string, unknown>
   try {
-    mod = await (options.importer ?? importerFrom(options.cwd ?? process.cwd()))(name)
+    mod = await (options.importer ?? importerFrom(options.cwd ?? process.cwd(), caller))(name)
   } catch (cause) {
     throw new OrchestrationError(
       'DF_DEPENDENCY_MISSING',
