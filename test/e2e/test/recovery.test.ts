@@ -83,6 +83,28 @@ describe('a run whose process died', () => {
     expect(rerun.code).toBe(0)
   })
 
+  it('SIGTERM during pipeline recover cancels the run it resumed and exits 143', async () => {
+    const id = await deadRun()
+    const recover = spawnCli(['pipeline', 'recover', FIXTURE, '--backend-url', url], {
+      env: { ...env, DF_E2E_HANG: 'always' },
+    })
+    // The resumed run's retry (attempt 2) is running once the task records it.
+    const attempt2 = async () => {
+      const shown = await cli(['pipeline', 'show', id, '--json'])
+      const { tasks } = JSON.parse(shown.stdout) as { tasks: { state: string; attempt: number }[] }
+      return tasks[0]?.state === 'RUNNING' && tasks[0]?.attempt === 2
+    }
+    for (let i = 0; i < 200 && !(await attempt2()); i++)
+      await new Promise((r) => setTimeout(r, 100))
+    recover.child.kill('SIGTERM')
+    const r = await recover.done
+    expect(r.code).toBe(143)
+    expect(await status(id)).toMatchObject({
+      status: 'CANCELLED',
+      message: expect.stringContaining('cancelled by SIGTERM'),
+    })
+  })
+
   it('the next run of a recoverOnRun pipeline finishes the dead run before it exits', async () => {
     const id = await deadRun()
     const next = await cli(['pipeline', 'run', FIXTURE, '--param', 'recover_on_run=true'])

@@ -7,7 +7,7 @@
  * - Without it (runs store definitions, not code): each run is claimed and recorded FAILED, its
  *   unfinished tasks FAILED, so that `pipeline rerun <id> -f <module>` can pick it up.
  * Exit 0 when every recovered run succeeded (or was marked failed as asked), 1 when a resumed
- * run ended FAILED or CANCELLED.
+ * run ended FAILED or CANCELLED, 130/143 when SIGINT/SIGTERM cancelled the runs being resumed.
  */
 import { hostname } from 'node:os'
 import type { Backend, RunRecord, TaskState } from '@df/orchestration'
@@ -47,10 +47,20 @@ export async function recoverPipelineRuns(
     }
     return 0
   }
-  const { pipeline: p } = await prepare(ctx, file, flags, parseParams([]))
-  const watch = watchCancelSignals({ deadlineMs: 0 })
+  const { pipeline: p, client } = await prepare(ctx, file, flags, parseParams([]))
+  // SIGINT/SIGTERM cancel the runs being recovered (and their Dremio jobs), as in pipeline run.
+  const driving = new Set<string>()
+  const off = p.on('event', (e) => {
+    if (e.type === 'run') driving.add(e.runId)
+  })
+  const watch = watchCancelSignals({
+    onSignal: (name) => {
+      for (const id of driving) p.cancelRun(id, `cancelled by ${name}`)
+    },
+  })
   try {
     const runs = await p.recover({ wait: true })
+    if (watch.received) await client()?.cancelSubmitted()
     if (flags.json) out.write(`${JSON.stringify(runs.map(({ tasks: _t, ...run }) => run))}\n`)
     else if (runs.length === 0) {
       out.write(`No run of ${p.name} to recover: no RUNNING run has an expired lease.\n`)
@@ -61,8 +71,10 @@ export async function recoverPipelineRuns(
         )
       }
     }
+    if (watch.received) return watch.exitCode
     return runs.every((r) => r.status === 'SUCCESS') ? 0 : 1
   } finally {
+    off()
     watch.dispose()
     await p.close().catch(() => undefined)
   }
