@@ -9,6 +9,7 @@
  * failure or a cancel): Airflow's BashOperator pushes the last line to XCom.
  */
 import { type DremioField, type ExecuteResult, parseExecuteResult, type Row } from '@df/client'
+import { executeResultFields } from '@df/tasks'
 import type { SqlFormat } from './commands/sql.js'
 import { cellText, renderCsv, renderTable } from './format.js'
 
@@ -98,7 +99,12 @@ export function summarize(
   const statements = done.map((s) => {
     const parsed = resultOf(s)
     if (parsed?.kind === 'dml') records = (records ?? 0) + parsed.recordsAffected
-    return { sql: excerpt(s.sql, 200), jobId: s.jobId, rowCount: s.rowCount, ...fields(parsed) }
+    return {
+      sql: excerpt(s.sql, 200),
+      jobId: s.jobId,
+      rowCount: s.rowCount,
+      ...executeResultFields(parsed),
+    }
   })
   const jobIds = done.map((s) => s.jobId)
   if (failure?.jobId !== undefined) jobIds.push(failure.jobId)
@@ -116,24 +122,6 @@ export function summarize(
 function resultOf(s: StatementOutcome): ExecuteResult | undefined {
   if (s.rows.length < s.rowCount || s.rowCount > 100) return undefined
   return parseExecuteResult([...s.schema], [...s.rows])
-}
-
-function fields(result: ExecuteResult | undefined): Record<string, unknown> {
-  switch (result?.kind) {
-    case 'dml':
-      return result.rejectedRecords === undefined
-        ? { recordsAffected: result.recordsAffected }
-        : { recordsAffected: result.recordsAffected, rejectedRecords: result.rejectedRecords }
-    case 'ddl':
-      return { summary: result.summary }
-    case 'optimize':
-    case 'vacuum': {
-      const { kind: _kind, ...counters } = result
-      return { counters: 'counters' in counters ? counters.counters : counters }
-    }
-    default:
-      return {}
-  }
 }
 
 /** One line of at most `n` characters. */

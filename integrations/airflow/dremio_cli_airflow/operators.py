@@ -32,7 +32,25 @@ def run_context_args(context: Mapping[str, Any]) -> List[str]:
     return args
 
 
-class DremioSQLOperator(BaseOperator):
+class _DremioCliOperator(BaseOperator):
+    """What both operators share: the hook (built on first use) and ``on_kill``."""
+
+    dremio_conn_id: str
+    cli: Optional[Sequence[str] | str]
+    _hook: Optional[DremioHook] = None
+
+    @property
+    def hook(self) -> DremioHook:
+        if self._hook is None:
+            self._hook = DremioHook(dremio_conn_id=self.dremio_conn_id, cli=self.cli)
+        return self._hook
+
+    def on_kill(self) -> None:
+        """SIGTERM to the CLI's process group: the CLI cancels its Dremio jobs and exits 143."""
+        self.hook.kill()
+
+
+class DremioSQLOperator(_DremioCliOperator):
     """Runs SQL on Dremio: one statement or several separated by ``;`` (DDL, DML, SELECT).
 
     :param sql: the SQL (Jinja-templated by Airflow; a ``.sql`` file name is read as a template).
@@ -64,13 +82,6 @@ class DremioSQLOperator(BaseOperator):
         self.return_result = return_result
         self.max_rows = max_rows
         self.cli = cli
-        self._hook: Optional[DremioHook] = None
-
-    @property
-    def hook(self) -> DremioHook:
-        if self._hook is None:
-            self._hook = DremioHook(dremio_conn_id=self.dremio_conn_id, cli=self.cli)
-        return self._hook
 
     def execute(self, context: Mapping[str, Any]) -> Optional[List[Dict[str, Any]]]:
         args = ["sql", self.sql, "--format", "json", "--max-rows", str(self.max_rows)]
@@ -90,11 +101,8 @@ class DremioSQLOperator(BaseOperator):
         )
         return list(summary.get("rows", [])) if self.return_result else None
 
-    def on_kill(self) -> None:
-        self.hook.kill()
 
-
-class DremioDataQualityOperator(BaseOperator):
+class DremioDataQualityOperator(_DremioCliOperator):
     """Runs data-quality checks on a Dremio table; raises ``ValueError`` when one fails.
 
     :param table_name: the table (templated), e.g. ``staging.metrics_{{ ds_nodash }}``.
@@ -122,13 +130,6 @@ class DremioDataQualityOperator(BaseOperator):
         self.checks = [dict(c) for c in checks]
         self.dremio_conn_id = dremio_conn_id
         self.cli = cli
-        self._hook: Optional[DremioHook] = None
-
-    @property
-    def hook(self) -> DremioHook:
-        if self._hook is None:
-            self._hook = DremioHook(dremio_conn_id=self.dremio_conn_id, cli=self.cli)
-        return self._hook
 
     def execute(self, context: Mapping[str, Any]) -> Dict[str, Any]:
         args = ["dq", "check", "--table", self.table_name, "--checks", json.dumps(self.checks)]
@@ -161,6 +162,3 @@ class DremioDataQualityOperator(BaseOperator):
             "All %d checks passed on %s.", len(report.get("checks", [])), report.get("table")
         )
         return report
-
-    def on_kill(self) -> None:
-        self.hook.kill()

@@ -6,6 +6,7 @@ installed here: no Python package index)."""
 from __future__ import annotations
 
 import json
+import unittest
 import os
 import re
 import shlex
@@ -90,3 +91,26 @@ def context(day: str, **extra: Any) -> Dict[str, Any]:
     ts = when.isoformat()
     return {"ds": when.date().isoformat(), "ds_nodash": when.strftime("%Y%m%d"), "ts": ts,
             "logical_date": when, "run_id": f"scheduled__{ts}", "params": {}, **extra}
+
+
+class CliTestCase(unittest.TestCase):
+    """A test class with its own emulator as the `dremio_default` connection, only that
+    connection in the environment (no stray DREMIO_*), and DREMIO_CLI set to `cli_command()`."""
+
+    emulator: Emulator
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.emulator = Emulator()
+        cls.saved_env = dict(os.environ)
+        for key in list(os.environ):
+            if key.startswith("DREMIO_") and key != "DREMIO_CLI":
+                del os.environ[key]
+        os.environ["AIRFLOW_CONN_DREMIO_DEFAULT"] = cls.emulator.connection()
+        os.environ.setdefault("DREMIO_CLI", shlex.join(cli_command()))
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.emulator.stop()
+        os.environ.clear()
+        os.environ.update(cls.saved_env)

@@ -4,8 +4,6 @@ context, then execute), in dependency order, for a scheduled run of 2026-11-26."
 
 from __future__ import annotations
 
-import os
-import shlex
 import unittest
 
 import support
@@ -57,18 +55,10 @@ def dag_tasks():
     return [extract, transform, dq_check, load, cleanup]
 
 
-class CompleteDagExampleTest(unittest.TestCase):
-    emulator: support.Emulator
-
+class CompleteDagExampleTest(support.CliTestCase):
     @classmethod
     def setUpClass(cls) -> None:
-        cls.emulator = support.Emulator()
-        cls.saved = dict(os.environ)
-        for key in list(os.environ):
-            if key.startswith("DREMIO_") and key != "DREMIO_CLI":
-                del os.environ[key]
-        os.environ["AIRFLOW_CONN_DREMIO_DEFAULT"] = cls.emulator.connection()
-        os.environ.setdefault("DREMIO_CLI", shlex.join(support.cli_command()))
+        super().setUpClass()
         values = ", ".join(
             f"('user_{i % 4}', 'evt', TIMESTAMP '2026-11-{25 + i % 2} 1{i % 10}:00:00')"
             for i in range(24)
@@ -78,12 +68,6 @@ class CompleteDagExampleTest(unittest.TestCase):
             " CREATE TABLE analytics.user_metrics (metric_date DATE, user_id VARCHAR,"
             " event_count BIGINT, last_event TIMESTAMP)"
         )
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.emulator.stop()
-        os.environ.clear()
-        os.environ.update(cls.saved)
 
     def test_runs_the_daily_pipeline_for_its_logical_date(self) -> None:
         ctx = support.context("2026-11-26")

@@ -14,25 +14,7 @@ from airflow.exceptions import AirflowException
 from dremio_cli_airflow import DremioHook
 
 
-class DremioHookTest(unittest.TestCase):
-    emulator: support.Emulator
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.emulator = support.Emulator()
-        cls.saved = dict(os.environ)
-        for key in list(os.environ):
-            if key.startswith("DREMIO_") and key != "DREMIO_CLI":
-                del os.environ[key]
-        os.environ["AIRFLOW_CONN_DREMIO_DEFAULT"] = cls.emulator.connection()
-        os.environ.setdefault("DREMIO_CLI", shlex.join(support.cli_command()))
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.emulator.stop()
-        os.environ.clear()
-        os.environ.update(cls.saved)
-
+class DremioHookTest(support.CliTestCase):
     def test_the_connection_goes_to_the_environment_never_to_argv(self) -> None:
         hook = DremioHook()
         env = hook.get_conn()

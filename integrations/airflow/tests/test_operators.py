@@ -24,29 +24,15 @@ def run(task, ctx):
     return task.execute(ctx)
 
 
-class OperatorsTest(unittest.TestCase):
-    emulator: support.Emulator
-
+class OperatorsTest(support.CliTestCase):
     @classmethod
     def setUpClass(cls) -> None:
-        cls.emulator = support.Emulator()
-        cls.saved = dict(os.environ)
-        for key in list(os.environ):
-            if key.startswith("DREMIO_") and key != "DREMIO_CLI":
-                del os.environ[key]
-        os.environ["AIRFLOW_CONN_DREMIO_DEFAULT"] = cls.emulator.connection()
-        os.environ.setdefault("DREMIO_CLI", shlex.join(support.cli_command()))
+        super().setUpClass()
         DremioSQLOperator(
             task_id="setup",
             sql="CREATE TABLE staging.metrics_20261126 AS SELECT * FROM (VALUES"
             " ('u1', 3), ('u2', 1), (NULL, 0)) AS v(user_id, event_count)",
         ).execute(support.context(DAY))
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.emulator.stop()
-        os.environ.clear()
-        os.environ.update(cls.saved)
 
     def test_keeps_the_seed_names_and_template_fields(self) -> None:
         self.assertEqual(tuple(DremioSQLOperator.template_fields), ("sql",))

@@ -159,10 +159,14 @@ function statementLabel(i: number, n: number): string | undefined {
 
 /** The small, JSON metadata of one statement. */
 export function metadata(run: StatementRun): Omit<DremioQueryResult, 'statements'> {
-  return { jobId: run.jobId, rowCount: run.rowCount, ...resultFields(run.result) }
+  return { jobId: run.jobId, rowCount: run.rowCount, ...executeResultFields(run.result) }
 }
 
-function resultFields(result: ExecuteResult | undefined): Record<string, JsonValue> {
+/**
+ * A statement's result as the small JSON fields tasks and the CLI report: `recordsAffected`
+ * (and `rejectedRecords`) for DML and CTAS, `summary` for DDL, `counters` for OPTIMIZE/VACUUM.
+ */
+export function executeResultFields(result: ExecuteResult | undefined): Record<string, JsonValue> {
   switch (result?.kind) {
     case 'dml':
       return result.rejectedRecords === undefined

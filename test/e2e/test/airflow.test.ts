@@ -70,19 +70,31 @@ describe('dremio-cli called like Airflow calls it', () => {
     })
   })
   afterEach(() => emulator.setJobLatency(0))
+
+  /** Keeps the jobs submitted from now on RUNNING; `running()` resolves with the first one's id. */
+  function slowJobs(): { running: () => Promise<string> } {
+    emulator.setJobLatency(120_000)
+    const before = new Set(emulator.jobs.list().map((j) => j.id))
+    return {
+      async running() {
+        let id = ''
+        await waitFor(() => {
+          id =
+            emulator.jobs.list().find((j) => !before.has(j.id) && j.state === 'RUNNING')?.id ?? ''
+          return id
+        }, /./)
+        return id
+      },
+    }
+  }
   afterAll(async () => {
     await emulator?.close()
   })
 
   it('SIGTERM to the process group cancels the Dremio job; exit 143; the last line is JSON', async () => {
-    emulator.setJobLatency(120_000)
-    const before = new Set(emulator.jobs.list().map((j) => j.id))
+    const slow = slowJobs()
     const run = bash(cliShellCommand(['sql', 'SELECT 7 AS slow', '--format', 'json']), env)
-    let jobId = ''
-    await waitFor(() => {
-      jobId = emulator.jobs.list().find((j) => !before.has(j.id) && j.state === 'RUNNING')?.id ?? ''
-      return jobId
-    }, /./)
+    const jobId = await slow.running()
     killGroup(run.child)
     const r = await run.done
     expect(r.code).toBe(143)
@@ -205,18 +217,13 @@ describe('dremio-cli called like Airflow calls it', () => {
   })
 
   it('dq check: SIGTERM cancels its running jobs and exits 143', async () => {
-    emulator.setJobLatency(120_000)
-    const before = new Set(emulator.jobs.list().map((j) => j.id))
+    const slow = slowJobs()
     const checks = JSON.stringify([{ type: 'not_null', column: 'kind' }])
     const run = bash(
       cliShellCommand(['dq', 'check', '--table', 'src.events', '--checks', checks, '--json']),
       env,
     )
-    let jobId = ''
-    await waitFor(() => {
-      jobId = emulator.jobs.list().find((j) => !before.has(j.id) && j.state === 'RUNNING')?.id ?? ''
-      return jobId
-    }, /./)
+    const jobId = await slow.running()
     killGroup(run.child)
     const r = await run.done
     expect(r.code).toBe(143)
