@@ -12,6 +12,10 @@ export type CliErrorCode =
   | 'DF_CLI_USAGE'
   /** A file (pipeline module, SQL file, DQ directory, profiles file) is missing or unreadable. */
   | 'DF_CLI_FILE_NOT_FOUND'
+  /** A file is there but unusable as given (a SQL file that is not UTF-8). */
+  | 'DF_CLI_FILE_INVALID'
+  /** A JSON/JSONL result has more rows than `--max-rows` (refused, not truncated). */
+  | 'DF_CLI_RESULT_TOO_LARGE'
   /** A pipeline module failed to load or exports no pipeline. */
   | 'DF_CLI_MODULE_INVALID'
   /** The module has several pipelines and `--pipeline` was not given, or names none of them. */
@@ -22,6 +26,8 @@ export type CliErrorCode =
   | 'DF_DEPENDENCY_MISSING'
   /** The profiles file or the Dremio settings are inconsistent. */
   | 'DF_CLI_CONFIG_INVALID'
+  /** A run is still RUNNING or QUEUED (live, or its process died: `pipeline recover`). */
+  | 'DF_CLI_RUN_ACTIVE'
   /** A run, a task or a catalog entry does not exist. */
   | 'DF_CLI_NOT_FOUND'
 

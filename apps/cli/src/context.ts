@@ -24,6 +24,7 @@ export class CliContext {
   readonly io: CliIo
   readonly flags: GlobalFlags
   readonly #closers: (() => Promise<unknown>)[] = []
+  #client: TrackingDremioClient | undefined
 
   constructor(io: CliIo, flags: GlobalFlags) {
     this.io = io
@@ -35,8 +36,12 @@ export class CliContext {
     if (this.flags.verbose) this.io.stderr.write(`[dremio-cli] ${message}\n`)
   }
 
-  /** Builds the Dremio client (no network I/O yet). @throws CliError / DremioConfigError */
+  /**
+   * The Dremio client (built on the first call, no network I/O yet; the same one afterwards).
+   * @throws CliError / DremioConfigError
+   */
   client(): TrackingDremioClient {
+    if (this.#client) return this.#client
     const { options, describe } = resolveConnection(this.flags, this.io.env)
     this.verbose(`Dremio: ${describe}`)
     const client = new TrackingDremioClient({
@@ -51,6 +56,7 @@ export class CliContext {
         : {}),
     })
     this.#closers.push(() => client.close())
+    this.#client = client
     return client
   }
 

@@ -2,13 +2,17 @@
  * Where the CLI's Dremio connection comes from, in this order:
  * 1. flags: `--url` (overrides the URL of whatever is chosen below), `--profile NAME`;
  * 2. an explicitly chosen profile (`--profile` or `DREMIO_PROFILE`);
- * 3. the `DREMIO_*` environment variables (`DREMIO_URL`, `DREMIO_PAT`, `DREMIO_USERNAME`,
+ * 3. `DREMIO_CONN`: an Airflow-style connection (JSON or `dremio://` URI, see
+ *    `airflow-connection.ts`);
+ * 4. the `DREMIO_*` environment variables (`DREMIO_URL`, `DREMIO_PAT`, `DREMIO_USERNAME`,
  *    `DREMIO_PASSWORD`, `DREMIO_PROJECT_ID`, `DREMIO_CLOUD_REGION`) when `DREMIO_URL` or
  *    `DREMIO_PROJECT_ID` is set;
- * 4. the profiles file's `default_profile`.
+ * 5. `AIRFLOW_CONN_<ID>`, the connection Airflow itself reads from the environment, with `<ID>`
+ *    from `DREMIO_CONN_ID` (default `dremio_default`, so `AIRFLOW_CONN_DREMIO_DEFAULT`);
+ * 6. the profiles file's `default_profile`.
  * Secrets (tokens, passwords) come from the environment or the profiles file, never from flags
  * (flags show up in `ps` and shell history), and are never printed: `describe` says where they
- * came from, not what they are.
+ * came from, not what they are. Empty variables count as unset.
  */
 
 import type { Job } from '@df/client'
@@ -18,6 +22,7 @@ import {
   optionsFromEnv,
   type SubmitOptions,
 } from '@df/client'
+import { parseAirflowConnection } from './airflow-connection.js'
 import { CliError } from './cli-error.js'
 import { profileToOptions, readProfiles } from './profiles.js'
 
@@ -53,9 +58,16 @@ export function resolveConnection(
     }
     options = profileToOptions(profiles, chosen)
     source = `profile '${chosen}'`
+  } else if (env.DREMIO_CONN?.trim()) {
+    ;({ options } = parseAirflowConnection(env.DREMIO_CONN, 'DREMIO_CONN'))
+    source = 'DREMIO_CONN'
   } else if (env.DREMIO_URL?.trim() || env.DREMIO_PROJECT_ID?.trim()) {
     options = optionsFromEnv(env)
     source = 'DREMIO_* environment variables'
+  } else if (env[airflowVariable(env)]?.trim()) {
+    const name = airflowVariable(env)
+    ;({ options } = parseAirflowConnection(env[name] as string, name))
+    source = name
   } else if (profiles?.defaultProfile !== undefined) {
     options = profileToOptions(profiles, profiles.defaultProfile)
     source = `default profile '${profiles.defaultProfile}'`
@@ -65,7 +77,7 @@ export function resolveConnection(
   } else {
     throw new CliError(
       'DF_CLI_CONFIG_INVALID',
-      'No Dremio connection configured: set DREMIO_URL and DREMIO_PAT (or DREMIO_USERNAME/DREMIO_PASSWORD), pass --profile NAME, or add a default_profile to ~/.dremio/profiles.yaml.',
+      'No Dremio connection configured: set DREMIO_URL and DREMIO_PAT (or DREMIO_USERNAME/DREMIO_PASSWORD), or DREMIO_CONN / AIRFLOW_CONN_DREMIO_DEFAULT (an Airflow connection), pass --profile NAME, or add a default_profile to ~/.dremio/profiles.yaml.',
     )
   }
   if (flags.url !== undefined) {
@@ -77,6 +89,12 @@ export function resolveConnection(
     : `software ${options.url}`
   const auth = options.pat !== undefined ? 'PAT' : `user ${options.username ?? '?'} with password`
   return { options, describe: `${target}, ${auth}, from ${source}` }
+}
+
+/** `AIRFLOW_CONN_<DREMIO_CONN_ID>` upper-cased, default `AIRFLOW_CONN_DREMIO_DEFAULT`. */
+export function airflowVariable(env: Record<string, string | undefined>): string {
+  const id = env.DREMIO_CONN_ID?.trim() || 'dremio_default'
+  return `AIRFLOW_CONN_${id.toUpperCase()}`
 }
 
 /**

@@ -28,13 +28,22 @@ export function renderTable(
   headers: readonly string[],
   rows: readonly (readonly string[])[],
 ): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  // A loop, not Math.max(...rows): spreading 200,000 rows into arguments overflows the stack.
+  const widths = headers.map((h) => h.length)
+  for (const row of rows) {
+    for (let i = 0; i < widths.length; i++) {
+      const len = (row[i] ?? '').length
+      if (len > (widths[i] as number)) widths[i] = len
+    }
+  }
   const line = (cells: readonly string[]) =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd()
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
+  const lines = [line(headers), line(widths.map((w) => '-'.repeat(w)))]
+  for (const row of rows) lines.push(line(row))
+  return lines.join('\n')
 }
 
 /** A value as one table cell: strings as is, `null` as `NULL`, objects as JSON, one line. */
@@ -86,14 +95,9 @@ function tryJson(raw: string): JsonValue {
   }
 }
 
-/** Commander collector for repeatable options. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value]
-}
-
 /** The last `n` lines of `text`, prefixed for display. */
 export function tail(text: string | undefined, n: number, indent = '    '): string[] {
-  if (!text) return []
+  if (!text || n <= 0) return []
   const lines = text.trimEnd().split('\n')
   const kept = lines.slice(-n)
   return [

@@ -11,10 +11,17 @@
  *   the `--backend-url` one: its runs will not show in `pipeline list`).
  *
  * Named exports that are functions are never called (they may be anything). TypeScript files
- * load through tsx's ESM hooks, registered once, in this process's module graph: the module
- * shares this process's `@df/orchestration` and `@df/client`.
+ * load through tsx's ESM hooks, registered once, in this process's module graph.
+ *
+ * Any folder works: with or without a package.json, with or without `"type": "module"`. Node (and
+ * tsx) would treat a `.ts` or `.js` file outside a `"type": "module"` package as CommonJS, which
+ * breaks `import`/`export` and top-level await; a small resolve hook loads such a file as an ES
+ * module when its source has an `import` or `export` statement (Node's own module-syntax
+ * detection, applied before tsx compiles it). `.cts`/`.cjs` and packages in node_modules are left
+ * alone.
  */
 import { existsSync, statSync } from 'node:fs'
+import { register } from 'node:module'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { DremioClient } from '@df/client'
@@ -36,14 +43,41 @@ export type PipelineFactory = (
   ctx: PipelineModuleContext,
 ) => Pipeline | readonly Pipeline[] | Promise<Pipeline | readonly Pipeline[]>
 
-let tsxRegistered: Promise<void> | undefined
+let hooksRegistered: Promise<void> | undefined
 
-/** Registers tsx's ESM hooks once (harmless when the process already runs under tsx). */
-function registerTypeScript(): Promise<void> {
-  tsxRegistered ??= import('tsx/esm/api').then(({ register }) => {
-    register()
-  })
-  return tsxRegistered
+/**
+ * The resolve hook: a file Node resolved as CommonJS (a `.ts`, `.tsx` or `.js` outside a
+ * `"type": "module"` package, not in node_modules) whose source has ESM syntax is loaded as an
+ * ES module. Runs on the loader thread, hence plain JavaScript in a data: URL.
+ */
+const ESM_SYNTAX_HOOK = `
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+const ESM = /^[ \\t]*(import|export)([ \\t]+[\\w*{'"]|[ \\t]*[*{'"])/m
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context)
+  if (r.format !== 'commonjs' || !r.url.startsWith('file:')) return r
+  const path = fileURLToPath(r.url)
+  if (!/\\.(ts|tsx|js)$/.test(path) || /[\\\\/]node_modules[\\\\/]/.test(path)) return r
+  try {
+    return ESM.test(readFileSync(path, 'utf8')) ? { ...r, format: 'module' } : r
+  } catch {
+    return r
+  }
+}
+`
+
+/**
+ * Registers tsx's ESM hooks (harmless when the process already runs under tsx) and the
+ * module-syntax hook, once per process.
+ */
+function registerModuleHooks(): Promise<void> {
+  hooksRegistered ??= (async () => {
+    const { register: registerTsx } = await import('tsx/esm/api')
+    registerTsx()
+    register(`data:text/javascript,${encodeURIComponent(ESM_SYNTAX_HOOK)}`)
+  })()
+  return hooksRegistered
 }
 
 /** A pipeline, recognised by shape: a duplicate copy of `@df/orchestration` must still count. */
@@ -70,13 +104,12 @@ export async function loadPipelines(file: string, ctx: PipelineModuleContext): P
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new CliError('DF_CLI_FILE_NOT_FOUND', `Pipeline module not found: ${file}`)
   }
-  if (/\.(c|m)?tsx?$/.test(path)) await registerTypeScript()
+  await registerModuleHooks()
   let mod: Record<string, unknown>
   try {
     mod = await import(pathToFileURL(path).href)
   } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause)
-    throw new CliError('DF_CLI_MODULE_INVALID', `Cannot load ${file}: ${detail}`, { cause })
+    throw new CliError('DF_CLI_MODULE_INVALID', `Cannot load ${file}: ${oneLine(cause)}`, { cause })
   }
   const found: Pipeline[] = []
   const add = (value: unknown, where: string): void => {
@@ -119,6 +152,12 @@ export async function loadPipelines(file: string, ctx: PipelineModuleContext): P
     )
   }
   return unique
+}
+
+/** An error's message on one line (a compile error spans several), at most 400 characters. */
+function oneLine(error: unknown): string {
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ')
+  return text.length > 400 ? `${text.slice(0, 399)}…` : text
 }
 
 /**

@@ -14,11 +14,17 @@
  * certificate checks (the original overwrote the first and ignored the second, reference §4.1).
  */
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { DremioClientOptions } from '@df/client'
-import { parse } from 'yaml'
 import { CliError } from './cli-error.js'
+
+/** The YAML parser, loaded only when a profiles file exists (start-up time of every command). */
+function parseYaml(text: string): unknown {
+  const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml')
+  return parse(text)
+}
 
 /** The parsed profiles file. */
 export interface ProfilesFile {
@@ -43,10 +49,11 @@ export function readProfiles(path: string = defaultProfilesPath()): ProfilesFile
   }
   let doc: unknown
   try {
-    doc = parse(text)
-  } catch (cause) {
-    // The YAML error quotes the offending line, which may hold a token: keep it out of the message.
-    throw new CliError('DF_CLI_CONFIG_INVALID', `${path} is not valid YAML.`, { cause })
+    doc = parseYaml(text)
+  } catch {
+    // The YAML error quotes the offending line, which may hold a token: keep it out of the
+    // message, and do not attach it as the cause (util.inspect(err) would print it).
+    throw new CliError('DF_CLI_CONFIG_INVALID', `${path} is not valid YAML.`)
   }
   if (doc === null || doc === undefined) return { defaultProfile: undefined, profiles: {}, path }
   if (!isObject(doc)) throw invalid(path, 'the top level must be a mapping')

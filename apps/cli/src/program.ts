@@ -3,18 +3,22 @@
  * its exit code instead of exiting, so the bin, the demo and tests share it.
  *
  * Exit codes: 0 success; 1 a failed run/check/statement or an error the user can fix (one line
- * on stderr); 2 a usage error (unknown command or flag, missing argument: usage is printed);
- * 130 a run cancelled by Ctrl-C / SIGTERM.
+ * on stderr); 2 a usage error (unknown command or flag, missing argument, bad option value: usage
+ * is printed); 130 cancelled by SIGINT (Ctrl-C); 143 cancelled by SIGTERM.
+ *
+ * Start-up cost matters (a scheduler pays it per task): this module loads only commander and the
+ * command registrations; each command's body, the Dremio client and the engine are imported when
+ * the command runs.
  */
 import { Command, CommanderError } from 'commander'
 import { CliError } from './cli-error.js'
 import { registerCatalogCommands } from './commands/catalog.js'
-import { registerDqCommand } from './commands/dq.js'
+import { registerDqCommands } from './commands/dq.js'
 import { registerEmulatorCommand } from './commands/emulator.js'
-import { registerHistoryCommands } from './commands/pipeline-history.js'
-import { registerRunCommands } from './commands/pipeline-run.js'
+import { registerPipelineCommands } from './commands/pipeline.js'
 import { registerSqlCommand } from './commands/sql.js'
-import { CliContext, type CliIo, type GlobalFlags } from './context.js'
+import type { CliContext, CliIo, GlobalFlags } from './context.js'
+import { definedEnv } from './options.js'
 
 /**
  * Wraps a command body: builds the context from the global flags, maps thrown errors to one
@@ -41,6 +45,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
   const action: Action = (body) =>
     async function (this: Command, ...args: unknown[]) {
       const flags = this.optsWithGlobals() as GlobalFlags
+      const { CliContext } = await import('./context.js')
       const ctx = new CliContext(io, flags)
       try {
         setExit(await body(ctx, ...(args.slice(0, -1) as never)))
@@ -51,12 +56,10 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
         await ctx.close()
       }
     }
-  const pipeline = program.command('pipeline').description('run pipelines and inspect runs')
-  registerRunCommands(pipeline, action)
-  registerHistoryCommands(pipeline, action)
+  registerPipelineCommands(program, action)
   registerSqlCommand(program, action)
   registerCatalogCommands(program, action)
-  registerDqCommand(program, action)
+  registerDqCommands(program, action)
   registerEmulatorCommand(program, action)
   const strict = (cmd: Command): void => {
     cmd.exitOverride().showHelpAfterError().allowExcessArguments(false)
@@ -90,6 +93,8 @@ export async function runCli(
   io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
 ): Promise<number> {
   let exitCode = 0
+  // An empty variable (`DF_BACKEND_URL=`) counts as unset, everywhere in the CLI.
+  io = { ...io, env: definedEnv(io.env) }
   const program = createProgram(io, (code) => {
     exitCode = code
   })

@@ -31,3 +31,13 @@ describe('format', () => {
     expect(renderCsv(['a', 'b'], [{ a: 'x,"y"', b: null }])).toBe('a,b\n"x,""y""",\n')
   })
 })
+
+describe('renderTable with many rows', () => {
+  it('renders 200,000 rows (no spread of every row into Math.max)', () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => [String(i)])
+    const text = renderTable(['id'], rows)
+    expect(text.split('\n')).toHaveLength(200_002)
+    expect(text.endsWith('\n199999')).toBe(true)
+    expect(text.split('\n')[1]).toBe('------')
+  })
+})

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { inspect } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { resolveConnection } from '../src/dremio-config.js'
 import { profileToOptions, readProfiles } from '../src/profiles.js'
@@ -79,6 +80,8 @@ describe('profiles', () => {
       readProfiles(bad)
     } catch (error) {
       expect((error as Error).message).not.toContain('s3cret')
+      // Not through the cause either (util.inspect / console.error print causes).
+      expect(inspect(error, { depth: 5 })).not.toContain('s3cret')
     }
   })
 })

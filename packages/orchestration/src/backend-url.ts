@@ -11,11 +11,11 @@
  * registers its own (`registerBackendScheme('json', '@acme/df-backend-json')`), or a caller
  * passes `schemes`.
  */
-import { createRequire } from 'node:module'
-import { join } from 'node:path'
+import { dirname } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Backend } from './backend.js'
 import { OrchestrationError } from './errors.js'
+import { callerFile, resolvePackage } from './internal/package-lookup.js'
 
 /** Options a backend package's `fromUrl` receives. */
 export interface FromUrlOptions {
@@ -45,9 +45,9 @@ export type BackendSchemeTarget = string | BackendUrlModule
 /** Options of {@link createBackendFromUrl}. */
 export interface BackendUrlOptions extends FromUrlOptions {
   /**
-   * Imports the backend package. Pass `(s) => import(s)` from your own module to resolve it from
-   * your package (strict pnpm layouts); the default covers hoisted installs and the project in
-   * the working directory.
+   * Imports the backend package. The default tries this package, the calling module's location,
+   * the working directory's project and the workspace around them; pass `(s) => import(s)` from
+   * your own module to decide yourself.
    */
   readonly importer?: BackendImporter
   /** Schemes to use on top of the registered ones (they win), e.g. the CLI's table. */
@@ -139,21 +139,18 @@ function isMissing(error: unknown, specifier: string): boolean {
 }
 
 /**
- * Imports from this package's location (hoisted installs), then from the project in `cwd`
- * (strict pnpm layouts, where only the application sees its own dependencies).
+ * Imports from this package's location (hoisted installs), then from the calling module's and
+ * the `cwd` project's (strict pnpm layouts, where only the application sees its own
+ * dependencies), then from the workspace around them (a script run from a monorepo's root).
  */
-function importerFrom(cwd: string): BackendImporter {
+function importerFrom(cwd: string, caller: string | undefined): BackendImporter {
   return async (specifier) => {
     try {
       return (await import(specifier)) as Record<string, unknown>
     } catch (error) {
       if (!isMissing(error, specifier)) throw error
-      let resolved: string
-      try {
-        resolved = createRequire(join(cwd, 'package.json')).resolve(specifier)
-      } catch {
-        throw error
-      }
+      const resolved = resolvePackage(specifier, caller ? [dirname(caller), cwd] : [cwd])
+      if (resolved === undefined) throw error
       return (await import(pathToFileURL(resolved).href)) as Record<string, unknown>
     }
   }
@@ -170,6 +167,14 @@ export async function loadBackendModule(
   url: string,
   options: BackendUrlOptions = {},
 ): Promise<BackendUrlModule> {
+  return load(url, options, options.importer ? undefined : callerFile(loadBackendModule))
+}
+
+async function load(
+  url: string,
+  options: BackendUrlOptions,
+  caller: string | undefined,
+): Promise<BackendUrlModule> {
   const scheme = backendUrlScheme(url)
   const target = options.schemes?.[scheme] ?? registered.get(scheme)
   if (target === undefined) {
@@ -183,7 +188,7 @@ export async function loadBackendModule(
   if (typeof target !== 'string') return target
   let mod: Record<string, unknown>
   try {
-    mod = await (options.importer ?? importerFrom(options.cwd ?? process.cwd()))(target)
+    mod = await (options.importer ?? importerFrom(options.cwd ?? process.cwd(), caller))(target)
   } catch (cause) {
     throw new OrchestrationError(
       'DF_DEPENDENCY_MISSING',
@@ -215,7 +220,9 @@ export async function createBackendFromUrl(
   url: string,
   options: BackendUrlOptions = {},
 ): Promise<Backend> {
-  const mod = await loadBackendModule(url, options)
+  // Before the first await: the caller's frame is still on the stack.
+  const caller = options.importer ? undefined : callerFile(createBackendFromUrl)
+  const mod = await load(url, options, caller)
   return mod.fromUrl(url, {
     ...(options.options !== undefined ? { options: options.options } : {}),
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),

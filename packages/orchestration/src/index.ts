@@ -122,6 +122,6 @@ export {
   taskTypes,
 } from './task-types.js'
 export type { TemplateContext } from './template.js'
-export { renderTemplate, templatePlaceholders } from './template.js'
+export { renderTemplate, TEMPLATE_FILTERS, templatePlaceholders } from './template.js'
 export type { TriggerRule, TriggerRuleCounts, TriggerRuleResult } from './trigger-rules.js'
 export { evaluateTriggerRule, isTriggerRule, TRIGGER_RULES } from './trigger-rules.js'

@@ -37,7 +37,10 @@ export interface PipelineOptions {
   readonly maxResultBytes?: number
   /** Cap on one attempt's captured log. @default 65_536 (64 KiB) */
   readonly maxLogBytes?: number
-  /** Take over runs of this pipeline whose engine died before each `run()`. @default false */
+  /**
+   * Take over runs of this pipeline whose engine died at each `run()`; they are driven in the
+   * background and `close()` waits for them. @default false
+   */
   readonly recoverOnRun?: boolean
   /** Random source for retry jitter. @default Math.random */
   readonly random?: () => number

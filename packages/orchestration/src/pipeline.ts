@@ -183,8 +183,12 @@ export class Pipeline {
     return this.#hub.iterate(signal)
   }
 
-  /** Closes the executor this pipeline created (waiting for running attempts). */
+  /**
+   * Waits for the runs `recoverOnRun` took over to end, then closes the executor this pipeline
+   * created (waiting for running attempts).
+   */
   async close(): Promise<void> {
+    await this.#launcher.settle()
     if (this.#ownsExecutor) await this.executor.close({ drain: true })
   }
 

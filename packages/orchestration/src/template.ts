@@ -2,6 +2,10 @@
  * SQL templates: `{{ ds }}`, `{{ ds_nodash }}`, `{{ ts }}`, `{{ run_id }}`, `{{ params.NAME }}`,
  * rendered from the run (Airflow's macros of the same names). An unknown placeholder is an error
  * before anything is sent, never an empty string in a query.
+ *
+ * Filters quote a value for SQL: `{{ params.v | sql }}` is a SQL literal (`'it''s'`, `5`, `TRUE`,
+ * `NULL`), `{{ params.t | ident }}` a quoted identifier (`"my ""odd"" table"`). Use them for values
+ * that come from outside (UI and API triggers): an unfiltered value is inserted as raw text.
  */
 import { OrchestrationError } from './errors.js'
 import type { JsonObject, JsonValue } from './json.js'
@@ -16,24 +20,65 @@ export interface TemplateContext {
 
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g
 
+/** The filters a placeholder may end with (`{{ params.v | sql }}`). */
+export const TEMPLATE_FILTERS = ['sql', 'ident'] as const
+
 /**
- * Replaces every `{{ name }}` in `template`. Values are inserted as text, unquoted and unescaped:
- * quote them in the SQL (`'{{ ds }}'`) and never put untrusted params into identifiers.
+ * Replaces every `{{ name }}` (or `{{ name | filter }}`) in `template`. Without a filter, values
+ * are inserted as text, unquoted and unescaped: use `| sql` / `| ident` for untrusted values.
  *
- * @throws OrchestrationError `DF_TEMPLATE_INVALID` naming the unknown placeholder.
+ * @throws OrchestrationError `DF_TEMPLATE_INVALID` naming the unknown placeholder or filter.
  * @example
  * renderTemplate("DELETE FROM t WHERE day = '{{ ds }}'", ctx) // "… day = '2026-11-27'"
+ * renderTemplate('SELECT * FROM t WHERE region = {{ params.region | sql }}', ctx)
  */
 export function renderTemplate(template: string, ctx: TemplateContext): string {
-  return template.replace(PLACEHOLDER, (_match, expr: string) => resolve(expr, ctx))
+  return template.replace(PLACEHOLDER, (match, inner: string) => {
+    const { name, filter } = parse(inner, match)
+    const value = resolve(name, ctx)
+    if (filter === 'sql') return sqlLiteralOf(value)
+    if (filter === 'ident') return identifierOf(value, match)
+    return typeof value === 'string' ? value : JSON.stringify(value)
+  })
 }
 
-/** The placeholder names a template uses (for validating a task before a run). */
+/**
+ * The placeholder names a template uses, without their filters (for validating a task before
+ * a run). @throws OrchestrationError `DF_TEMPLATE_INVALID` for an unknown filter.
+ */
 export function templatePlaceholders(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '')
+  return [...template.matchAll(PLACEHOLDER)].map((m) => parse(m[1] ?? '', m[0]).name)
 }
 
-function resolve(expr: string, ctx: TemplateContext): string {
+function parse(inner: string, match: string): { name: string; filter: string | undefined } {
+  const bar = inner.indexOf('|')
+  if (bar < 0) return { name: inner, filter: undefined }
+  const filter = inner.slice(bar + 1).trim()
+  if (!(TEMPLATE_FILTERS as readonly string[]).includes(filter)) {
+    throw invalid(
+      `unknown filter '${filter}' in '${match}' (known: ${TEMPLATE_FILTERS.join(', ')})`,
+    )
+  }
+  return { name: inner.slice(0, bar).trim(), filter }
+}
+
+function sqlLiteralOf(value: JsonValue): string {
+  if (value === null) return 'NULL'
+  if (typeof value === 'number') return String(value)
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE'
+  const text = typeof value === 'string' ? value : JSON.stringify(value)
+  return `'${text.replaceAll("'", "''")}'`
+}
+
+function identifierOf(value: JsonValue, match: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters
+  if (typeof value !== 'string' || value === '' || /[\u0000-\u001f]/.test(value)) {
+    throw invalid(`'${match}': | ident needs text without control characters`)
+  }
+  return `"${value.replaceAll('"', '""')}"`
+}
+
+function resolve(expr: string, ctx: TemplateContext): JsonValue {
   const date = new Date(ctx.logicalDate)
   const ds = () => {
     if (Number.isNaN(date.getTime())) {
@@ -66,7 +111,7 @@ function resolve(expr: string, ctx: TemplateContext): string {
     if (value === undefined) {
       throw invalid(`'{{ ${expr} }}' has no value: the run has no param '${expr.slice(7)}'`)
     }
-    return typeof value === 'string' ? value : JSON.stringify(value)
+    return value
   }
   throw invalid(
     `unknown placeholder '{{ ${expr} }}' (known: ds, ds_nodash, ts, run_id, params.NAME)`,

@@ -46,11 +46,11 @@ function shown(error: unknown): string {
  * Calls `createBackendFromUrl(url)` with the default importer in a plain Node process whose
  * working directory is `app`, then `init()`s and closes the backend; resolves with what it saw.
  */
-function inChild(app: string, url: string): Promise<unknown> {
+function inChild(app: string, url: string, script?: string): Promise<unknown> {
   const module = pathToFileURL(join(import.meta.dirname, '..', 'src', 'backend-url.ts')).href
   const code = `const { createBackendFromUrl } = await import(${JSON.stringify(module)})
     try {
-      const backend = await createBackendFromUrl(process.argv[1])
+      const backend = await createBackendFromUrl(process.argv.at(-1))
       await backend.init()
       await backend.close()
       console.log(JSON.stringify({ name: backend.name, created: true }))
@@ -60,7 +60,9 @@ function inChild(app: string, url: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--conditions=@df/source', '--import', tsx, '--input-type=module', '-e', code, url],
+      script === undefined
+        ? ['--conditions=@df/source', '--import', tsx, '--input-type=module', '-e', code, url]
+        : ['--conditions=@df/source', '--import', tsx, writeScript(script, code), url],
       // pnpm's bin shims put its whole store on NODE_PATH; an application process has no such path.
       { cwd: app, env: { ...process.env, NODE_PATH: '' } },
       (error, stdout, stderr) => {
@@ -69,6 +71,12 @@ function inChild(app: string, url: string): Promise<unknown> {
       },
     )
   })
+}
+
+/** Writes `code` as the module `file` (the caller of createBackendFromUrl); returns its path. */
+function writeScript(file: string, code: string): string {
+  writeFileSync(file, code)
+  return file
 }
 
 async function rejection(promise: Promise<unknown>): Promise<OrchestrationError> {
@@ -220,6 +228,27 @@ describe('createBackendFromUrl', () => {
     )
     expect(await inChild(app, 'sqlite:///runs.db')).toEqual({ name: 'sqlite', created: true })
     expect(existsSync(join(app, 'runs.db'))).toBe(true)
+  }, 60_000)
+
+  it('finds the workspace packages from the repository root, without an importer', async () => {
+    const root = join(packagesDir, '..')
+    expect(await inChild(root, 'sqlite::memory:')).toEqual({ name: 'sqlite', created: true })
+  }, 60_000)
+
+  it("finds a backend package installed next to the caller's module, whatever the cwd", async () => {
+    const lib = join(dir, 'lib-with')
+    mkdirSync(join(lib, 'node_modules', '@df'), { recursive: true })
+    writeFileSync(join(lib, 'package.json'), '{"name":"lib","type":"module"}')
+    symlinkSync(
+      join(packagesDir, 'backend-sqlite'),
+      join(lib, 'node_modules', '@df', 'backend-sqlite'),
+    )
+    const elsewhere = join(dir, 'elsewhere')
+    mkdirSync(elsewhere)
+    expect(await inChild(elsewhere, 'sqlite::memory:', join(lib, 'make.mjs'))).toEqual({
+      name: 'sqlite',
+      created: true,
+    })
   }, 60_000)
 
   it('reports a package without fromUrl as DF_DEPENDENCY_MISSING', async () => {

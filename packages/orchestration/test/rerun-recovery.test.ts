@@ -209,6 +209,51 @@ describe('recovery after an engine died', () => {
     expect(runs.every((r) => r.owner === undefined)).toBe(true)
   })
 
+  it('close() waits for the runs recoverOnRun took over (a CLI must not exit first)', async () => {
+    const backend = createMemoryBackend()
+    const deadClock = createManualClock(0)
+    const never = new Promise<void>(() => {})
+    const dead = new Pipeline('auto-close', {
+      backend,
+      clock: deadClock,
+      executor: createInProcessExecutor({ clock: deadClock }),
+      engineId: 'dead',
+    }).addTask(new Task({ name: 'step', retries: 1, retryDelay: 0, run: () => never }))
+    void dead.run().catch(() => {})
+    await deadClock.flush()
+    const gate = deferred<void>()
+    const liveClock = createManualClock(100_000)
+    const live = new Pipeline('auto-close', {
+      backend,
+      clock: liveClock,
+      executor: createInProcessExecutor({ clock: liveClock }),
+      engineId: 'live',
+      recoverOnRun: true,
+    }).addTask(
+      new Task({
+        name: 'step',
+        retries: 1,
+        retryDelay: 0,
+        // Attempt 2 is the dead run's retry: it finishes only when the gate opens.
+        run: async (ctx) => (ctx.attempt === 2 ? gate.promise.then(() => 'recovered') : 'fresh'),
+      }),
+    )
+    const fresh = live.run()
+    await liveClock.advance(1)
+    expect((await fresh).status).toBe('SUCCESS')
+    let closed = false
+    const closing = live.close().then(() => {
+      closed = true
+    })
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(closed).toBe(false)
+    gate.resolve()
+    await liveClock.advance(1)
+    await closing
+    const runs = (await backend.listRuns({ pipelineId: 'auto-close' })).items
+    expect(runs.map((r) => r.status)).toEqual(['SUCCESS', 'SUCCESS'])
+  })
+
   it("also takes over a dead engine's QUEUED runs (leased while they wait)", async () => {
     const backend = createMemoryBackend()
     const deadClock = createManualClock(0)

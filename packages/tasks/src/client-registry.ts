@@ -14,7 +14,14 @@ export type DremioClientRef = DremioClient | string
 /** The name stored by tasks that were given a client instance without a `clientName`. */
 export const DEFAULT_CLIENT_NAME = 'default'
 
-const clients = new Map<string, DremioClient>()
+/**
+ * One registry per process, shared by every copy of this package that is loaded (a bundled CLI
+ * and the pipeline module it imports may each carry one): keyed on a global symbol.
+ */
+const REGISTRY = Symbol.for('@df/tasks.dremioClients')
+const shared = globalThis as { [REGISTRY]?: Map<string, DremioClient> }
+shared[REGISTRY] ??= new Map<string, DremioClient>()
+const clients: Map<string, DremioClient> = shared[REGISTRY]
 
 /**
  * Registers `client` under `name` (replacing an earlier one); returns a function that removes it.

@@ -1,9 +1,11 @@
 /**
  * `DremioQueryTask`: runs templated SQL on Dremio through the REST job API (type `dremio.query`).
  *
- * Multi-statement SQL: Dremio runs one statement per job, so the rendered SQL is split on
- * top-level `;` (quotes and comments respected) and the statements run in order, one job each,
- * stopping at the first failure. Statements before the failure are NOT rolled back (Dremio has
+ * Multi-statement SQL: Dremio runs one statement per job, so the SQL is split on top-level `;`
+ * (quotes and comments respected) BEFORE its templates are rendered, and the statements run in
+ * order, one job each, stopping at the first failure. A param value is therefore never split
+ * into more statements; quote untrusted values with `{{ params.v | sql }}` (a SQL literal) or
+ * `{{ params.t | ident }}` (an identifier). Statements before the failure are NOT rolled back (Dremio has
  * no multi-statement transactions); the error says which statement failed.
  */
 import type { ExecuteResult } from '@df/client'
@@ -24,7 +26,8 @@ import { splitSqlStatements } from './split-sql.js'
 export interface DremioQueryTaskOptions extends DremioTaskOptions {
   /**
    * SQL, one or more statements separated by `;`. Templated: `{{ ds }}`, `{{ ds_nodash }}`,
-   * `{{ ts }}`, `{{ run_id }}`, `{{ params.NAME }}` (values are inserted unquoted).
+   * `{{ ts }}`, `{{ run_id }}`, `{{ params.NAME }}` (inserted unquoted; `{{ params.NAME | sql }}`
+   * as a quoted literal, `| ident` as a quoted identifier).
    */
   readonly sql: string
   /** Default schema path for unqualified names, e.g. `['lake', 'sales']`. */
@@ -130,8 +133,10 @@ async function runSql(
   maxRows: number | undefined,
   transport: DremioQueryTaskOptions['transport'],
 ): Promise<DremioQueryResult> {
-  // Rendering first: an unknown placeholder or missing param fails before any SQL runs.
-  const statements = splitSqlStatements(renderTemplate(template, ctx))
+  // Split the template, THEN render each statement: a param value can never add a statement
+  // (`x'; DROP TABLE t; --` stays inside its one statement). Every statement is rendered before
+  // the first runs, so an unknown placeholder or a missing param fails before any SQL is sent.
+  const statements = splitSqlStatements(template).map((s) => renderTemplate(s, ctx))
   if (statements.length === 0) throw taskInvalid(ctx.taskId, 'sql has no statement')
   const client = resolveDremioClient(ref)
   const runs: StatementRun[] = []
@@ -170,11 +175,15 @@ export function metadata(run: StatementRun): Omit<DremioQueryResult, 'statements
   return {
     ...(run.jobId !== undefined ? { jobId: run.jobId } : {}),
     rowCount: run.rowCount,
-    ...resultFields(run.result),
+    ...executeResultFields(run.result),
   }
 }
 
-function resultFields(result: ExecuteResult | undefined): Record<string, JsonValue> {
+/**
+ * A statement's result as the small JSON fields tasks and the CLI report: `recordsAffected`
+ * (and `rejectedRecords`) for DML and CTAS, `summary` for DDL, `counters` for OPTIMIZE/VACUUM.
+ */
+export function executeResultFields(result: ExecuteResult | undefined): Record<string, JsonValue> {
   switch (result?.kind) {
     case 'dml':
       return result.rejectedRecords === undefined

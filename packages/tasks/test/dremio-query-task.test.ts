@@ -53,6 +53,40 @@ describe('DremioQueryTask', () => {
     expect(attempts[0]?.meta?.dremioJobId).toBe(job?.id)
   })
 
+  it('never lets a param add a statement: the SQL is split before it is rendered', async () => {
+    const f = uniqueFolder('inj')
+    await h.emu.query(`CREATE TABLE ${f}.victim (id INT)`)
+    const v = `x'; DROP TABLE ${f}.victim; --`
+    const { run, task } = await runOne(
+      new DremioQueryTask({
+        name: 'inject',
+        client: h.client,
+        sql: "SELECT '{{ params.v }}' AS v",
+      }),
+      { v },
+    )
+    // One statement reached Dremio (which refuses the ';' inside it); no DROP ran.
+    expect(run.status).toBe('FAILED')
+    expect(task.error?.message).toMatch(/only one statement is allowed per job/)
+    expect(jobsWith(h.emu, 'DROP TABLE')).toEqual([
+      expect.objectContaining({ sql: `SELECT '${v}' AS v`, state: 'FAILED' }),
+    ])
+    expect(await h.emu.query(`SELECT COUNT(*) AS n FROM ${f}.victim`)).toEqual([{ n: 0 }])
+    // The explicit filter makes the same value a harmless literal.
+    const quoted = await runOne(
+      new DremioQueryTask({
+        name: 'quoted',
+        client: h.client,
+        sql: 'SELECT {{ params.v | sql }} AS v; SELECT {{ ds | sql }} AS d',
+        returnRows: { max: 1 },
+      }),
+      { v },
+    )
+    expect(quoted.run.status).toBe('SUCCESS')
+    expect(jobsWith(h.emu, 'AS v').at(-1)?.state).toBe('COMPLETED')
+    expect(quoted.task.result).toMatchObject({ rows: [{ d: '2026-11-26' }] })
+  })
+
   it('returns rows only when asked, capped at max, and says when it truncated', async () => {
     const sql = 'SELECT x FROM (VALUES (1), (2), (3)) AS v(x) ORDER BY x'
     const { task } = await runOne(

@@ -1,5 +1,6 @@
 /**
- * Ctrl-C (SIGINT) and SIGTERM during a run: exit 130, the run recorded CANCELLED in the backend,
+ * Ctrl-C (SIGINT) and SIGTERM during a run: exit 130 / 143 (128 + the signal number, what a shell
+ * reports for a process the signal stopped), the run recorded CANCELLED in the backend,
  * and the Dremio job the running task submitted CANCELED in the emulator. The emulator keeps
  * every job RUNNING for two minutes (job latency), so the signal always lands mid-job.
  */
@@ -27,7 +28,8 @@ describe('cancelling a run', () => {
   })
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    it(`${signal} cancels the run and its Dremio job, and exits 130`, async () => {
+    const exitCode = signal === 'SIGINT' ? 130 : 143
+    it(`${signal} cancels the run and its Dremio job, and exits ${exitCode}`, async () => {
       const env = emulatorEnv(emulator)
       const run = spawnCli(
         ['pipeline', 'run', FIXTURE, '-p', 'e2e_slow', '--backend-url', backendUrl],
@@ -38,7 +40,7 @@ describe('cancelling a run', () => {
       expect(emulator.jobs.get(jobId)?.state).toBe('RUNNING')
       run.child.kill(signal)
       const r = await run.done
-      expect(r.code).toBe(130)
+      expect(r.code).toBe(exitCode)
       expect(r.stderr).toContain(`${signal}: cancelling run`)
       expect(r.stdout).toMatch(/long_query CANCELLED/)
       const runId = /Run (\S+) CANCELLED/.exec(r.stdout)?.[1] as string
@@ -50,10 +52,12 @@ describe('cancelling a run', () => {
         { env },
       )
       const { run: stored, tasks } = JSON.parse(shown.stdout) as {
-        run: { status: string }
+        run: { status: string; message?: string }
         tasks: { taskId: string; state: string }[]
       }
       expect(stored.status).toBe('CANCELLED')
+      // The reason names the signal (issue 15, item 11), not "the run() signal".
+      expect(stored.message).toContain(`cancelled by ${signal}`)
       expect(tasks).toEqual([expect.objectContaining({ taskId: 'long_query', state: 'CANCELLED' })])
     })
   }

@@ -13,7 +13,9 @@ describe('dremio-cli emulator start', () => {
       const r = await runCliProcess(['sql', 'SELECT 40 + 2 AS answer', '--format', 'json'], {
         env: cleanEnv({ DREMIO_URL: url as string, DREMIO_PAT: pat as string }),
       })
-      expect(JSON.parse(r.stdout)).toEqual([{ answer: 42 }])
+      // --format json: one compact summary line, the rows in `rows`.
+      expect(r.stdout.split('\n')).toHaveLength(2)
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, rows: [{ answer: 42 }] })
     } finally {
       server.child.kill('SIGINT')
     }

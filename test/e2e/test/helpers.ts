@@ -6,14 +6,18 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 /** The bin's source. */
 export const BIN = join(ROOT, 'apps/cli/src/bin.ts')
-/** Node flags that run TypeScript source. */
-export const NODE_ARGS = ['--conditions=@df/source', '--import', 'tsx']
+/** Node flags that run TypeScript source (tsx by path: the child may run in any directory). */
+export const NODE_ARGS = [
+  '--conditions=@df/source',
+  '--import',
+  pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href,
+]
 
 /** What a finished CLI process produced. */
 export interface CliResult {
@@ -84,4 +88,14 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 50))
   }
   throw new Error(`timed out waiting for ${String(text)} in:\n${read()}`)
+}
+
+/** `arg` quoted for bash (single quotes). */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`
+}
+
+/** The shell command that runs the CLI with `args`, as a scheduler's `bash -c` would. */
+export function cliShellCommand(args: readonly string[]): string {
+  return [process.execPath, ...NODE_ARGS, BIN, ...args].map(shellQuote).join(' ')
 }

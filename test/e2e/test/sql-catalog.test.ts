@@ -30,7 +30,23 @@ describe('dremio-cli sql and catalog', () => {
     const json = await runCliProcess(['sql', sql, '--param', 'kind=click', '--format', 'json'], {
       env,
     })
-    expect(JSON.parse(json.stdout)).toEqual([{ kind: 'click', n: 25 }])
+    // One compact line: the summary, with the rows.
+    expect(json.stdout.split('\n')).toHaveLength(2)
+    const summary = JSON.parse(json.stdout) as Record<string, unknown>
+    expect(summary).toEqual({
+      ok: true,
+      jobIds: [expect.stringMatching(/^[0-9a-f-]{36}$/)],
+      statements: [
+        {
+          sql: "SELECT kind, COUNT(*) AS n FROM src.events WHERE kind = 'click' GROUP BY kind",
+          jobId: (summary.jobIds as string[])[0],
+          rowCount: 1,
+        },
+      ],
+      rowCount: 1,
+      columns: ['kind', 'n'],
+      rows: [{ kind: 'click', n: 25 }],
+    })
     const csv = await runCliProcess(['sql', "SELECT 'a,b' AS x, 1 AS y", '--format', 'csv'], {
       env,
     })
@@ -45,16 +61,26 @@ describe('dremio-cli sql and catalog', () => {
     )
     const r = await runCliProcess(['sql', '--file', file, '--format', 'json'], { env })
     expect(r.code).toBe(0)
-    const out = JSON.parse(r.stdout) as { sql: string; rows: unknown[] }[]
+    const out = JSON.parse(r.stdout) as {
+      jobIds: string[]
+      statements: { sql: string; jobId: string; recordsAffected?: number; summary?: string }[]
+      recordsAffected: number
+      rows: unknown[]
+    }
     // The comment (and the ; inside it) stays with the first statement, as Dremio would get it.
-    expect(out.map((s) => /(CREATE|INSERT|SELECT)/.exec(s.sql)?.[1])).toEqual([
+    expect(out.statements.map((s) => /(CREATE|INSERT|SELECT)/.exec(s.sql)?.[1])).toEqual([
       'CREATE',
       'INSERT',
       'SELECT',
     ])
-    expect(out).toHaveLength(3)
-    expect(out[1]?.rows).toEqual([{ Records: 2 }])
-    expect(out[2]?.rows).toEqual([
+    expect(out.statements[0]?.sql).toMatch(/^-- a comment; with a semicolon CREATE TABLE/)
+    expect(out.statements).toHaveLength(3)
+    expect(out.jobIds).toEqual(out.statements.map((s) => s.jobId))
+    expect(out.statements[0]?.summary).toMatch(/created/i)
+    expect(out.statements[1]?.recordsAffected).toBe(2)
+    expect(out.recordsAffected).toBe(2)
+    // The last statement's rows.
+    expect(out.rows).toEqual([
       { id: 1, s: 'a;b' },
       { id: 2, s: 'c' },
     ])

@@ -1,5 +1,6 @@
+import { execFile } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { runCliProcess } from './helpers.js'
+import { cleanEnv, ROOT, runCliProcess } from './helpers.js'
 
 describe('dremio-cli usage errors', () => {
   it('exits 2 and prints usage for an unknown command', async () => {
@@ -31,4 +32,28 @@ describe('dremio-cli usage errors', () => {
     expect(r.stdout).toContain('pipeline')
     expect(r.stdout).toContain('catalog')
   })
+
+  it('is reachable from the checkout as `pnpm dremio-cli …` (the README says so)', async () => {
+    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve) =>
+        execFile(
+          'pnpm',
+          ['--silent', 'dremio-cli', 'sql', '--help'],
+          // A shell's PATH: none of the node_modules/.bin directories vitest runs with.
+          { cwd: ROOT, env: cleanEnv({ PATH: shellPath() }) },
+          (error, stdout, stderr) =>
+            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        ),
+    )
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('Usage: dremio-cli sql [options] [sql]')
+  })
 })
+
+function shellPath(): string {
+  return (process.env.PATH ?? '')
+    .split(':')
+    .filter((p) => !p.includes('node_modules'))
+    .join(':')
+}

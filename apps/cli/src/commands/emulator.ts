@@ -4,7 +4,7 @@
  */
 
 import type { Command } from 'commander'
-import { CliError } from '../cli-error.js'
+import { wholeNumber } from '../options.js'
 import type { Action } from '../program.js'
 
 /** Registers `emulator start`. */
@@ -13,41 +13,54 @@ export function registerEmulatorCommand(program: Command, action: Action): void 
   emulator
     .command('start')
     .description('start the emulator (DuckDB inside) until Ctrl-C')
-    .option('--port <n>', 'TCP port (0: any free port)', '9047')
+    .option(
+      '--port <n>',
+      'TCP port (0: any free port)',
+      wholeNumber('--port', 0, 65535, '0-65535 (a whole number)'),
+      9047,
+    )
     .option('--host <addr>', 'interface to listen on', '127.0.0.1')
     .option('--data-dir <dir>', 'keep tables and the catalog in this directory (default: memory)')
+    .option(
+      '--job-latency <ms>',
+      'time each job stays RUNNING before it runs (to try cancelling); default 0',
+      wholeNumber('--job-latency', 0, 86_400_000),
+    )
     .action(
-      action(async (ctx, flags: { port: string; host: string; dataDir?: string }) => {
-        if (!/^\d+$/.test(flags.port) || Number(flags.port) > 65535) {
-          throw new CliError('DF_CLI_USAGE', `--port must be 0-65535, got '${flags.port}'.`)
-        }
-        // Imported here: DuckDB's native module is heavy and no other command needs it.
-        const { createEmulator } = await import('@df/emulator')
-        const emu = await createEmulator({
-          port: Number(flags.port),
-          host: flags.host,
-          ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-        })
-        const token = emu.credentials.tokens[0] ?? ''
-        ctx.io.stdout.write(
-          [
-            `dremio-emulator listening on ${emu.url}`,
-            `  data: ${flags.dataDir ?? 'in memory'}`,
-            // The emulator's built-in demo token is not a secret: it is documented and only
-            // accepted by this local emulator.
-            `  use it: export DREMIO_URL=${emu.url} DREMIO_PAT=${token}`,
-            '  Ctrl-C to stop',
-            '',
-          ].join('\n'),
-        )
-        await new Promise<void>((resolve) => {
-          const stop = () => resolve()
-          process.once('SIGINT', stop)
-          process.once('SIGTERM', stop)
-        })
-        await emu.close()
-        ctx.io.stdout.write('emulator stopped\n')
-        return 0
-      }),
+      action(
+        async (
+          ctx,
+          flags: { port: number; host: string; dataDir?: string; jobLatency?: number },
+        ) => {
+          // Imported here: DuckDB's native module is heavy and no other command needs it.
+          const { createEmulator } = await import('@df/emulator')
+          const emu = await createEmulator({
+            port: flags.port,
+            host: flags.host,
+            ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+            ...(flags.jobLatency ? { jobLatency: flags.jobLatency } : {}),
+          })
+          const token = emu.credentials.tokens[0] ?? ''
+          ctx.io.stdout.write(
+            [
+              `dremio-emulator listening on ${emu.url}`,
+              `  data: ${flags.dataDir ?? 'in memory'}`,
+              // The emulator's built-in demo token is not a secret: it is documented and only
+              // accepted by this local emulator.
+              `  use it: export DREMIO_URL=${emu.url} DREMIO_PAT=${token}`,
+              '  Ctrl-C to stop',
+              '',
+            ].join('\n'),
+          )
+          await new Promise<void>((resolve) => {
+            const stop = () => resolve()
+            process.once('SIGINT', stop)
+            process.once('SIGTERM', stop)
+          })
+          await emu.close()
+          ctx.io.stdout.write('emulator stopped\n')
+          return 0
+        },
+      ),
     )
 }

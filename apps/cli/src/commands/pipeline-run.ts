@@ -12,81 +12,62 @@
 import type { DremioClient } from '@df/client'
 import type { JsonObject, Pipeline, RunResult } from '@df/orchestration'
 import { DEFAULT_CLIENT_NAME, registerDremioClient } from '@df/tasks'
-import type { Command } from 'commander'
+import { CliError } from '../cli-error.js'
 import type { CliContext } from '../context.js'
 import type { TrackingDremioClient } from '../dremio-config.js'
-import { collect, parseParams } from '../format.js'
+import { parseParams } from '../format.js'
 import { createRunView } from '../live-view.js'
 import { loadPipelines, selectPipeline } from '../load-pipelines.js'
-import type { Action } from '../program.js'
+import { watchCancelSignals } from '../signals.js'
+import type { RunFlags } from './pipeline.js'
+import { agoText, leaseExpiredAgo } from './pipeline-history.js'
 
-interface RunFlags {
-  pipeline?: string
-  backendUrl?: string
-  param?: string[]
-  json?: boolean
-  logicalDate?: string
+/** `pipeline run <file>`. */
+export async function runPipeline(ctx: CliContext, file: string, flags: RunFlags): Promise<number> {
+  const params = parseParams(flags.param ?? [])
+  const { pipeline: p, client } = await prepare(ctx, file, flags, params)
+  return drive(ctx, p, client, flags, (signal) =>
+    p.run({
+      params,
+      signal,
+      trigger: 'cli',
+      ...(flags.logicalDate ? { logicalDate: flags.logicalDate } : {}),
+    }),
+  )
 }
 
-/** Registers `pipeline run` and `pipeline rerun` on the `pipeline` command. */
-export function registerRunCommands(pipeline: Command, action: Action): void {
-  pipeline
-    .command('run <file>')
-    .description('run a pipeline from a .ts/.js module, with a live view')
-    .option('-p, --pipeline <name>', 'which pipeline, when the module has several')
-    .option('--backend-url <url>', 'where runs are recorded (default sqlite:///dremioframe.db)')
-    .option('--param <key=value>', 'a run param, repeatable ({{ params.key }})', collect, [])
-    .option('--logical-date <iso>', 'the instant the run is for ({{ ds }}); default now')
-    .option('--json', 'print every event as one JSON line')
-    .action(
-      action(async (ctx, file: string, flags: RunFlags) => {
-        const params = parseParams(flags.param ?? [])
-        const { pipeline: p, client } = await prepare(ctx, file, flags, params)
-        return drive(ctx, p, client, flags, (signal) =>
-          p.run({
-            params,
-            signal,
-            trigger: 'cli',
-            ...(flags.logicalDate ? { logicalDate: flags.logicalDate } : {}),
-          }),
-        )
-      }),
+/** `pipeline rerun <runId> --file <file>`. */
+export async function rerunPipeline(
+  ctx: CliContext,
+  runId: string,
+  flags: RunFlags & { file: string; from: string },
+): Promise<number> {
+  const backend = await ctx.backend(flags.backendUrl)
+  const earlier = await backend.getRun(runId)
+  if (!earlier) {
+    throw new CliError('DF_CLI_NOT_FOUND', `No run '${runId}' in this backend.`)
+  }
+  if (earlier.status === 'RUNNING' || earlier.status === 'QUEUED') {
+    const ago = leaseExpiredAgo(earlier, Date.now())
+    const recover = `dremio-cli pipeline recover ${flags.file}${ctx.backendFlag(flags.backendUrl)}`
+    throw new CliError(
+      'DF_CLI_RUN_ACTIVE',
+      ago === undefined
+        ? `Run '${runId}' is still ${earlier.status} (driven by ${earlier.owner ?? 'another process'}): wait for it to finish, or cancel it there.`
+        : `Run '${runId}' is ${earlier.status} but its lease expired ${agoText(ago)}: the process running it stopped. Recover it first (${recover}), then rerun it if it did not succeed.`,
     )
-
-  pipeline
-    .command('rerun <runId>')
-    .description('rerun an earlier run as a new run: successes are kept, the rest runs again')
-    .requiredOption('-f, --file <file>', 'the module that defines the pipeline')
-    .option(
-      '--from <what>',
-      "'failed' (default) or a task name: rerun it and what follows",
-      'failed',
-    )
-    .option('-p, --pipeline <name>', "which pipeline (default: the run's pipeline)")
-    .option('--backend-url <url>', 'where runs are recorded (default sqlite:///dremioframe.db)')
-    .option('--json', 'print every event as one JSON line')
-    .action(
-      action(async (ctx, runId: string, flags: RunFlags & { file: string; from: string }) => {
-        const backend = await ctx.backend(flags.backendUrl)
-        const earlier = await backend.getRun(runId)
-        if (!earlier) {
-          ctx.io.stderr.write(`[@df/cli] No run '${runId}' in this backend.\n`)
-          return 1
-        }
-        const { pipeline: p, client } = await prepare(
-          ctx,
-          flags.file,
-          { ...flags, pipeline: flags.pipeline ?? earlier.pipelineId },
-          earlier.params,
-        )
-        return drive(ctx, p, client, flags, (signal) =>
-          p.rerun(runId, { from: flags.from, signal }),
-        )
-      }),
-    )
+  }
+  const { pipeline: p, client } = await prepare(
+    ctx,
+    flags.file,
+    { ...flags, pipeline: flags.pipeline ?? earlier.pipelineId },
+    earlier.params,
+  )
+  return drive(ctx, p, client, flags, (signal) => p.rerun(runId, { from: flags.from, signal }))
 }
 
-async function prepare(
+/** Loads the module, picks the pipeline, registers the CLI's Dremio client as `'default'`. */
+export async function prepare(
   ctx: CliContext,
   file: string,
   flags: RunFlags,
@@ -148,18 +129,13 @@ async function drive(
     if (e.type === 'run') runId = e.runId
     view.onEvent(e)
   })
-  const abort = new AbortController()
-  let signalled: string | undefined
-  const onSignal = (name: NodeJS.Signals) => {
-    if (signalled) process.exit(130)
-    signalled = name
-    if (mode !== 'json') stderr.write(`\n[dremio-cli] ${name}: cancelling run ${runId}…\n`)
-    abort.abort(new Error(`cancelled by ${name}`))
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  const watch = watchCancelSignals({
+    onSignal: (name) => {
+      if (mode !== 'json') stderr.write(`\n[dremio-cli] ${name}: cancelling run ${runId}…\n`)
+    },
+  })
   try {
-    const run = await start(abort.signal)
+    const run = await start(watch.signal)
     const tracking = client()
     if (run.status === 'CANCELLED' && tracking) {
       const cancelled = await tracking.cancelSubmitted()
@@ -169,11 +145,10 @@ async function drive(
     }
     view.finish(run)
     if (run.status === 'SUCCESS') return 0
-    return signalled ? 130 : 1
+    return watch.received ? watch.exitCode : 1
   } finally {
     off()
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    watch.dispose()
     await pipeline.close().catch(() => undefined)
   }
 }

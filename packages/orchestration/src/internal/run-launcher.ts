@@ -41,6 +41,8 @@ export class RunLauncher {
   readonly #waiting: Queued[] = []
   /** Runs holding a maxActiveRuns slot (recovered runs take one without waiting). */
   active = 0
+  /** Recoveries `recoverOnRun` started; `settle()` (from `Pipeline.close()`) waits for them. */
+  readonly #recovering = new Set<Promise<unknown>>()
 
   constructor(config: LauncherConfig) {
     this.c = config
@@ -59,7 +61,7 @@ export class RunLauncher {
     const declared = validateRunParams(this.c.options.params, params as JsonObject, p.name)
     const logicalDate = toIso(o.logicalDate ?? new Date(p.clock.now()))
     const graph = await this.c.prepare()
-    if (this.c.options.recoverOnRun) void this.recover(graph, { wait: false }).catch(() => {})
+    if (this.c.options.recoverOnRun) this.#background(this.recover(graph, { wait: true }))
     return this.#launch(
       graph,
       { params: declared, logicalDate, trigger: o.trigger ?? 'manual' },
@@ -237,7 +239,7 @@ export class RunLauncher {
     this.#queued.set(run.id, entry)
     this.#waiting.push(entry)
     this.c.leases.add(holder)
-    const onAbort = () => this.cancel(run.id, 'cancelled by the run() signal')
+    const onAbort = () => this.cancel(run.id, abortReason(signal))
     signal?.addEventListener('abort', onAbort)
     await started
     signal?.removeEventListener('abort', onAbort)
@@ -303,7 +305,7 @@ export class RunLauncher {
     this.#drivers.set(run.id, driver)
     registerDriver(driver)
     this.c.leases.add(driver)
-    const onAbort = () => driver.cancel('cancelled by the run() signal')
+    const onAbort = () => driver.cancel(abortReason(signal))
     signal?.addEventListener('abort', onAbort)
     if (signal?.aborted) onAbort()
     let final: RunRecord
@@ -324,6 +326,18 @@ export class RunLauncher {
       }
     }
     return result
+  }
+
+  #background(work: Promise<unknown>): void {
+    const tracked: Promise<unknown> = work
+      .catch(() => {})
+      .finally(() => this.#recovering.delete(tracked))
+    this.#recovering.add(tracked)
+  }
+
+  /** Resolves once every run `recoverOnRun` took over has ended (so a process may exit). */
+  async settle(): Promise<void> {
+    while (this.#recovering.size > 0) await Promise.all([...this.#recovering])
   }
 
   /** Claims and resumes runs whose engine died (see run-recovery.ts). */
@@ -369,4 +383,12 @@ export class RunLauncher {
       ...(run.message ? { message: run.message } : {}),
     })
   }
+}
+
+/** The run's cancel reason: the signal's own (`cancelled by SIGTERM`), else a generic one. */
+function abortReason(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason
+  const text = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : ''
+  // An AbortController aborted without a reason gets a DOMException "This operation was aborted".
+  return text && !(reason instanceof DOMException) ? text : 'cancelled by the run() signal'
 }

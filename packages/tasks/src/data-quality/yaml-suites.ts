@@ -58,6 +58,8 @@ export interface RunDataQualityOptions {
   readonly client: DremioClient
   /** The instant templates render for (`{{ ds }}`). @default now */
   readonly logicalDate?: Date | string
+  /** What `{{ run_id }}` renders. @default `dq_<logical date>` */
+  readonly runId?: string
   /** `{{ params.NAME }}` values. */
   readonly params?: JsonObject
   readonly signal?: AbortSignal
@@ -164,7 +166,8 @@ export async function runDataQuality(
   const now = options.now ?? Date.now
   const date = options.logicalDate ?? new Date(now())
   const logicalDate = typeof date === 'string' ? new Date(date).toISOString() : date.toISOString()
-  const ctx = { logicalDate, runId: `dq_${logicalDate}`, params: options.params ?? {} }
+  const runId = options.runId ?? `dq_${logicalDate}`
+  const ctx = { logicalDate, runId, params: options.params ?? {} }
   const reports: DataQualitySuiteReport[] = []
   for (const suite of suites) {
     const report = await runDataQualityChecks({

@@ -157,6 +157,9 @@ export class S3Task extends Task {
 async function runS3(ctx: TaskContext, o: JsonObject): Promise<JsonObject> {
   const task = ctx.taskId
   const t = (k: string) => (o[k] === undefined ? undefined : renderTemplate(o[k] as string, ctx))
+  // The SDK's own notice about future Node versions ("NodeVersionSupportWarning … node >=22")
+  // is printed on stderr of every CLI run that uses S3: off unless the user set the variable.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
   const sdk = await importOptional<S3Module>('@aws-sdk/client-s3', task)
   const config: Record<string, unknown> = { region: o.region }
   if (o.endpoint !== undefined) {

@@ -2,7 +2,9 @@
  * `SqlSensor` (type `dremio.sql_sensor`): pokes by running a query on Dremio. It passes when the
  * query returns at least one row, or, with `predicate`, when the predicate holds for the first
  * row. Only the first row is read: put the condition in the SQL (`SELECT COUNT(*) AS n …`).
- * A SQL error fails the attempt at once (never "not yet").
+ * On success the first row is the task's result (`ctx.get('wait')` downstream), unless its JSON
+ * is over 16 KiB (then the result is empty: results are stored with the run). A SQL error fails
+ * the attempt at once (never "not yet").
  */
 import type { JsonObject, TaskContext } from '@df/orchestration'
 import { renderTemplate } from '@df/orchestration'
@@ -85,6 +87,15 @@ async function pokeSql(
     onJob: (id) => noteDremioJob(ctx, id, sql),
   })
   const row = run.rows?.[0] as JsonObject | undefined
-  if (predicate) return predicate(row, run.rowCount) === true
-  return run.rowCount > 0
+  const met = predicate ? predicate(row, run.rowCount) === true : run.rowCount > 0
+  if (!met) return false
+  if (row === undefined) return true
+  if (JSON.stringify(row).length > MAX_RESULT_CHARS) {
+    ctx.log.info('The first row is over 16 KiB: not kept as the sensor result.')
+    return true
+  }
+  return row
 }
+
+/** The first row is kept as the result only when it is small. */
+const MAX_RESULT_CHARS = 16_384

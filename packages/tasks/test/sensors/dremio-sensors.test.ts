@@ -99,6 +99,8 @@ describe('SqlSensor', { timeout: 60_000 }, () => {
     const run = await done
     expect(run.status).toBe('SUCCESS')
     expect(run.tasks.wait).toMatchObject({ state: 'SUCCESS', attempt: 1 })
+    // The first row is the sensor's result (downstream tasks read it with ctx.get('wait')).
+    expect(run.tasks.wait?.result).toEqual({ n: 2 })
     const pokes = jobsWith(emu, `FROM ${f}.arrivals WHERE day = '2026-11-27'`)
     expect(pokes).toHaveLength(2)
     const [attempt] = await history(p.backend).listAttempts(run.id, 'wait')
