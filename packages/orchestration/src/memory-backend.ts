@@ -7,7 +7,7 @@
  * change; JSON values (params, results) are stored by reference and must not be mutated.
  * Runs are kept in an array sorted by (createdAt, id) for paging and a set of unfinished (QUEUED
  * and RUNNING) runs for claims, so neither scans all history. Implements every optional
- * interface (`RunHistory`, `RunControl`, `WatermarkStore`).
+ * interface (`RunHistory`, `RunControl`, `WatermarkStore`, `ScheduleStore`).
  */
 
 import type {
@@ -32,6 +32,7 @@ import type {
 import { compareClaimOrder } from './backend-kit/rows.js'
 import { pageLimit as sharedPageLimit } from './backend-paging.js'
 import { OrchestrationError } from './errors.js'
+import { createMemoryScheduleStore } from './internal/memory-schedules.js'
 import { applyRunUpdate, applyTaskUpdate } from './internal/record-updates.js'
 import { decodeCursor, encodeCursor, RunIndex } from './internal/run-index.js'
 
@@ -82,8 +83,12 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): FullBac
     if (run.status === 'RUNNING' || run.status === 'QUEUED') live.add(entry)
     else live.delete(entry)
   }
+  const scheduleStore = createMemoryScheduleStore(check, function* () {
+    for (const entry of live) yield entry.run
+  })
 
   return {
+    ...scheduleStore,
     name,
     capabilities: { supportsLockingClaims: false, supportsMultipleProcesses: false },
     async init(o) {

@@ -6,6 +6,7 @@ import type { Clock } from './clock.js'
 import { OrchestrationError } from './errors.js'
 import type { Executor } from './executor.js'
 import type { JsonObject } from './json.js'
+import type { ScheduleOptions } from './schedule-options.js'
 import type { TaskCallbackInfo } from './task.js'
 
 /** Options of `new Pipeline(name, options)`. */
@@ -39,6 +40,11 @@ export interface PipelineOptions {
   /** Random source for retry jitter. @default Math.random */
   readonly random?: () => number
   readonly description?: string
+  /**
+   * Schedules of the pipeline, validated here (`DF_SCHEDULE_INVALID`); `dremio-cli serve` (or
+   * `schedulePipeline`) runs them. Same as calling `pipeline.schedule(options)` for each.
+   */
+  readonly schedule?: ScheduleOptions | readonly ScheduleOptions[]
   /** Called when a run ends SUCCESS. Errors are reported as log events, never thrown. */
   readonly onSuccess?: (run: RunResult) => unknown
   /** Called when a run ends FAILED. */

@@ -18,6 +18,7 @@ import { compileGraph, type Graph } from './internal/graph.js'
 import { LeaseKeeper } from './internal/lease-keeper.js'
 import { toMermaid } from './internal/mermaid.js'
 import { RunLauncher } from './internal/run-launcher.js'
+import { registerScheduledLaunch } from './internal/scheduled-launch.js'
 import { createMemoryBackend } from './memory-backend.js'
 import {
   type PipelineOptions,
@@ -28,6 +29,11 @@ import {
   resolvePipelineOptions,
 } from './pipeline-options.js'
 import { getPool } from './pools.js'
+import {
+  type ResolvedSchedule,
+  resolveScheduleOptions,
+  type ScheduleOptions,
+} from './schedule-options.js'
 import type { Task } from './task.js'
 
 /**
@@ -57,6 +63,7 @@ export class Pipeline {
   readonly #hub = new EventHub()
   readonly #leases: LeaseKeeper
   readonly #launcher: RunLauncher
+  readonly #schedules: ResolvedSchedule[] = []
   #graph: Graph | undefined
   #ready: Promise<void> | undefined
   #storedHash: string | undefined
@@ -86,6 +93,37 @@ export class Pipeline {
       options,
       prepare: () => this.#prepare(),
     })
+    registerScheduledLaunch(this, (fire) => this.#launcher.launchScheduled(fire))
+    const declared = options.schedule
+    if (declared !== undefined) {
+      for (const s of Array.isArray(declared) ? declared : [declared]) this.schedule(s)
+    }
+  }
+
+  /**
+   * Declares a schedule (cron or interval), validated now: a bad cron expression, an unknown
+   * timezone, `every` <= 0 or an unknown option throws `DF_SCHEDULE_INVALID`. Declaring runs
+   * nothing: `dremio-cli serve` runs the schedules of the pipelines it loads, and
+   * `schedulePipeline(pipeline)` runs them from a script. Returns the pipeline for chaining.
+   *
+   * @example
+   * pipeline.schedule({ cron: '0 2 * * *', timezone: 'Europe/Paris', catchup: 'none' })
+   */
+  schedule(options: ScheduleOptions): this {
+    const resolved = resolveScheduleOptions(this.name, options)
+    if (this.#schedules.some((s) => s.id === resolved.id)) {
+      throw new OrchestrationError(
+        'DF_SCHEDULE_INVALID',
+        `[@df/orchestration] Pipeline '${this.name}' already has a schedule '${resolved.id}': give this one its own id.`,
+      )
+    }
+    this.#schedules.push(resolved)
+    return this
+  }
+
+  /** The declared schedules, validated, in declaration order. */
+  get schedules(): readonly ResolvedSchedule[] {
+    return this.#schedules
   }
 
   /** Adds tasks; returns the pipeline for chaining. Duplicate names are a `DF_PIPELINE_INVALID` error. */

@@ -31,6 +31,7 @@ const PUBLIC_SUBPATHS = new Set(['@df/orchestration/backend-kit'])
 
 interface Manifest {
   name: string
+  version?: string
   private?: boolean
   dependencies?: Record<string, string>
   peerDependencies?: Record<string, string>
@@ -96,11 +97,22 @@ describe('layout', () => {
     for (const { manifest } of packages) expect(Object.keys(ALLOWED)).toContain(manifest.name)
   })
 
-  it('@df/orchestration has no runtime dependencies at all (a custom backend installs only it)', () => {
+  it('@df/orchestration depends only on croner, pinned, which has no dependencies itself (a custom backend installs only these two)', () => {
     const m = packages.find((p) => p.manifest.name === '@df/orchestration')!.manifest
-    expect(Object.keys(m.dependencies ?? {})).toEqual([])
+    // croner is the cron parser of the scheduler (issue 12): writing our own is not an option.
+    expect(Object.keys(m.dependencies ?? {})).toEqual(['croner'])
+    expect(m.dependencies?.croner).toMatch(/^\d+\.\d+\.\d+$/)
     expect(Object.keys(m.optionalDependencies ?? {})).toEqual([])
     expect(Object.keys(m.peerDependencies ?? {})).toEqual([])
+    const croner = JSON.parse(
+      readFileSync(
+        join(root, 'packages', 'orchestration', 'node_modules', 'croner', 'package.json'),
+        'utf8',
+      ),
+    ) as Manifest
+    expect(croner.version).toBe(m.dependencies?.croner)
+    expect(Object.keys(croner.dependencies ?? {})).toEqual([])
+    expect(Object.keys(croner.peerDependencies ?? {})).toEqual([])
   })
 })
 
