@@ -26,6 +26,9 @@ export function createRunStatements(
         run.message ?? null,
         run.owner ?? null,
         run.leaseExpiresAt ?? null,
+        run.scheduleId ?? null,
+        run.dataIntervalStart ?? null,
+        run.dataIntervalEnd ?? null,
       ],
     ],
   ]

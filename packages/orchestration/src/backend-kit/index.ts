@@ -16,12 +16,14 @@ export { backendPaging, pageFromRows, runQueryStatuses } from './paging.js'
 export type { Row } from './rows.js'
 export {
   compareClaimOrder,
+  compareScheduleClaimOrder,
   errorToJson,
   jsonColumn,
   newRunRecord,
   rowToAttempt,
   rowToPipeline,
   rowToRun,
+  rowToSchedule,
   rowToTask,
   rowToWatermark,
 } from './rows.js'

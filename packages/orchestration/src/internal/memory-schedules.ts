@@ -4,6 +4,7 @@
  * backend's set of unfinished runs.
  */
 import type { RunRecord, UpdateResult } from '../backend.js'
+import { compareScheduleClaimOrder } from '../backend-kit/rows.js'
 import { pageLimit } from '../backend-paging.js'
 import type { ScheduleRecord, ScheduleStore, ScheduleUpdate } from '../schedule-store.js'
 import { decodeCursor, encodeCursor } from './run-index.js'
@@ -83,7 +84,7 @@ export function createMemoryScheduleStore(
         if (s.owner !== undefined && (s.leaseExpiresAt ?? 0) > claim.now) continue
         due.push(s)
       }
-      due.sort((a, b) => (a.nextDueAt ?? 0) - (b.nextDueAt ?? 0) || (a.id < b.id ? -1 : 1))
+      due.sort(compareScheduleClaimOrder)
       return due.slice(0, Math.max(0, claim.limit)).map((s) => {
         const claimed: ScheduleRecord = {
           ...s,
