@@ -13,6 +13,8 @@ import { registerDqCommand } from './commands/dq.js'
 import { registerEmulatorCommand } from './commands/emulator.js'
 import { registerHistoryCommands } from './commands/pipeline-history.js'
 import { registerRunCommands } from './commands/pipeline-run.js'
+import { registerScheduleCommands } from './commands/pipeline-schedules.js'
+import { registerServeCommand } from './commands/serve.js'
 import { registerSqlCommand } from './commands/sql.js'
 import { CliContext, type CliIo, type GlobalFlags } from './context.js'
 
@@ -54,6 +56,8 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
   const pipeline = program.command('pipeline').description('run pipelines and inspect runs')
   registerRunCommands(pipeline, action)
   registerHistoryCommands(pipeline, action)
+  registerScheduleCommands(pipeline, action)
+  registerServeCommand(program, action)
   registerSqlCommand(program, action)
   registerCatalogCommands(program, action)
   registerDqCommand(program, action)
