@@ -13,7 +13,7 @@ import type { Backend } from './backend.js'
 import { requireBackendFeature } from './backend-features.js'
 import { type Clock, systemClock, type TimerHandle } from './clock.js'
 import { OrchestrationError } from './errors.js'
-import { runPass } from './internal/schedule-pass.js'
+import { type ClaimHost, claimAndFire } from './internal/schedule-claims.js'
 import { fireTime, ticksOf } from './internal/schedule-ticks.js'
 import { scheduledLaunchOf } from './internal/scheduled-launch.js'
 import type { Pipeline } from './pipeline.js'
@@ -58,8 +58,6 @@ export interface ScheduleEntry {
   stopped: boolean
 }
 
-const BATCH = 100
-
 /** Runs schedules (see the module comment). Create it with {@link createScheduler}. */
 export class Scheduler {
   readonly store: Backend & ScheduleStore
@@ -79,6 +77,10 @@ export class Scheduler {
   #stopped = false
   /** Called when the last schedule is removed (the default schedulers unregister). */
   onEmpty: (() => void) | undefined
+  readonly #host: ClaimHost = {
+    scheduler: this,
+    entry: (id) => this.#entries.get(id),
+  }
 
   constructor(options: SchedulerOptions) {
     this.store = requireBackendFeature(options.backend, 'ScheduleStore', 'the scheduler')
@@ -194,10 +196,30 @@ export class Scheduler {
     }
   }
 
-  /** Tracks a run this scheduler (or a handle's triggerNow) started. */
-  track(done: Promise<unknown>): void {
+  /**
+   * Tracks a run this scheduler (or a handle's triggerNow) started. When it ends, schedules of
+   * the same pipeline with waiting ticks are looked at at once (a slot, or the overlap, freed)
+   * instead of at their next re-check.
+   */
+  track(done: Promise<unknown>, pipelineId?: string): void {
     this.#inflight.add(done)
-    void done.finally(() => this.#inflight.delete(done))
+    void done.finally(() => {
+      this.#inflight.delete(done)
+      if (pipelineId !== undefined) this.#wakeWaiting(pipelineId)
+    })
+  }
+
+  #wakeWaiting(pipelineId: string): void {
+    const now = this.clock.now()
+    let woke = false
+    for (const e of this.#entries.values()) {
+      if (e.schedule.pipelineId !== pipelineId || !e.known || e.known.pending.length === 0) continue
+      if (e.due === undefined || e.due > now) {
+        e.due = now
+        woke = true
+      }
+    }
+    if (woke) this.#arm()
   }
 
   /** Looks at the store again soon (after a pause/resume through a handle). */
@@ -302,80 +324,7 @@ export class Scheduler {
       if (e.known === undefined) continue // registering
       if (poll || (e.due !== undefined && e.due <= now)) ids.push(e.schedule.id)
     }
-    for (let i = 0; i < ids.length; i += BATCH) {
-      const batch = ids.slice(i, i + BATCH)
-      let claimed: ScheduleRecord[]
-      try {
-        claimed = await this.store.claimSchedules({
-          owner: this.owner,
-          now,
-          leaseExpiresAt: now + this.leaseMs,
-          ids: batch,
-          limit: batch.length,
-        })
-      } catch (error) {
-        this.emit({ type: 'error', at: this.clock.now(), error })
-        for (const id of batch) this.#estimate(this.#entries.get(id), now + this.pollMs)
-        continue
-      }
-      const got = new Set(claimed.map((r) => r.id))
-      for (const id of batch) if (!got.has(id)) this.#estimate(this.#entries.get(id), now)
-      await Promise.all(claimed.map((record) => this.#fire(record)))
-    }
-  }
-
-  async #fire(record: ScheduleRecord): Promise<void> {
-    const entry = this.#entries.get(record.id)
-    if (entry === undefined || entry.stopped) {
-      // Removed meanwhile: hand the claim back untouched.
-      await this.store
-        .updateSchedule({
-          id: record.id,
-          expectedVersion: record.version,
-          owner: null,
-          updatedAt: this.clock.now(),
-        })
-        .catch(() => undefined)
-      return
-    }
-    const s = entry.schedule
-    try {
-      const after = await runPass(
-        {
-          store: this.store,
-          now: () => this.clock.now(),
-          pendingRetryMs: this.pendingRetryMs,
-          emit: (e) => this.emit(e),
-          track: (done) => this.track(done),
-        },
-        entry,
-        record,
-      )
-      if (after === undefined) this.#estimate(entry, this.clock.now())
-      else {
-        entry.known = after
-        entry.due = after.nextDueAt
-      }
-    } catch (error) {
-      this.emit({
-        type: 'error',
-        scheduleId: s.id,
-        pipelineId: s.pipelineId,
-        at: this.clock.now(),
-        error,
-      })
-      this.#estimate(entry, this.clock.now() + this.pendingRetryMs)
-    }
-  }
-
-  /** When the schedule is next due as far as this process can tell (another one holds it). */
-  #estimate(entry: ScheduleEntry | undefined, after: number): void {
-    if (entry === undefined) return
-    const s = entry.schedule
-    const src = ticksOf(s)
-    let t = src.next(after - s.jitterMs)
-    while (t !== undefined && fireTime(s, t) <= after) t = src.next(t)
-    entry.due = t === undefined ? undefined : fireTime(s, t)
+    await claimAndFire(this.#host, ids, now)
   }
 }
 

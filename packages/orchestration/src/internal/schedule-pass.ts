@@ -20,8 +20,6 @@ import type { ScheduledLaunch } from './scheduled-launch.js'
 export interface PassContext {
   readonly store: Backend & ScheduleStore
   readonly now: () => number
-  /** How soon a schedule with waiting ticks is looked at again. */
-  readonly pendingRetryMs: number
   readonly emit: (event: ScheduleEvent) => void
   /** Keeps track of a run the pass started (its end), for draining. */
   readonly track: (done: Promise<unknown>) => void
@@ -136,9 +134,9 @@ export async function runPass(
   const nextTick = src.next(lastTick)
   let nextDueAt: number | null =
     record.paused || nextTick === undefined ? null : fireTime(s, nextTick)
-  if (pending.length > 0 && !record.paused) {
-    nextDueAt = Math.min(nextDueAt ?? Number.POSITIVE_INFINITY, ctx.now() + ctx.pendingRetryMs)
-  }
+  // Waiting ticks make the schedule due now in the store, so any scheduler may retry them; the
+  // one here re-checks after pendingRetryMs, or at once when one of the pipeline's runs ends.
+  if (pending.length > 0 && !record.paused) nextDueAt = Math.min(nextDueAt ?? now, now)
   const result = await ctx.store.updateSchedule({
     id: s.id,
     expectedVersion: record.version,
