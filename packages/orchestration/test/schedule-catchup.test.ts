@@ -72,6 +72,23 @@ describe('catch-up after a 3-day downtime', () => {
     ])
   })
 
+  it("'latest' with cron counts the missed ticks it did not run", async () => {
+    const clock = createManualClock(T0)
+    const backend = createMemoryBackend()
+    const first = manualScheduler(backend, clock, 'process-1')
+    const cron = { cron: '0 * * * *' }
+    await first.scheduler.add(recordingPipeline('hourly', clock, backend).pipeline, cron).ready
+    await clock.advance(2 * HOUR)
+    await first.scheduler.stop()
+    await clock.advance(3 * DAY)
+    const second = manualScheduler(backend, clock, 'process-2')
+    await second.scheduler.add(recordingPipeline('hourly', clock, backend).pipeline, cron).ready
+    await clock.advance(60_000)
+    await second.scheduler.stop()
+    expect(await firedTicks(backend, 'hourly')).toEqual([...BEFORE, '2026-03-04T02:00:00.000Z'])
+    expect(second.events.filter((e) => e.type === 'dropped')).toMatchObject([{ count: 71 }])
+  })
+
   it("'none' runs no missed tick; the next one fires on time", async () => {
     const r = await downtime('none', 3 * DAY, { after: HOUR })
     expect(r.ticks).toEqual([...BEFORE, '2026-03-04T03:00:00.000Z'])

@@ -2,8 +2,8 @@
  * `dremio-cli serve` as a real process (issue 12): it runs the schedules of a directory of
  * pipeline modules, `pipeline pause` / `resume` reach it through the store, it adopts run
  * requests and runs of dead engines, SIGTERM stops it cleanly (exit 0, the run in progress
- * finished), bad input is refused at load, and the README's scheduled Complete DAG Example runs
- * its newest 2 AM tick on the emulator.
+ * finished), bad input is refused at load, and the README's scheduled Complete DAG Example
+ * (scripts/demo/scheduled) runs its newest 2 AM tick on the emulator after a 3-day downtime.
  */
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -14,11 +14,12 @@ import {
   type FullBackend,
   type RunRecord,
   requireBackendFeature,
+  resolveScheduleOptions,
 } from '@df/orchestration'
 import { prepareDailyPipelineData } from '@df/tasks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { emulatorEnv, startEmulator } from './emulator.js'
-import { cleanEnv, runCliProcess, spawnCli, tempDir, waitFor } from './helpers.js'
+import { cleanEnv, ROOT, runCliProcess, spawnCli, tempDir, waitFor } from './helpers.js'
 
 const FIXTURES = join(import.meta.dirname, 'fixtures')
 const count = (text: string, re: RegExp) => (text.match(new RegExp(re, 'g')) ?? []).length
@@ -194,7 +195,7 @@ describe('the Complete DAG Example through dremio-cli serve', () => {
     tmp?.remove()
   })
 
-  it('runs the newest 2 AM tick (catchup latest) for the previous day, {{ ds }} templated', async () => {
+  it('after 3 days down, runs only the newest 2 AM tick (catchup latest), for the previous day', async () => {
     const now = Date.now()
     let tick = Math.floor(now / 86_400_000) * 86_400_000 + 2 * 3_600_000
     if (tick > now) tick -= 86_400_000
@@ -208,13 +209,29 @@ describe('the Complete DAG Example through dremio-cli serve', () => {
     } finally {
       await client.close()
     }
+    // The store as a serve left it 3 days ago: the 2 AM ticks since then were missed.
     const url = `sqlite:///${join(tmp.dir, 'daily.db')}`
+    const spec = resolveScheduleOptions('dremio_daily_pipeline', {
+      cron: '0 2 * * *',
+      timezone: 'UTC',
+      catchup: 'latest',
+    })
+    const store = await openStore(url)
+    await store.putSchedule({
+      id: spec.id,
+      pipelineId: spec.pipelineId,
+      spec: spec.spec,
+      specHash: spec.specHash,
+      paused: false,
+      lastTick: tick - 3 * 86_400_000,
+      nextDueAt: tick - 2 * 86_400_000,
+      updatedAt: now - 3 * 86_400_000,
+    })
+    await store.close()
     const serve = spawnCli(
-      ['serve', '--pipelines', join(FIXTURES, 'serve-daily'), '--backend-url', url],
+      ['serve', '--pipelines', join(ROOT, 'scripts/demo/scheduled'), '--backend-url', url],
       {
-        env: emulatorEnv(emulator, {
-          DF_E2E_START_AT: new Date(now - 3 * 86_400_000).toISOString(),
-        }),
+        env: emulatorEnv(emulator),
       },
     )
     await waitFor(serve.output, /dremio_daily_pipeline: cron '0 2 \* \* \*' \(UTC\)/)
@@ -222,10 +239,13 @@ describe('the Complete DAG Example through dremio-cli serve', () => {
     serve.child.kill('SIGTERM')
     const result = await serve.done
     expect(result.stdout).toMatch(/run \S+ \(dremio_daily_pipeline, schedule\) SUCCESS/)
-    expect(result.stdout).toContain('missed tick(s) not run (catchup)')
+    expect(result.stdout).toContain(
+      'schedule dremio_daily_pipeline: 2 missed tick(s) not run (catchup)',
+    )
     expect(result.code).toBe(0)
-    const [run] = await runsOf(url, 'dremio_daily_pipeline')
-    expect(run).toMatchObject({
+    const runs = await runsOf(url, 'dremio_daily_pipeline')
+    expect(runs).toHaveLength(1)
+    expect(runs[0]).toMatchObject({
       status: 'SUCCESS',
       trigger: 'schedule',
       logicalDate: new Date(tick - 86_400_000).toISOString(),
@@ -235,5 +255,10 @@ describe('the Complete DAG Example through dremio-cli serve', () => {
       `SELECT COUNT(*) AS n FROM analytics.user_metrics WHERE metric_date = DATE '${ds}'`,
     )
     expect(Number(metrics?.n)).toBeGreaterThan(0)
+    // What the README shows next: the schedule, due again tomorrow at 2 AM.
+    const listed = await runCliProcess(['pipeline', 'schedules', '--backend-url', url])
+    expect(listed.stdout).toMatch(
+      /dremio_daily_pipeline\s+dremio_daily_pipeline\s+cron '0 2 \* \* \*' \(UTC\)\s+active\s+\d{4}-\d\d-\d\d \d\d:00:00/,
+    )
   }, 120_000)
 })

@@ -51,7 +51,20 @@ export function cronTicks(
         .previousRuns(n + 2, new Date(hi + 1000))
         .map((d) => d.getTime())
         .filter((ms) => ms > low && ms <= hi)
-      return { ticks: found.slice(0, n).reverse(), more: found.length > n }
+      const ticks = found.slice(0, n).reverse()
+      if (found.length <= n) return { ticks, more: false, total: found.length }
+      // Count the ones left out when that is cheap (up to 1,000 steps), for reports.
+      let total: number | undefined
+      if (Number.isFinite(low)) {
+        let count = 0
+        for (let t = low; count <= 1000; count++) {
+          const next = cron.nextRun(new Date(t))
+          if (next === null || next.getTime() > hi) break
+          t = next.getTime()
+        }
+        if (count <= 1000) total = count
+      }
+      return { ticks, more: true, ...(total !== undefined ? { total } : {}) }
     },
     previous(t) {
       const [prev] = cron.previousRuns(1, new Date(t))
