@@ -42,7 +42,7 @@ export interface SchedulerOptions {
   readonly pendingRetryMs?: number
 }
 
-/** One schedule held by a scheduler. */
+/** One schedule held by a scheduler: what its handle works on (internal to the package). */
 export interface ScheduleEntry {
   readonly schedule: ResolvedSchedule
   readonly pipeline: Pipeline
@@ -283,7 +283,9 @@ export class Scheduler {
     if (this.#timer !== undefined && this.#timerAt <= wake) return
     this.#clearTimer()
     this.#timerAt = wake
-    this.#timer = this.clock.setTimeout(() => this.#onTimer(), Math.max(0, wake - this.clock.now()))
+    // Node timers cap at 2^31 - 1 ms (about 24.8 days): a longer wait just wakes and re-arms.
+    const delay = Math.min(Math.max(0, wake - this.clock.now()), 2_147_483_647)
+    this.#timer = this.clock.setTimeout(() => this.#onTimer(), delay)
   }
 
   #onTimer(): void {
