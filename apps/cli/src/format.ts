@@ -118,3 +118,27 @@ export function runStatusLabel(run: {
   if (run.status !== 'SUCCESS' || failed === 0) return run.status
   return `SUCCESS (${failed === 1 ? '1 task' : `${failed} tasks`} failed)`
 }
+
+/** `cron '0 2 * * *' (Europe/Paris)` or `every 1h30m`. */
+export function describeSchedule(s: {
+  readonly cron?: string | undefined
+  readonly everyMs?: number | undefined
+  readonly timezone?: string | undefined
+}): string {
+  if (s.cron !== undefined) return `cron '${s.cron}' (${s.timezone})`
+  let ms = s.everyMs ?? 0
+  const parts: string[] = []
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
+    if (ms >= size) {
+      parts.push(`${Math.floor(ms / size)}${unit}`)
+      ms %= size
+    }
+  }
+  if (ms > 0 || parts.length === 0) parts.push(`${ms}ms`)
+  return `every ${parts.join('')}`
+}

@@ -16,6 +16,8 @@ import { registerCatalogCommands } from './commands/catalog.js'
 import { registerDqCommands } from './commands/dq.js'
 import { registerEmulatorCommand } from './commands/emulator.js'
 import { registerPipelineCommands } from './commands/pipeline.js'
+import { registerScheduleCommands } from './commands/pipeline-schedules.js'
+import { registerServeCommand } from './commands/serve.js'
 import { registerSqlCommand } from './commands/sql.js'
 import type { CliContext, CliIo, GlobalFlags } from './context.js'
 import { definedEnv } from './options.js'
@@ -56,7 +58,9 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
         await ctx.close()
       }
     }
-  registerPipelineCommands(program, action)
+  const pipeline = registerPipelineCommands(program, action)
+  registerScheduleCommands(pipeline, action)
+  registerServeCommand(program, action)
   registerSqlCommand(program, action)
   registerCatalogCommands(program, action)
   registerDqCommands(program, action)

@@ -24,6 +24,7 @@ import type {
   RunQuery,
   RunRecord,
   RunUpdate,
+  ScheduleStore,
   TaskRecord,
   TaskUpdate,
   UpdateResult,
@@ -48,6 +49,7 @@ import mysql from 'mysql2/promise'
 import { isRetryable, translateError } from './internal/errors.js'
 import { claimRuns, renewLeases, requestCancel } from './internal/leases.js'
 import { createRunStatements } from './internal/run-statements.js'
+import { createMysqlScheduleStore } from './internal/schedules.js'
 import { affectedOf, isMultiStatementPool, rowsOf, runTransaction } from './internal/script.js'
 import { supportsSkipLocked } from './internal/server-version.js'
 import { taskBatchResults, taskBatchStatements } from './internal/task-batch.js'
@@ -81,7 +83,8 @@ export function createMysqlBackend(options: MysqlBackendOptions = {}): MysqlBack
   return new MyBackend(resolveMysqlOptions(options, process.env))
 }
 
-type Db = { sql: MysqlStatements; q: string; multi: boolean; pool: Pool }
+/** The open database: its statements, quoted name, multi-statement flag and pool. */
+export type Db = { sql: MysqlStatements; q: string; multi: boolean; pool: Pool }
 
 const paging = backendPaging('@df/backend-mysql')
 
@@ -90,6 +93,13 @@ class MyBackend implements MysqlBackend {
   readonly #runner: OperationRunner<Db>
   #skipLocked = true
   database: string | undefined
+  readonly putSchedule: ScheduleStore['putSchedule']
+  readonly getSchedule: ScheduleStore['getSchedule']
+  readonly listSchedules: ScheduleStore['listSchedules']
+  readonly claimSchedules: ScheduleStore['claimSchedules']
+  readonly updateSchedule: ScheduleStore['updateSchedule']
+  readonly deleteSchedule: ScheduleStore['deleteSchedule']
+  readonly countActiveRuns: ScheduleStore['countActiveRuns']
 
   constructor(o: ResolvedMysqlOptions) {
     this.database = o.database
@@ -133,6 +143,18 @@ class MyBackend implements MysqlBackend {
       isRetryable,
       maxRetries: o.maxDeadlockRetries,
     })
+    const schedules = createMysqlScheduleStore({
+      run: (operation, options, fn) => this.#runner.run(operation, options, fn),
+      withConnection: (db, fn) => this.#withConnection(db, fn),
+      skipLocked: () => this.#skipLocked,
+    })
+    this.putSchedule = schedules.putSchedule
+    this.getSchedule = schedules.getSchedule
+    this.listSchedules = schedules.listSchedules
+    this.claimSchedules = schedules.claimSchedules
+    this.updateSchedule = schedules.updateSchedule
+    this.deleteSchedule = schedules.deleteSchedule
+    this.countActiveRuns = schedules.countActiveRuns
   }
 
   /** `supportsLockingClaims` is what the server offers: known for sure after `init()`. */

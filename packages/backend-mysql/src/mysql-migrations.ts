@@ -135,6 +135,33 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
         WHERE \`dremio_job_id\` IS NOT NULL`,
     ],
   },
+  {
+    version: 3,
+    description: 'schedules; runs record their schedule and data interval',
+    statements: [
+      { table: 'runs', column: 'schedule_id', definition: 'VARBINARY(512) NULL' },
+      { table: 'runs', column: 'data_interval_start', definition: 'VARCHAR(64) NULL' },
+      { table: 'runs', column: 'data_interval_end', definition: 'VARCHAR(64) NULL' },
+      `CREATE TABLE IF NOT EXISTS {db}.\`schedules\` (
+        \`id\` VARBINARY(512) NOT NULL,
+        \`pipeline_id\` VARBINARY(512) NOT NULL,
+        \`spec\` LONGTEXT NOT NULL,
+        \`spec_hash\` VARCHAR(255) NOT NULL,
+        \`paused\` TINYINT NOT NULL DEFAULT 0,
+        \`last_tick\` BIGINT NOT NULL,
+        \`next_due_at\` BIGINT NULL,
+        \`pending\` LONGTEXT NOT NULL,
+        \`last_run_id\` VARBINARY(512) NULL,
+        \`owner\` VARBINARY(255) NULL,
+        \`lease_expires_at\` BIGINT NULL,
+        \`updated_at\` BIGINT NOT NULL,
+        \`version\` INT NOT NULL,
+        PRIMARY KEY (\`id\`),
+        KEY \`schedules_due_idx\` (\`next_due_at\`),
+        KEY \`schedules_pipeline_idx\` (\`pipeline_id\`, \`id\`)
+      ) ${TABLE}`,
+    ],
+  },
 ]
 
 /** Quotes an identifier for MySQL (backtick doubled), so any database name is safe. */

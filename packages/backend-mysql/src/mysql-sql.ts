@@ -9,7 +9,7 @@
  * rule); they read back the ids they locked instead of counting affected rows.
  */
 
-import type { RunUpdate, TaskUpdate } from '@df/orchestration'
+import type { RunUpdate, ScheduleUpdate, TaskUpdate } from '@df/orchestration'
 import type { RunListFilter } from '@df/orchestration/backend-kit'
 
 /** One statement and its values (`?` placeholders, escaped by mysql2). */
@@ -34,8 +34,9 @@ export function mysqlSql(db: string) {
 
     insertRun: `INSERT INTO ${t('runs')} (\`id\`, \`pipeline_id\`, \`status\`, \`params\`,
       \`logical_date\`, \`trigger\`, \`rerun_of\`, \`definition_hash\`, \`created_at\`, \`started_at\`,
-      \`ended_at\`, \`message\`, \`owner\`, \`lease_expires_at\`, \`version\`)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+      \`ended_at\`, \`message\`, \`owner\`, \`lease_expires_at\`, \`schedule_id\`,
+      \`data_interval_start\`, \`data_interval_end\`, \`version\`)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
     insertTasks: (count: number) =>
       `INSERT INTO ${t('task_instances')} (\`run_id\`, \`task_id\`, \`seq\`, \`state\`)
       VALUES ${Array.from({ length: count }, () => '(?, ?, ?, ?)').join(', ')}`,
@@ -103,6 +104,67 @@ export function mysqlSql(db: string) {
     updateWatermark: `UPDATE ${t('watermarks')}
       SET \`value\` = ?, \`type\` = ?, \`updated_at\` = ?, \`version\` = \`version\` + 1
       WHERE \`key\` = ? AND \`value\` = ? AND \`type\` = ? AND \`updated_at\` = ?`,
+
+    /**
+     * A changed definition (hash) replaces spec and due time and bumps the version; the state
+     * stays. Assignments run left to right, so `spec_hash` is compared before it is replaced.
+     */
+    putSchedule: `INSERT INTO ${t('schedules')} (\`id\`, \`pipeline_id\`, \`spec\`, \`spec_hash\`,
+      \`paused\`, \`last_tick\`, \`next_due_at\`, \`pending\`, \`updated_at\`, \`version\`)
+      VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, 1)
+      ON DUPLICATE KEY UPDATE
+        \`version\` = IF(\`spec_hash\` <> VALUES(\`spec_hash\`), \`version\` + 1, \`version\`),
+        \`pipeline_id\` = IF(\`spec_hash\` <> VALUES(\`spec_hash\`), VALUES(\`pipeline_id\`), \`pipeline_id\`),
+        \`spec\` = IF(\`spec_hash\` <> VALUES(\`spec_hash\`), VALUES(\`spec\`), \`spec\`),
+        \`next_due_at\` = IF(\`spec_hash\` <> VALUES(\`spec_hash\`), VALUES(\`next_due_at\`), \`next_due_at\`),
+        \`updated_at\` = IF(\`spec_hash\` <> VALUES(\`spec_hash\`), VALUES(\`updated_at\`), \`updated_at\`),
+        \`spec_hash\` = VALUES(\`spec_hash\`)`,
+    getSchedule: `SELECT * FROM ${t('schedules')} WHERE \`id\` = ?`,
+    listSchedules: (byPipeline: boolean, after: boolean, limit: number) =>
+      `SELECT * FROM ${t('schedules')}
+      WHERE 1 = 1 ${byPipeline ? 'AND `pipeline_id` = ?' : ''} ${after ? 'AND `id` > ?' : ''}
+      ORDER BY \`id\` LIMIT ${limit}`,
+    /** Due schedules among `count` ids, locked (skipping locked ones where the server can). */
+    claimScheduleCandidates: (count: number, limit: number, skipLocked: boolean) =>
+      `SELECT \`id\` FROM ${t('schedules')}
+      WHERE \`id\` IN (${Array(count).fill('?').join(', ')})
+        AND \`next_due_at\` IS NOT NULL AND \`next_due_at\` <= ?
+        AND (\`owner\` IS NULL OR \`lease_expires_at\` IS NULL OR \`lease_expires_at\` <= ?)
+      ORDER BY \`next_due_at\`, \`id\` LIMIT ${limit}
+      FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
+    setScheduleOwner: (count: number) => `UPDATE ${t('schedules')}
+      SET \`owner\` = ?, \`lease_expires_at\` = ?, \`version\` = \`version\` + 1
+      WHERE \`id\` IN (${Array(count).fill('?').join(', ')})`,
+    schedulesByIds: (count: number) =>
+      `SELECT * FROM ${t('schedules')} WHERE \`id\` IN (${Array(count).fill('?').join(', ')})
+      ORDER BY \`next_due_at\`, \`id\``,
+    deleteSchedule: `DELETE FROM ${t('schedules')} WHERE \`id\` = ?`,
+    countActiveRuns: `SELECT COUNT(*) AS \`pipeline\`, COALESCE(SUM(\`schedule_id\` = ?), 0) AS \`schedule\`
+      FROM ${t('runs')} WHERE \`pipeline_id\` = ? AND \`status\` IN ('QUEUED', 'RUNNING')`,
+
+    /** A schedule compare-and-set: only the fields present are assigned (`null` clears). */
+    updateSchedule(u: ScheduleUpdate): Statement {
+      const set: string[] = []
+      const values: unknown[] = []
+      const assign = (column: string, value: unknown): void => {
+        set.push(`\`${column}\` = ?`)
+        values.push(value)
+      }
+      if (u.paused !== undefined) assign('paused', u.paused ? 1 : 0)
+      if (u.lastTick !== undefined) assign('last_tick', u.lastTick)
+      if (u.nextDueAt !== undefined) assign('next_due_at', u.nextDueAt)
+      if (u.pending !== undefined) assign('pending', JSON.stringify(u.pending))
+      if (u.lastRunId !== undefined) assign('last_run_id', u.lastRunId)
+      if (u.owner !== undefined) assign('owner', u.owner)
+      if (u.leaseExpiresAt !== undefined) assign('lease_expires_at', u.leaseExpiresAt)
+      else if (u.owner === null) assign('lease_expires_at', null)
+      assign('updated_at', u.updatedAt)
+      set.push('`version` = `version` + 1')
+      return [
+        `UPDATE ${t('schedules')} SET ${set.join(', ')} WHERE \`id\` = ? AND \`version\` = ?`,
+        [...values, u.id, u.expectedVersion],
+      ]
+    },
 
     /** A run compare-and-set: only the fields present are assigned. */
     updateRun(u: RunUpdate): Statement {

@@ -1,6 +1,6 @@
 /**
  * `createPostgresBackend`: the `Backend` contract of `@df/orchestration` on PostgreSQL, with
- * every optional interface (`RunHistory`, `RunControl`, `WatermarkStore`).
+ * every optional interface (`RunHistory`, `RunControl`, `WatermarkStore`, `ScheduleStore`).
  *
  * For implementers of other backends: the contract is `Backend` in `@df/orchestration`
  * (packages/orchestration/src/backend.ts) and the definition of done is `describeBackend` from
@@ -25,6 +25,7 @@ import type {
   RunQuery,
   RunRecord,
   RunUpdate,
+  ScheduleStore,
   TaskRecord,
   TaskUpdate,
   UpdateResult,
@@ -48,6 +49,7 @@ import type { Pool, QueryConfig, QueryResultRow } from 'pg'
 import pg from 'pg'
 import { isRetryable, translateError } from './internal/errors.js'
 import { createRunParams, updateRunParams } from './internal/params.js'
+import { createPgScheduleStore } from './internal/schedules.js'
 import { applyTaskBatch } from './internal/task-batch.js'
 import {
   type PostgresBackendOptions,
@@ -95,6 +97,13 @@ class PgBackend implements PostgresBackend {
   /** Prepared-statement name prefix, unique per schema so two backends can share one pool. */
   readonly #prefix: string
   readonly #runner: OperationRunner<Pool>
+  readonly putSchedule: ScheduleStore['putSchedule']
+  readonly getSchedule: ScheduleStore['getSchedule']
+  readonly listSchedules: ScheduleStore['listSchedules']
+  readonly claimSchedules: ScheduleStore['claimSchedules']
+  readonly updateSchedule: ScheduleStore['updateSchedule']
+  readonly deleteSchedule: ScheduleStore['deleteSchedule']
+  readonly countActiveRuns: ScheduleStore['countActiveRuns']
 
   constructor(options: ResolvedPostgresOptions) {
     this.schema = options.schema
@@ -136,6 +145,17 @@ class PgBackend implements PostgresBackend {
       isRetryable,
       maxRetries: options.maxDeadlockRetries,
     })
+    const schedules = createPgScheduleStore(
+      (op, o, text, values) => this.#query(op, o, text, values),
+      this.#sql,
+    )
+    this.putSchedule = schedules.putSchedule
+    this.getSchedule = schedules.getSchedule
+    this.listSchedules = schedules.listSchedules
+    this.claimSchedules = schedules.claimSchedules
+    this.updateSchedule = schedules.updateSchedule
+    this.deleteSchedule = schedules.deleteSchedule
+    this.countActiveRuns = schedules.countActiveRuns
   }
 
   init(options?: OperationOptions): Promise<void> {

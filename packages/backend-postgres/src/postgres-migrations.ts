@@ -105,6 +105,33 @@ DROP INDEX {s}."runs_claim_idx";
 CREATE INDEX "runs_claim_idx" ON {s}."runs" ("lease_expires_at") WHERE "status" IN ('QUEUED', 'RUNNING');
 `,
   },
+  {
+    version: 3,
+    description: 'schedules; runs record their schedule and data interval',
+    sql: `
+ALTER TABLE {s}."runs" ADD COLUMN "schedule_id" text COLLATE "C",
+  ADD COLUMN "data_interval_start" text, ADD COLUMN "data_interval_end" text;
+CREATE INDEX "runs_active_schedule_idx" ON {s}."runs" ("pipeline_id", "schedule_id")
+  WHERE "status" IN ('QUEUED', 'RUNNING');
+CREATE TABLE {s}."schedules" (
+  "id" text COLLATE "C" PRIMARY KEY,
+  "pipeline_id" text COLLATE "C" NOT NULL,
+  "spec" jsonb NOT NULL,
+  "spec_hash" text NOT NULL,
+  "paused" boolean NOT NULL DEFAULT false,
+  "last_tick" bigint NOT NULL,
+  "next_due_at" bigint,
+  "pending" jsonb NOT NULL DEFAULT '[]',
+  "last_run_id" text,
+  "owner" text,
+  "lease_expires_at" bigint,
+  "updated_at" bigint NOT NULL,
+  "version" integer NOT NULL
+);
+CREATE INDEX "schedules_due_idx" ON {s}."schedules" ("next_due_at") WHERE "next_due_at" IS NOT NULL;
+CREATE INDEX "schedules_pipeline_idx" ON {s}."schedules" ("pipeline_id", "id");
+`,
+  },
 ]
 
 /** Quotes an identifier for PostgreSQL (`"` doubled), so any schema name is safe. */

@@ -27,8 +27,8 @@ export function postgresSql(s: string) {
     createRun: `WITH r AS (
         INSERT INTO ${s}."runs" ("id", "pipeline_id", "status", "params", "logical_date", "trigger",
           "rerun_of", "definition_hash", "created_at", "started_at", "ended_at", "message", "owner",
-          "lease_expires_at", "version")
-        VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1)
+          "lease_expires_at", "schedule_id", "data_interval_start", "data_interval_end", "version")
+        VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $17, $18, $19, 1)
         ON CONFLICT ("id") DO NOTHING
         RETURNING *
       ), t AS (
@@ -173,6 +173,66 @@ export function postgresSql(s: string) {
       )
       SELECT (SELECT count(*) FROM upd)::int AS "updated",
         EXISTS (SELECT 1 FROM ${s}."watermarks" WHERE "key" = $1) AS "found"`,
+
+    /**
+     * A changed definition (hash) replaces spec and due time and bumps the version; the state
+     * stays. The same definition writes nothing and the stored row is returned.
+     */
+    putSchedule: `WITH ins AS (
+        INSERT INTO ${s}."schedules" AS t ("id", "pipeline_id", "spec", "spec_hash", "paused",
+          "last_tick", "next_due_at", "pending", "updated_at", "version")
+        VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, '[]'::jsonb, $8, 1)
+        ON CONFLICT ("id") DO UPDATE SET "pipeline_id" = EXCLUDED."pipeline_id",
+          "spec" = EXCLUDED."spec", "spec_hash" = EXCLUDED."spec_hash",
+          "next_due_at" = EXCLUDED."next_due_at", "updated_at" = EXCLUDED."updated_at",
+          "version" = t."version" + 1
+        WHERE t."spec_hash" <> EXCLUDED."spec_hash"
+        RETURNING *
+      )
+      SELECT * FROM ins
+      UNION ALL
+      SELECT * FROM ${s}."schedules" WHERE "id" = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
+    getSchedule: `SELECT * FROM ${s}."schedules" WHERE "id" = $1`,
+    listSchedules: `SELECT * FROM ${s}."schedules"
+      WHERE ($1::text IS NULL OR "pipeline_id" = $1) AND ($2::text IS NULL OR "id" > $2)
+      ORDER BY "id" LIMIT $3`,
+    claimSchedules: `WITH c AS (
+        SELECT "id" FROM ${s}."schedules"
+        WHERE "id" = ANY($4::text[]) AND "next_due_at" IS NOT NULL AND "next_due_at" <= $2
+          AND ("owner" IS NULL OR "lease_expires_at" IS NULL OR "lease_expires_at" <= $2)
+        ORDER BY "next_due_at", "id"
+        LIMIT $5
+        FOR UPDATE SKIP LOCKED
+      )
+      UPDATE ${s}."schedules" t SET "owner" = $1, "lease_expires_at" = $3,
+        "version" = t."version" + 1
+      FROM c WHERE t."id" = c."id"
+      RETURNING t.*`,
+    /** Bits of $11: 1 next_due_at, 2 owner, 4 lease. Clearing the owner clears the lease too. */
+    updateSchedule: `WITH upd AS (
+        UPDATE ${s}."schedules" SET
+          "paused" = COALESCE($3::boolean, "paused"),
+          "last_tick" = COALESCE($4::bigint, "last_tick"),
+          "next_due_at" = CASE WHEN $11::int & 1 <> 0 THEN $5::bigint ELSE "next_due_at" END,
+          "pending" = COALESCE($6::jsonb, "pending"),
+          "last_run_id" = COALESCE($7::text, "last_run_id"),
+          "owner" = CASE WHEN $11::int & 2 <> 0 THEN $8::text ELSE "owner" END,
+          "lease_expires_at" = CASE
+            WHEN $11::int & 4 <> 0 THEN $9::bigint
+            WHEN $11::int & 2 <> 0 AND $8::text IS NULL THEN NULL
+            ELSE "lease_expires_at" END,
+          "updated_at" = $10,
+          "version" = $2 + 1
+        WHERE "id" = $1 AND "version" = $2
+        RETURNING *
+      )
+      SELECT true AS "updated", upd.* FROM upd
+      UNION ALL
+      SELECT false, t.* FROM ${s}."schedules" t WHERE t."id" = $1 AND NOT EXISTS (SELECT 1 FROM upd)`,
+    deleteSchedule: `DELETE FROM ${s}."schedules" WHERE "id" = $1 RETURNING 1 AS "deleted"`,
+    countActiveRuns: `SELECT count(*)::int AS "pipeline",
+        count(*) FILTER (WHERE "schedule_id" = $2)::int AS "schedule"
+      FROM ${s}."runs" WHERE "pipeline_id" = $1 AND "status" IN ('QUEUED', 'RUNNING')`,
   }
 }
 

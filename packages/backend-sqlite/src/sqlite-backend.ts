@@ -34,6 +34,7 @@ import { closedError, invalidOption, isBusy, translateError } from './internal/e
 import { paging } from './internal/paging.js'
 import { pipelineParams, runUpdateParams } from './internal/params.js'
 import { retryBusy } from './internal/retry.js'
+import { createScheduleMethods } from './internal/schedules.js'
 import { createTaskWriteQueue } from './internal/task-write-queue.js'
 import { CONFLICT, claimedRuns, NOT_FOUND } from './internal/writes.js'
 import {
@@ -146,6 +147,7 @@ export function createSqliteBackend(options: SqliteBackendOptions = {}): SqliteB
   })
 
   return {
+    ...createScheduleMethods(run),
     name,
     path,
     capabilities: {

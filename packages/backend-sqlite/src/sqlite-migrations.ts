@@ -113,6 +113,37 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX df_runs_claimable_queued ON df_runs (lease_expires_at) WHERE status = 'QUEUED';
     `,
   },
+  {
+    version: 3,
+    name: 'schedules; runs record their schedule and data interval',
+    sql: `
+      ALTER TABLE df_runs ADD COLUMN schedule_id TEXT;
+      ALTER TABLE df_runs ADD COLUMN data_interval_start TEXT;
+      ALTER TABLE df_runs ADD COLUMN data_interval_end TEXT;
+      -- maxActiveRuns and the overlap policy count unfinished runs per pipeline and schedule.
+      CREATE INDEX df_runs_active_schedule ON df_runs (pipeline_id, schedule_id)
+        WHERE status IN ('QUEUED', 'RUNNING');
+
+      CREATE TABLE df_schedules (
+        id TEXT PRIMARY KEY,
+        pipeline_id TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        spec_hash TEXT NOT NULL,
+        paused INTEGER NOT NULL DEFAULT 0,
+        last_tick INTEGER NOT NULL,
+        next_due_at INTEGER,
+        pending TEXT NOT NULL DEFAULT '[]',
+        last_run_id TEXT,
+        owner TEXT,
+        lease_expires_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        version INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- Claims look only at schedules with a due time, earliest first.
+      CREATE INDEX df_schedules_due ON df_schedules (next_due_at) WHERE next_due_at IS NOT NULL;
+      CREATE INDEX df_schedules_pipeline ON df_schedules (pipeline_id, id);
+    `,
+  },
 ]
 
 /** The schema version this package writes. */

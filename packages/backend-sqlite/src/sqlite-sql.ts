@@ -5,7 +5,8 @@
 
 const RUN_COLUMNS = `id, pipeline_id, status, params, logical_date, trigger, rerun_of,
   definition_hash, created_at, started_at, ended_at, message, owner, lease_expires_at,
-  task_counts, cancel_requested_at, cancel_reason, version`
+  task_counts, cancel_requested_at, cancel_reason, schedule_id, data_interval_start,
+  data_interval_end, version`
 const TASK_COLUMNS = `run_id, task_id, state, attempt, started_at, ended_at, next_attempt_at,
   result, error, reason, version`
 const ATTEMPT_COLUMNS = `run_id, task_id, attempt, state, started_at, ended_at, error_message,
@@ -24,7 +25,8 @@ export const SQL = {
 
   insertRun: `INSERT INTO df_runs (${RUN_COLUMNS}) VALUES (@id, @pipelineId, @status, @params,
       @logicalDate, @trigger, @rerunOf, @definitionHash, @createdAt, @startedAt, @endedAt,
-      @message, @owner, @leaseExpiresAt, NULL, NULL, NULL, 1)
+      @message, @owner, @leaseExpiresAt, NULL, NULL, NULL, @scheduleId, @dataIntervalStart,
+      @dataIntervalEnd, 1)
     RETURNING ${RUN_COLUMNS}`,
   insertTask: `INSERT INTO df_tasks (run_id, task_id, position, state, attempt, version)
     VALUES (?, ?, ?, ?, 0, 1)`,
@@ -122,6 +124,50 @@ export const SQL = {
     WHERE key = @key AND value = @expectedValue AND type = @expectedType
       AND updated_at = @expectedUpdatedAt`,
   watermarkExists: 'SELECT 1 AS found FROM df_watermarks WHERE key = ?',
+
+  // A changed definition (hash) replaces spec and due time and bumps the version; state stays.
+  putSchedule: `INSERT INTO df_schedules (id, pipeline_id, spec, spec_hash, paused, last_tick,
+      next_due_at, pending, updated_at, version)
+    VALUES (@id, @pipelineId, @spec, @specHash, @paused, @lastTick, @nextDueAt, '[]', @updatedAt, 1)
+    ON CONFLICT (id) DO UPDATE SET pipeline_id = excluded.pipeline_id, spec = excluded.spec,
+      spec_hash = excluded.spec_hash, next_due_at = excluded.next_due_at,
+      updated_at = excluded.updated_at, version = df_schedules.version + 1
+    WHERE df_schedules.spec_hash <> excluded.spec_hash`,
+  getSchedule: 'SELECT * FROM df_schedules WHERE id = ?',
+  listSchedules: `SELECT * FROM df_schedules
+    WHERE (@pipelineId IS NULL OR pipeline_id = @pipelineId) AND (@after IS NULL OR id > @after)
+    ORDER BY id LIMIT @limit`,
+  // One statement under the write lock: claimers serialise, none sees another's claim as free.
+  claimSchedules: `UPDATE df_schedules SET owner = @owner, lease_expires_at = @leaseExpiresAt,
+      version = version + 1
+    WHERE id IN (
+      SELECT id FROM df_schedules
+      WHERE next_due_at IS NOT NULL AND next_due_at <= @now
+        AND id IN (SELECT value FROM json_each(@ids))
+        AND (owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= @now)
+      ORDER BY next_due_at, id
+      LIMIT @limit)
+    RETURNING *`,
+  updateSchedule: `UPDATE df_schedules SET
+      paused = coalesce(@paused, paused),
+      last_tick = coalesce(@lastTick, last_tick),
+      next_due_at = CASE WHEN @nextSet THEN @nextDueAt ELSE next_due_at END,
+      pending = coalesce(@pending, pending),
+      last_run_id = coalesce(@lastRunId, last_run_id),
+      owner = CASE WHEN @ownerSet THEN @owner ELSE owner END,
+      lease_expires_at = CASE
+        WHEN @ownerSet AND @owner IS NULL THEN NULL
+        WHEN @leaseSet THEN @leaseExpiresAt
+        ELSE lease_expires_at END,
+      updated_at = @updatedAt,
+      version = @expectedVersion + 1
+    WHERE id = @id AND version = @expectedVersion
+    RETURNING *`,
+  scheduleExists: 'SELECT 1 AS found FROM df_schedules WHERE id = ?',
+  deleteSchedule: 'DELETE FROM df_schedules WHERE id = ?',
+  countActiveRuns: `SELECT count(*) AS pipeline, coalesce(sum(schedule_id = @scheduleId), 0) AS schedule
+    FROM df_runs
+    WHERE pipeline_id = @pipelineId AND status IN ('QUEUED', 'RUNNING')`,
 } as const
 
 /** Which filters a `listRuns` query uses: one cached statement per shape. */

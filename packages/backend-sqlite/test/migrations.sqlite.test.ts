@@ -44,6 +44,7 @@ describe('migrations', () => {
       'df_attempts',
       'df_pipelines',
       'df_runs',
+      'df_schedules',
       'df_schema_version',
       'df_tasks',
       'df_watermarks',

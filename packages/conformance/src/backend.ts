@@ -14,6 +14,7 @@ export {
   ensurePipeline,
   newPipeline,
   newRun,
+  newSchedule,
   nextTime,
   seedOrphanedRun,
   seedRun,

@@ -1,14 +1,25 @@
 /**
- * Detecting a backend's optional interfaces (`RunHistory`, `RunControl`, `WatermarkStore`), and
+ * Detecting a backend's optional interfaces (`RunHistory`, `RunControl`, `WatermarkStore`,
+ * `ScheduleStore`), and
  * asking for one with a clear error when a feature needs it. A backend declares an interface by
  * having all of its methods; nothing else is looked at.
  */
 import type { Backend, RunControl, RunHistory, WatermarkStore } from './backend.js'
 import { OrchestrationError } from './errors.js'
+import type { ScheduleStore } from './schedule-store.js'
 
 const RUN_HISTORY = ['getPipeline', 'listPipelines', 'listRuns', 'listAttempts', 'deleteRuns']
 const RUN_CONTROL = ['requestCancel']
 const WATERMARKS = ['getWatermark', 'setWatermark']
+const SCHEDULES = [
+  'putSchedule',
+  'getSchedule',
+  'listSchedules',
+  'claimSchedules',
+  'updateSchedule',
+  'deleteSchedule',
+  'countActiveRuns',
+]
 
 function hasAll(backend: object, methods: readonly string[]): boolean {
   return methods.every((m) => typeof (backend as Record<string, unknown>)[m] === 'function')
@@ -29,10 +40,16 @@ export function hasWatermarkStore<B extends Backend>(backend: B): backend is B &
   return hasAll(backend, WATERMARKS)
 }
 
+/** True when `backend` implements `ScheduleStore` (durable schedules for the scheduler). */
+export function hasScheduleStore<B extends Backend>(backend: B): backend is B & ScheduleStore {
+  return hasAll(backend, SCHEDULES)
+}
+
 const CHECKS = {
   RunHistory: hasRunHistory,
   RunControl: hasRunControl,
   WatermarkStore: hasWatermarkStore,
+  ScheduleStore: hasScheduleStore,
 } as const
 
 /** The optional backend interfaces, by name. */
@@ -42,7 +59,9 @@ type FeatureOf<F extends BackendFeature> = F extends 'RunHistory'
   ? RunHistory
   : F extends 'RunControl'
     ? RunControl
-    : WatermarkStore
+    : F extends 'ScheduleStore'
+      ? ScheduleStore
+      : WatermarkStore
 
 /**
  * Returns `backend` typed with the optional interface `feature`, or throws

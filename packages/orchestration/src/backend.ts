@@ -1,11 +1,12 @@
 /**
  * The `Backend` contract: durable state for pipelines, runs, task instances and attempts, split
  * by who calls it. `Backend` is what the engine needs to drive runs (ten methods); `RunHistory`
- * (lists, attempts, deletion), `RunControl` (cross-process cancel requests) and `WatermarkStore`
- * are optional interfaces that the CLI, the UI and `@df/incremental` detect and ask for with a
- * clear error when a backend lacks them. Implement `Backend` (and whichever optional interfaces
- * you want) and make `describeBackend` from `@df/conformance` pass; that is the whole guide for a
- * third-party backend (docs/contracts.md).
+ * (lists, attempts, deletion), `RunControl` (cross-process cancel requests), `WatermarkStore`
+ * and `ScheduleStore` (schedule-store.ts: durable schedules) are optional interfaces that the
+ * CLI, the UI, the scheduler and `@df/incremental` detect and ask for with a clear error when a
+ * backend lacks them. Implement `Backend` (and whichever optional interfaces you want) and make
+ * `describeBackend` from `@df/conformance` pass; that is the whole guide for a third-party
+ * backend (docs/contracts.md).
  *
  * Design (why it looks like this):
  * - The engine drives a run; the backend only stores. A backend owns its connections; the engine
@@ -29,6 +30,7 @@
  *   for a lease decision; it compares against the `now` it is given.
  */
 import type { JsonObject, JsonValue } from './json.js'
+import type { ScheduleStore } from './schedule-store.js'
 import type { RunState, TaskState } from './states.js'
 
 /** Options every backend operation accepts. */
@@ -112,6 +114,15 @@ export interface RunRecord {
   readonly trigger: RunTrigger
   /** The run this one reran, for `trigger: 'rerun'`. */
   readonly rerunOf?: string
+  /** The schedule that created the run (`trigger: 'schedule'`). */
+  readonly scheduleId?: string
+  /**
+   * The data interval a scheduled run covers (ISO 8601 UTC; `{{ data_interval_start }}`,
+   * `{{ data_interval_end }}`): from the schedule's previous tick to the tick that fired it.
+   * Its start is the run's `logicalDate`.
+   */
+  readonly dataIntervalStart?: string
+  readonly dataIntervalEnd?: string
   /** The `definitionHash` of the pipeline the run was created from. */
   readonly definitionHash: string
   readonly createdAt: number
@@ -420,8 +431,13 @@ export interface WatermarkStore {
   ): Promise<UpdateResult<Watermark>>
 }
 
-/** A backend with every optional interface: what the bundled SQL backends implement. */
-export interface FullBackend extends Backend, RunHistory, RunControl, WatermarkStore {}
+/** A backend with every optional interface: what the bundled backends implement. */
+export interface FullBackend
+  extends Backend,
+    RunHistory,
+    RunControl,
+    WatermarkStore,
+    ScheduleStore {}
 
 /** A backend factory: `create<Tech>Backend(options)`. It connects lazily (in `init`). */
 export type BackendFactory<Options, B extends Backend = Backend> = (options: Options) => B

@@ -12,6 +12,11 @@ export type OrchestrationErrorCode =
   | 'DF_PIPELINE_INVALID'
   /** A task's options are invalid (retry, timeout, trigger rule, template). */
   | 'DF_TASK_INVALID'
+  /**
+   * A schedule definition is invalid (cron expression, timezone, `every`, an unknown option):
+   * thrown when the schedule is defined, never when it would fire.
+   */
+  | 'DF_SCHEDULE_INVALID'
   /** A template placeholder could not be rendered (unknown name). */
   | 'DF_TEMPLATE_INVALID'
   /** A task attempt failed. */

@@ -33,6 +33,7 @@ export type { BackendFeature } from './backend-features.js'
 export {
   hasRunControl,
   hasRunHistory,
+  hasScheduleStore,
   hasWatermarkStore,
   requireBackendFeature,
 } from './backend-features.js'
@@ -103,6 +104,38 @@ export type { Pool } from './pools.js'
 export { definePool, getPool } from './pools.js'
 export type { RetryOptions, RetryPolicy } from './retry-policy.js'
 export { computeRetryDelay, resolveRetryPolicy } from './retry-policy.js'
+export type {
+  ScheduleDroppedEvent,
+  ScheduleErrorEvent,
+  ScheduleEvent,
+  ScheduleEventListener,
+  ScheduleFiredEvent,
+  ScheduleQueuedEvent,
+  ScheduleSkippedEvent,
+} from './schedule-events.js'
+export type { ScheduleHandle } from './schedule-handle.js'
+export { nextScheduleRuns, setSchedulePaused } from './schedule-handle.js'
+export type {
+  CatchupPolicy,
+  Duration,
+  OverlapPolicy,
+  ResolvedSchedule,
+  ScheduleOptions,
+  ScheduleTime,
+} from './schedule-options.js'
+export { resolveScheduleOptions } from './schedule-options.js'
+export { schedulePipeline } from './schedule-pipeline.js'
+export type {
+  ActiveRunCount,
+  NewSchedule,
+  ScheduleClaim,
+  ScheduleQuery,
+  ScheduleRecord,
+  ScheduleStore,
+  ScheduleUpdate,
+} from './schedule-store.js'
+export type { ScheduleEntry, SchedulerOptions } from './scheduler.js'
+export { createScheduler, Scheduler } from './scheduler.js'
 export type { RunState, TaskState } from './states.js'
 export { FINISHED_RUN_STATES, FINISHED_TASK_STATES, RUN_STATES, TASK_STATES } from './states.js'
 export type {

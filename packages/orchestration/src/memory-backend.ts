@@ -7,7 +7,7 @@
  * change; JSON values (params, results) are stored by reference and must not be mutated.
  * Runs are kept in an array sorted by (createdAt, id) for paging and a set of unfinished (QUEUED
  * and RUNNING) runs for claims, so neither scans all history. Implements every optional
- * interface (`RunHistory`, `RunControl`, `WatermarkStore`).
+ * interface (`RunHistory`, `RunControl`, `WatermarkStore`, `ScheduleStore`).
  */
 
 import type {
@@ -29,14 +29,15 @@ import type {
   UpdateResult,
   Watermark,
 } from './backend.js'
+import { applyRunUpdate, applyTaskUpdate } from './backend-kit/record-updates.js'
 import { compareClaimOrder } from './backend-kit/rows.js'
 import { pageLimit as sharedPageLimit } from './backend-paging.js'
 import { OrchestrationError } from './errors.js'
+import { createMemoryScheduleStore } from './internal/memory-schedules.js'
 import { checkOptionKeys } from './internal/option-keys.js'
 
 const MEMORY_OPTION_KEYS: ReadonlySet<string> = new Set(['name'])
 
-import { applyRunUpdate, applyTaskUpdate } from './backend-kit/record-updates.js'
 import { decodeCursor, encodeCursor, RunIndex } from './internal/run-index.js'
 
 /** Options of {@link createMemoryBackend}. */
@@ -87,8 +88,12 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): FullBac
     if (run.status === 'RUNNING' || run.status === 'QUEUED') live.add(entry)
     else live.delete(entry)
   }
+  const scheduleStore = createMemoryScheduleStore(check, function* () {
+    for (const entry of live) yield entry.run
+  })
 
   return {
+    ...scheduleStore,
     name,
     capabilities: { supportsLockingClaims: false, supportsMultipleProcesses: false },
     async init(o) {

@@ -9,6 +9,7 @@ import type { Executor } from './executor.js'
 import { checkOptionKeys } from './internal/option-keys.js'
 import type { JsonObject } from './json.js'
 import { checkParamsSchema, type ParamsSchema } from './params-schema.js'
+import type { ScheduleOptions } from './schedule-options.js'
 import type { TaskCallbackInfo } from './task.js'
 
 /** Options of `new Pipeline(name, options)`. */
@@ -51,6 +52,11 @@ export interface PipelineOptions {
    * @example { region: { type: 'string', enum: ['eu', 'us'], default: 'eu' } }
    */
   readonly params?: ParamsSchema
+  /**
+   * Schedules of the pipeline, validated here (`DF_SCHEDULE_INVALID`); `dremio-cli serve` (or
+   * `schedulePipeline`) runs them. Same as calling `pipeline.schedule(options)` for each.
+   */
+  readonly schedule?: ScheduleOptions | readonly ScheduleOptions[]
   /** Called when a run ends SUCCESS. Errors are reported as log events, never thrown. */
   readonly onSuccess?: (run: RunResult) => unknown
   /** Called when a run ends FAILED. */
@@ -111,6 +117,7 @@ const PIPELINE_OPTION_KEYS: ReadonlySet<string> = new Set([
   'random',
   'description',
   'params',
+  'schedule',
   'onSuccess',
   'onFailure',
   'onRetry',

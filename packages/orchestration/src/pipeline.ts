@@ -19,6 +19,7 @@ import { LeaseKeeper } from './internal/lease-keeper.js'
 import { toMermaid } from './internal/mermaid.js'
 import { checkOptionKeys } from './internal/option-keys.js'
 import { RunLauncher } from './internal/run-launcher.js'
+import { registerScheduledLaunch } from './internal/scheduled-launch.js'
 import type { JsonObject } from './json.js'
 import { createMemoryBackend } from './memory-backend.js'
 import {
@@ -32,6 +33,11 @@ import {
   resolvePipelineOptions,
 } from './pipeline-options.js'
 import { getPool } from './pools.js'
+import {
+  type ResolvedSchedule,
+  resolveScheduleOptions,
+  type ScheduleOptions,
+} from './schedule-options.js'
 import type { Task } from './task.js'
 
 const RECOVER_OPTION_KEYS: ReadonlySet<string> = new Set(['limit', 'wait'])
@@ -63,6 +69,7 @@ export class Pipeline {
   readonly #hub = new EventHub()
   readonly #leases: LeaseKeeper
   readonly #launcher: RunLauncher
+  readonly #schedules: ResolvedSchedule[] = []
   #graph: Graph | undefined
   #ready: Promise<void> | undefined
   #storedHash: string | undefined
@@ -92,6 +99,37 @@ export class Pipeline {
       options,
       prepare: () => this.#prepare(),
     })
+    registerScheduledLaunch(this, (fire) => this.#launcher.launchScheduled(fire))
+    const declared = options.schedule
+    if (declared !== undefined) {
+      for (const s of Array.isArray(declared) ? declared : [declared]) this.schedule(s)
+    }
+  }
+
+  /**
+   * Declares a schedule (cron or interval), validated now: a bad cron expression, an unknown
+   * timezone, `every` <= 0 or an unknown option throws `DF_SCHEDULE_INVALID`. Declaring runs
+   * nothing: `dremio-cli serve` runs the schedules of the pipelines it loads, and
+   * `schedulePipeline(pipeline)` runs them from a script. Returns the pipeline for chaining.
+   *
+   * @example
+   * pipeline.schedule({ cron: '0 2 * * *', timezone: 'Europe/Paris', catchup: 'none' })
+   */
+  schedule(options: ScheduleOptions): this {
+    const resolved = resolveScheduleOptions(this.name, options)
+    if (this.#schedules.some((s) => s.id === resolved.id)) {
+      throw new OrchestrationError(
+        'DF_SCHEDULE_INVALID',
+        `[@df/orchestration] Pipeline '${this.name}' already has a schedule '${resolved.id}': give this one its own id.`,
+      )
+    }
+    this.#schedules.push(resolved)
+    return this
+  }
+
+  /** The declared schedules, validated, in declaration order. */
+  get schedules(): readonly ResolvedSchedule[] {
+    return this.#schedules
   }
 
   /** Adds tasks; returns the pipeline for chaining. Duplicate names are a `DF_PIPELINE_INVALID` error. */

@@ -32,6 +32,9 @@ export interface TaskContext {
   readonly taskId: string
   /** ISO 8601 UTC instant the run is for. */
   readonly logicalDate: string
+  /** A scheduled run's data interval (ISO 8601 UTC); absent for other runs. */
+  readonly dataIntervalStart?: string
+  readonly dataIntervalEnd?: string
   /** 1-based attempt number. */
   readonly attempt: number
   /** Aborted on timeout, cancellation or lease loss: pass it to every I/O call. */

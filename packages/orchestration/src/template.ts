@@ -1,6 +1,7 @@
 /**
  * SQL templates: `{{ ds }}`, `{{ ds_nodash }}`, `{{ ts }}`, `{{ run_id }}`, `{{ params.NAME }}`,
- * rendered from the run (Airflow's macros of the same names). An unknown placeholder is an error
+ * `{{ data_interval_start }}`, `{{ data_interval_end }}`, rendered from the run (Airflow's macros
+ * of the same names). An unknown placeholder is an error
  * before anything is sent, never an empty string in a query.
  *
  * Filters quote a value for SQL: `{{ params.v | sql }}` is a SQL literal (`'it''s'`, `5`, `TRUE`,
@@ -16,6 +17,9 @@ export interface TemplateContext {
   readonly logicalDate: string
   readonly runId: string
   readonly params: JsonObject
+  /** A scheduled run's data interval (ISO 8601 UTC); both default to `logicalDate`. */
+  readonly dataIntervalStart?: string
+  readonly dataIntervalEnd?: string
 }
 
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g
@@ -96,6 +100,10 @@ function resolve(expr: string, ctx: TemplateContext): JsonValue {
       return date.toISOString()
     case 'run_id':
       return ctx.runId
+    case 'data_interval_start':
+      return isoOf(ctx.dataIntervalStart ?? ctx.logicalDate, 'data_interval_start')
+    case 'data_interval_end':
+      return isoOf(ctx.dataIntervalEnd ?? ctx.logicalDate, 'data_interval_end')
   }
   if (expr.startsWith('params.')) {
     let value: JsonValue | undefined = ctx.params
@@ -114,8 +122,14 @@ function resolve(expr: string, ctx: TemplateContext): JsonValue {
     return value
   }
   throw invalid(
-    `unknown placeholder '{{ ${expr} }}' (known: ds, ds_nodash, ts, run_id, params.NAME)`,
+    `unknown placeholder '{{ ${expr} }}' (known: ds, ds_nodash, ts, run_id, data_interval_start, data_interval_end, params.NAME)`,
   )
+}
+
+function isoOf(value: string, name: string): string {
+  const date = new Date(value)
+  if (Number.isNaN(date.getTime())) throw invalid(`the run's ${name} '${value}' is not an ISO date`)
+  return date.toISOString()
 }
 
 function invalid(what: string): OrchestrationError {

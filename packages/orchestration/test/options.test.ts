@@ -52,10 +52,13 @@ describe('unknown options', () => {
     )
   })
 
-  it('a Pipeline with a schedule option or a typo is refused', () => {
+  it('a Pipeline with a bare cron string as its schedule or a typo is refused', () => {
     const e = error(() => new Pipeline('p', { schedule: '0 2 * * *' } as never))
-    expect(e.code).toBe('DF_OPTION_INVALID')
-    expect(e.message).toContain("unknown option 'schedule'; use pipeline.schedule(")
+    expect(e.code).toBe('DF_SCHEDULE_INVALID')
+    expect(e.message).toContain('use { cron: "0 2 * * *" }')
+    expect(
+      error(() => new Pipeline('p', { schedule_interval: '@daily' } as never)).message,
+    ).toContain("use 'schedule'")
     expect(error(() => new Pipeline('p', { max_workers: 4 } as never)).message).toContain(
       "'maxWorkers'",
     )

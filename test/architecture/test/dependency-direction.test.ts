@@ -31,9 +31,11 @@ const PUBLIC_SUBPATHS = new Set(['@df/orchestration/backend-kit'])
 
 interface Manifest {
   name: string
+  version?: string
   private?: boolean
   dependencies?: Record<string, string>
   peerDependencies?: Record<string, string>
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>
   optionalDependencies?: Record<string, string>
   devDependencies?: Record<string, string>
   engines?: Record<string, string>
@@ -96,11 +98,16 @@ describe('layout', () => {
     for (const { manifest } of packages) expect(Object.keys(ALLOWED)).toContain(manifest.name)
   })
 
-  it('@df/orchestration has no runtime dependencies at all (a custom backend installs only it)', () => {
+  it('@df/orchestration has no runtime dependencies (a custom backend installs only it); its peers are optional', () => {
     const m = packages.find((p) => p.manifest.name === '@df/orchestration')!.manifest
     expect(Object.keys(m.dependencies ?? {})).toEqual([])
     expect(Object.keys(m.optionalDependencies ?? {})).toEqual([])
-    expect(Object.keys(m.peerDependencies ?? {})).toEqual([])
+    // croner (cron schedules) is an optional peer, loaded only when a cron schedule is declared.
+    for (const peer of Object.keys(m.peerDependencies ?? {})) {
+      expect(m.peerDependenciesMeta?.[peer]?.optional, `${peer} must be an optional peer`).toBe(
+        true,
+      )
+    }
   })
 })
 

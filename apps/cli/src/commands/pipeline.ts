@@ -38,7 +38,8 @@ export interface ShowFlags {
 }
 
 /** Registers the `pipeline` command and its subcommands. */
-export function registerPipelineCommands(program: Command, action: Action): void {
+/** Registers `pipeline run/rerun/list/show/recover`; returns the `pipeline` command for more. */
+export function registerPipelineCommands(program: Command, action: Action): Command {
   const pipeline = program.command('pipeline').description('run pipelines and inspect runs')
   pipeline
     .command('run <file>')
@@ -125,6 +126,7 @@ export function registerPipelineCommands(program: Command, action: Action): void
         (await import('./pipeline-recover.js')).recoverPipelineRuns(ctx, file, flags),
       ),
     )
+  return pipeline
 }
 
 /** Flags of `pipeline recover`. */

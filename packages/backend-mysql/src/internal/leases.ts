@@ -16,7 +16,7 @@ import type { PoolConnection } from 'mysql2/promise'
 import type { MysqlStatements } from '../mysql-sql.js'
 import { rollback } from './script.js'
 
-async function inTransaction<T>(conn: PoolConnection, fn: () => Promise<T>): Promise<T> {
+export async function inTransaction<T>(conn: PoolConnection, fn: () => Promise<T>): Promise<T> {
   try {
     await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED')
     await conn.query('START TRANSACTION')

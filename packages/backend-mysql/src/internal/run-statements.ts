@@ -5,7 +5,17 @@ import type { MysqlStatements, Statement } from '../mysql-sql.js'
 
 /** The statements that create `run` and its tasks. */
 export function createRunStatements(sql: MysqlStatements, run: NewRun): Statement[] {
-  const statements: Statement[] = [[sql.insertRun, newRunValues(run)]]
+  const statements: Statement[] = [
+    [
+      sql.insertRun,
+      [
+        ...newRunValues(run),
+        run.scheduleId ?? null,
+        run.dataIntervalStart ?? null,
+        run.dataIntervalEnd ?? null,
+      ],
+    ],
+  ]
   if (run.tasks.length > 0) {
     statements.push([
       sql.insertTasks(run.tasks.length),

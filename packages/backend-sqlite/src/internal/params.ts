@@ -5,8 +5,10 @@
 import type {
   AttemptRecord,
   NewRun,
+  NewSchedule,
   PipelineRecord,
   RunUpdate,
+  ScheduleUpdate,
   TaskUpdate,
 } from '@df/orchestration'
 import { errorToJson } from '@df/orchestration/backend-kit'
@@ -40,6 +42,40 @@ export function runParams(run: NewRun): Record<string, unknown> {
     message: orNull(run.message),
     owner: orNull(run.owner),
     leaseExpiresAt: orNull(run.leaseExpiresAt),
+    scheduleId: orNull(run.scheduleId),
+    dataIntervalStart: orNull(run.dataIntervalStart),
+    dataIntervalEnd: orNull(run.dataIntervalEnd),
+  }
+}
+
+export function newScheduleParams(s: NewSchedule): Record<string, unknown> {
+  return {
+    id: s.id,
+    pipelineId: s.pipelineId,
+    spec: JSON.stringify(s.spec),
+    specHash: s.specHash,
+    paused: s.paused ? 1 : 0,
+    lastTick: s.lastTick,
+    nextDueAt: orNull(s.nextDueAt),
+    updatedAt: s.updatedAt,
+  }
+}
+
+export function scheduleUpdateParams(u: ScheduleUpdate): Record<string, unknown> {
+  return {
+    id: u.id,
+    expectedVersion: u.expectedVersion,
+    paused: u.paused === undefined ? null : u.paused ? 1 : 0,
+    lastTick: orNull(u.lastTick),
+    nextSet: u.nextDueAt === undefined ? 0 : 1,
+    nextDueAt: orNull(u.nextDueAt),
+    pending: u.pending === undefined ? null : JSON.stringify(u.pending),
+    lastRunId: orNull(u.lastRunId),
+    ownerSet: u.owner === undefined ? 0 : 1,
+    owner: orNull(u.owner),
+    leaseSet: u.leaseExpiresAt === undefined ? 0 : 1,
+    leaseExpiresAt: orNull(u.leaseExpiresAt),
+    updatedAt: u.updatedAt,
   }
 }
 

@@ -80,6 +80,18 @@ export type CaseId =
   | 'watermarks.set.missing'
   | 'watermarks.keys'
   | 'watermarks.values'
+  | 'runs.create.schedule-fields'
+  | 'schedules.put.create'
+  | 'schedules.put.keeps-state'
+  | 'schedules.get.missing'
+  | 'schedules.list.order'
+  | 'schedules.update.cas'
+  | 'schedules.delete'
+  | 'schedules.ids.awkward'
+  | 'schedules.claim.due'
+  | 'schedules.claim.limit'
+  | 'schedules.claim.parallel'
+  | 'schedules.count.active'
 
 /**
  * What a case receives: a fresh, initialised backend in its own namespace. Typed with every

@@ -7,6 +7,7 @@ import {
   type FullBackend,
   hasRunControl,
   hasRunHistory,
+  hasScheduleStore,
   hasWatermarkStore,
 } from '@df/orchestration'
 import { afterAll, afterEach, beforeEach, describe, it } from 'vitest'
@@ -17,6 +18,7 @@ import { lifecycleCases } from './cases/lifecycle.js'
 import { pipelineCases } from './cases/pipelines.js'
 import { runCases } from './cases/runs.js'
 import { runListCases } from './cases/runs-list.js'
+import { scheduleCases } from './cases/schedules.js'
 import { sizeAndNameCases } from './cases/sizes-and-names.js'
 import { taskResultCases } from './cases/task-results.js'
 import { taskCases } from './cases/tasks.js'
@@ -57,6 +59,7 @@ export const BACKEND_CASES: ReadonlyArray<readonly [string, readonly BackendCase
   ['claims and leases', claimCases],
   ['cancel requests (RunControl)', controlCases],
   ['watermarks', watermarkCases],
+  ['schedules (ScheduleStore)', scheduleCases],
   ['concurrency', concurrencyCases],
 ]
 
@@ -64,6 +67,7 @@ const FEATURE_CHECKS = {
   RunHistory: hasRunHistory,
   RunControl: hasRunControl,
   WatermarkStore: hasWatermarkStore,
+  ScheduleStore: hasScheduleStore,
 } as const
 
 /** Generous: real I/O on two shared, busy cores. */

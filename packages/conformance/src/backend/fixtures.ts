@@ -2,7 +2,14 @@
  * Builders for conformance cases and backend-specific tests: valid records with unique ids, so
  * cases never collide even when they share one store.
  */
-import type { Backend, NewRun, PipelineRecord, RunRecord, TaskUpdate } from '@df/orchestration'
+import type {
+  Backend,
+  NewRun,
+  NewSchedule,
+  PipelineRecord,
+  RunRecord,
+  TaskUpdate,
+} from '@df/orchestration'
 
 let counter = 0
 const session = Math.random().toString(36).slice(2, 8)
@@ -124,4 +131,19 @@ export function taskUpdate(
   fields: Omit<TaskUpdate, 'runId' | 'taskId' | 'expectedVersion'> = {},
 ): TaskUpdate {
   return { runId, taskId, expectedVersion, ...fields }
+}
+
+/** A valid `NewSchedule` (every minute, due at `nextDueAt`); override any field. */
+export function newSchedule(overrides: Partial<NewSchedule> = {}): NewSchedule {
+  return {
+    id: uniqueId('sched'),
+    pipelineId: 'conformance',
+    spec: { every: 60_000, timezone: 'UTC', catchup: 'latest', params: { region: 'eu' } },
+    specHash: 'sha256:5c4e1d',
+    paused: false,
+    lastTick: BASE_TIME,
+    nextDueAt: BASE_TIME + 60_000,
+    updatedAt: nextTime(),
+    ...overrides,
+  }
 }

@@ -52,7 +52,7 @@ export const STORE_MODULE_ENV = 'DF_DURABILITY_BACKEND_MODULE'
 export function forkFixture(
   harness: DurabilityHarness,
   url: string,
-  fixture: 'crash-pipeline' | 'contention-worker',
+  fixture: 'crash-pipeline' | 'contention-worker' | 'schedule-worker',
   args: string[],
 ): ChildProcess {
   return fork(join(import.meta.dirname, 'fixtures', `${fixture}.ts`), args, {

@@ -17,6 +17,7 @@ export { applyRunUpdate, applyTaskUpdate } from './record-updates.js'
 export type { Row } from './rows.js'
 export {
   compareClaimOrder,
+  compareScheduleClaimOrder,
   errorToJson,
   jsonColumn,
   newRunRecord,
@@ -24,6 +25,7 @@ export {
   rowToAttempt,
   rowToPipeline,
   rowToRun,
+  rowToSchedule,
   rowToTask,
   rowToWatermark,
 } from './rows.js'

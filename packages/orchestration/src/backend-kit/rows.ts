@@ -19,6 +19,7 @@ import type {
   Watermark,
 } from '../backend.js'
 import type { JsonObject, JsonValue } from '../json.js'
+import type { ScheduleRecord } from '../schedule-store.js'
 import type { RunState, TaskState } from '../states.js'
 
 /** A row as the driver returns it. */
@@ -61,6 +62,9 @@ export function rowToRun(row: Row): RunRecord {
     version: Number(row.version),
   }
   if (row.rerun_of != null) run.rerunOf = String(row.rerun_of)
+  if (row.schedule_id != null) run.scheduleId = String(row.schedule_id)
+  if (row.data_interval_start != null) run.dataIntervalStart = String(row.data_interval_start)
+  if (row.data_interval_end != null) run.dataIntervalEnd = String(row.data_interval_end)
   if (row.started_at != null) run.startedAt = Number(row.started_at)
   if (row.ended_at != null) run.endedAt = Number(row.ended_at)
   if (row.message != null) run.message = String(row.message)
@@ -123,6 +127,34 @@ export function rowToWatermark(row: Row): Watermark {
     type: row.type as Watermark['type'],
     updatedAt: Number(row.updated_at),
   }
+}
+
+/**
+ * A schedule row: `spec` and `pending` are JSON columns, `paused` a boolean or 0/1, times
+ * epoch ms.
+ */
+export function rowToSchedule(row: Row): ScheduleRecord {
+  const schedule: Mutable<ScheduleRecord> = {
+    id: String(row.id),
+    pipelineId: String(row.pipeline_id),
+    spec: jsonColumn<JsonObject>(row.spec)!,
+    specHash: String(row.spec_hash),
+    paused: row.paused === true || Number(row.paused) === 1,
+    lastTick: Number(row.last_tick),
+    pending: (jsonColumn<number[]>(row.pending) ?? []).map(Number),
+    updatedAt: Number(row.updated_at),
+    version: Number(row.version),
+  }
+  if (row.next_due_at != null) schedule.nextDueAt = Number(row.next_due_at)
+  if (row.last_run_id != null) schedule.lastRunId = String(row.last_run_id)
+  if (row.owner != null) schedule.owner = String(row.owner)
+  if (row.lease_expires_at != null) schedule.leaseExpiresAt = Number(row.lease_expires_at)
+  return schedule
+}
+
+/** Schedules in claim order: earliest due first, then by id (a claim's RETURNING has no order). */
+export function compareScheduleClaimOrder(a: ScheduleRecord, b: ScheduleRecord): number {
+  return (a.nextDueAt ?? 0) - (b.nextDueAt ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
 
 /** The record `createRun` stored, built from its input (no extra round trip): version 1. */

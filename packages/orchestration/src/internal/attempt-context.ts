@@ -13,6 +13,8 @@ export interface AttemptHost {
   readonly runId: string
   readonly pipelineId: string
   readonly logicalDate: string
+  readonly dataIntervalStart?: string | undefined
+  readonly dataIntervalEnd?: string | undefined
   readonly params: JsonObject
   readonly context: Readonly<Record<string, unknown>>
   readonly maxLogBytes: number
@@ -72,6 +74,12 @@ export class AttemptContext implements TaskContext {
   }
   get logicalDate(): string {
     return this.#host.logicalDate
+  }
+  get dataIntervalStart(): string | undefined {
+    return this.#host.dataIntervalStart
+  }
+  get dataIntervalEnd(): string | undefined {
+    return this.#host.dataIntervalEnd
   }
   get params(): JsonObject {
     return this.#host.params

@@ -50,6 +50,8 @@ export class RunDriver implements AttemptHost {
   readonly runId: string
   readonly pipelineId: string
   readonly logicalDate: string
+  readonly dataIntervalStart: string | undefined
+  readonly dataIntervalEnd: string | undefined
   readonly params: JsonObject
   readonly context: Readonly<Record<string, unknown>>
   readonly maxLogBytes: number
@@ -76,6 +78,8 @@ export class RunDriver implements AttemptHost {
     this.runId = cfg.run.id
     this.pipelineId = cfg.graph.pipelineId
     this.logicalDate = cfg.run.logicalDate
+    this.dataIntervalStart = cfg.run.dataIntervalStart
+    this.dataIntervalEnd = cfg.run.dataIntervalEnd
     this.params = cfg.run.params
     this.context = cfg.context
     this.maxLogBytes = cfg.maxLogBytes

@@ -1,5 +1,5 @@
 /** Run ids and logical dates. */
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { OrchestrationError } from '../errors.js'
 
 let sequence = 0
@@ -20,4 +20,13 @@ export function toIso(value: Date | string): string {
     )
   }
   return date.toISOString()
+}
+
+/**
+ * The run id of a schedule's tick: the tick (base 36, sortable) and a hash of the schedule id.
+ * Two schedulers firing the same tick make the same id, so the second `createRun` conflicts.
+ */
+export function scheduledRunId(scheduleId: string, tick: number): string {
+  const hash = createHash('sha256').update(scheduleId).digest('hex').slice(0, 12)
+  return `${Math.max(0, tick).toString(36).padStart(9, '0')}-s${hash}`
 }

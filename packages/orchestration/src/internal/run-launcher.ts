@@ -19,6 +19,16 @@ import { RunDriver } from './run-driver.js'
 import { newRunId, toIso } from './run-ids.js'
 import { recoverRuns } from './run-recovery.js'
 
+/** A schedule tick's run: what the scheduler hands `RunLauncher.launchScheduled`. */
+export interface ScheduledFire {
+  readonly runId: string
+  readonly scheduleId: string
+  readonly params: JsonObject
+  readonly logicalDate: string
+  readonly dataIntervalStart: string
+  readonly dataIntervalEnd: string
+}
+
 export interface LauncherConfig {
   readonly pipeline: Pipeline
   readonly hub: EventHub
@@ -99,21 +109,63 @@ export class RunLauncher {
       trigger: 'rerun' as const,
       rerunOf: runId,
     }
-    return this.#launch(graph, base, o.context ?? {}, o.signal, copied)
+    return this.#launch(graph, base, o.context ?? {}, o.signal, { copied })
+  }
+
+  /**
+   * Creates the run of a schedule tick (its id derived from the schedule and the tick, so a
+   * second creation is `DF_CONFLICT`) and drives it here. `created` settles once the run is
+   * stored (or its creation failed); `done` when the run ends.
+   */
+  launchScheduled(fire: ScheduledFire): {
+    created: Promise<RunRecord>
+    done: Promise<RunResult>
+  } {
+    let onCreated!: (run: RunRecord) => void
+    let onFailed!: (error: unknown) => void
+    const created = new Promise<RunRecord>((resolve, reject) => {
+      onCreated = resolve
+      onFailed = reject
+    })
+    const done = (async () => {
+      const graph = await this.c.prepare()
+      const { runId, ...base } = fire
+      return this.#launch(graph, { ...base, trigger: 'schedule' }, {}, undefined, {
+        id: runId,
+        onCreated,
+      })
+    })()
+    done.catch(onFailed) // after creation this is a no-op: `created` already resolved
+    return { created, done }
   }
 
   async #launch(
     graph: Graph,
-    base: Pick<NewRun, 'params' | 'logicalDate' | 'trigger' | 'rerunOf'>,
+    base: Pick<
+      NewRun,
+      | 'params'
+      | 'logicalDate'
+      | 'trigger'
+      | 'rerunOf'
+      | 'scheduleId'
+      | 'dataIntervalStart'
+      | 'dataIntervalEnd'
+    >,
     context: Readonly<Record<string, unknown>>,
     signal: AbortSignal | undefined,
-    copied?: ReadonlyMap<string, TaskRecord>,
+    extra: {
+      copied?: ReadonlyMap<string, TaskRecord> | undefined
+      /** A chosen run id (scheduled runs); else a fresh sortable id. */
+      id?: string
+      onCreated?: (run: RunRecord) => void
+    } = {},
   ): Promise<RunResult> {
     const p = this.c.pipeline
+    const copied = extra.copied
     signal?.throwIfAborted()
     const now = p.clock.now()
     const queued = !this.tryTakeSlot()
-    const id = newRunId(now)
+    const id = extra.id ?? newRunId(now)
     let run: RunRecord
     try {
       run = await p.backend.createRun({
@@ -137,6 +189,7 @@ export class RunLauncher {
       if (!queued) this.#release()
       throw error
     }
+    extra.onCreated?.(run)
     this.emitRun(run)
     if (queued) run = await this.waitForSlot(run, signal)
     if (run.status === 'CANCELLED') return this.load(run.id) as Promise<RunResult>

@@ -3,13 +3,14 @@ import {
   type FullBackend,
   hasRunControl,
   hasRunHistory,
+  hasScheduleStore,
   hasWatermarkStore,
   OrchestrationError,
 } from '@df/orchestration'
 import { expect } from 'vitest'
 import { expectCode, expectOk } from '../assertions.js'
 import { type BackendCase, defineCase } from '../define-case.js'
-import { newPipeline, newRun, seedRun, taskUpdate } from '../fixtures.js'
+import { newPipeline, newRun, newSchedule, seedRun, taskUpdate } from '../fixtures.js'
 
 /**
  * One call of every data method the backend has (the required ones and those of the optional
@@ -41,6 +42,17 @@ function everyMethod(backend: FullBackend): Record<string, () => Promise<unknown
     calls.setWatermark = () =>
       backend.setWatermark('k', { value: '1', type: 'number', updatedAt: 1 }, undefined)
   }
+  if (hasScheduleStore(backend)) {
+    calls.putSchedule = () => backend.putSchedule(newSchedule())
+    calls.getSchedule = () => backend.getSchedule('s')
+    calls.listSchedules = () => backend.listSchedules()
+    calls.claimSchedules = () =>
+      backend.claimSchedules({ owner: 'o', now: 1, leaseExpiresAt: 2, ids: ['s'], limit: 1 })
+    calls.updateSchedule = () =>
+      backend.updateSchedule({ id: 's', expectedVersion: 1, paused: true, updatedAt: 1 })
+    calls.deleteSchedule = () => backend.deleteSchedule('s')
+    calls.countActiveRuns = () => backend.countActiveRuns({ pipelineId: 'p' })
+  }
   return calls
 }
 
@@ -49,6 +61,15 @@ const FEATURE_METHODS: Readonly<Record<string, readonly string[]>> = {
   RunHistory: ['getPipeline', 'listPipelines', 'listRuns', 'listAttempts', 'deleteRuns'],
   RunControl: ['requestCancel'],
   WatermarkStore: ['getWatermark', 'setWatermark'],
+  ScheduleStore: [
+    'putSchedule',
+    'getSchedule',
+    'listSchedules',
+    'claimSchedules',
+    'updateSchedule',
+    'deleteSchedule',
+    'countActiveRuns',
+  ],
 }
 
 export const lifecycleCases: readonly BackendCase[] = [
@@ -136,7 +157,7 @@ export const lifecycleCases: readonly BackendCase[] = [
 
   defineCase(
     'lifecycle.features.whole',
-    'implements each optional interface (RunHistory, RunControl, WatermarkStore) whole or not at all',
+    'implements each optional interface (RunHistory, RunControl, WatermarkStore, ScheduleStore) whole or not at all',
     async ({ backend }) => {
       for (const [feature, methods] of Object.entries(FEATURE_METHODS)) {
         const present = methods.filter(
