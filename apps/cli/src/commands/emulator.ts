@@ -5,6 +5,7 @@
 
 import type { Command } from 'commander'
 import { CliError } from '../cli-error.js'
+import { importOptional } from '../optional-import.js'
 import type { Action } from '../program.js'
 
 /** Registers `emulator start`. */
@@ -21,8 +22,10 @@ export function registerEmulatorCommand(program: Command, action: Action): void 
         if (!/^\d+$/.test(flags.port) || Number(flags.port) > 65535) {
           throw new CliError('DF_CLI_USAGE', `--port must be 0-65535, got '${flags.port}'.`)
         }
-        // Imported here: DuckDB's native module is heavy and no other command needs it.
-        const { createEmulator } = await import('@df/emulator')
+        // An optional peer, imported here: DuckDB's native module is heavy and no other command
+        // needs it (a missing package is DF_DEPENDENCY_MISSING: "Install it with: …").
+        const { createEmulator } =
+          await importOptional<typeof import('@df/emulator')>('@df/emulator')
         const emu = await createEmulator({
           port: Number(flags.port),
           host: flags.host,
