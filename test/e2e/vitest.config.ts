@@ -5,8 +5,10 @@ export default defineProject({
   ssr: { resolve: { conditions: ['@df/source'] } },
   test: {
     name: 'e2e',
-    // Every test spawns the CLI (tsx on TypeScript source) against a real emulator: generous
-    // limits, the machine is shared by several test runs.
+    // Builds apps/cli/dist/bin.js and what it imports (turbo, cached) unless `pnpm test` did.
+    globalSetup: ['../../scripts/build-for-tests.ts'],
+    // Every test spawns the built CLI against a real emulator: generous limits, the machine is
+    // shared by several test runs.
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

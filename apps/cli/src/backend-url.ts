@@ -17,15 +17,12 @@ import {
   redactBackendUrl,
 } from '@df/orchestration'
 import { CliError } from './cli-error.js'
+import { defaultImporter, type ModuleImporter } from './optional-import.js'
+
+export type { ModuleImporter } from './optional-import.js'
 
 /** The SQLite file used when no `--backend-url` is given (same as `DEFAULT_SQLITE_PATH`). */
 export const DEFAULT_BACKEND_URL = 'sqlite:///dremioframe.db'
-
-/** How a backend package is imported; replaced in tests to simulate a missing package. */
-export type ModuleImporter = (specifier: string) => Promise<Record<string, unknown>>
-
-/** Imports from the CLI's own location, where its backend dependencies are installed. */
-const defaultImporter: ModuleImporter = (specifier) => import(specifier)
 
 /** A bare path (no scheme) is a SQLite file relative to `cwd`. */
 function normalize(url: string, cwd: string): string {

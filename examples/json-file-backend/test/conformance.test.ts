@@ -3,7 +3,7 @@
  * `describeBackend` on a fresh file per case, and the crash-recovery and contention suites with
  * child processes opening the same file through this module's `fromUrl`.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -32,7 +32,12 @@ describeBackend({
 const harness: DurabilityHarness = {
   label: 'JSON file',
   packageDir: join(import.meta.dirname, '..'),
-  backendModule: join(import.meta.dirname, '..', 'json-file-backend.ts'),
+  // The children import the backend by path: its built .js where there is one (an author's
+  // published package; the packaging test), else the .ts source (run through tsx here).
+  backendModule: [
+    join(import.meta.dirname, '..', 'json-file-backend.js'),
+    join(import.meta.dirname, '..', 'json-file-backend.ts'),
+  ].find((file) => existsSync(file))!,
   newStore: async (name) =>
     pathToFileURL(join(dir, `${name}.json`)).href.replace(/^file:/, 'json-file:'),
   open: async (url) => fromUrl(url),

@@ -1,23 +1,20 @@
 /**
- * Runs the real `dremio-cli` bin in a child process, on TypeScript source (tsx with the
- * `@df/source` condition: the same code `dist/bin.js` is built from), and starts emulators.
+ * Runs the real `dremio-cli` bin in a child process: the built artifact, `apps/cli/dist/bin.js`
+ * with plain node, as `pnpm add @df/cli` installs it (built by the project's global setup, or by
+ * `pnpm test` before it runs), and starts emulators.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
-/** The bin's source. */
-export const BIN = join(ROOT, 'apps/cli/src/bin.ts')
-/** Node flags that run TypeScript source (tsx by path: the child may run in any directory). */
-export const NODE_ARGS = [
-  '--conditions=@df/source',
-  '--import',
-  pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href,
-]
+/** The built bin. */
+export const BIN = join(ROOT, 'apps/cli/dist/bin.js')
+/** Node flags of the bin's process (none: the published bin runs on plain node). */
+export const NODE_ARGS: readonly string[] = []
 
 /** What a finished CLI process produced. */
 export interface CliResult {

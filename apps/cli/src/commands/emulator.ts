@@ -4,6 +4,7 @@
  */
 
 import type { Command } from 'commander'
+import { importOptional } from '../optional-import.js'
 import { wholeNumber } from '../options.js'
 import type { Action } from '../program.js'
 
@@ -33,7 +34,9 @@ export function registerEmulatorCommand(program: Command, action: Action): void 
           flags: { port: number; host: string; dataDir?: string; jobLatency?: number },
         ) => {
           // Imported here: DuckDB's native module is heavy and no other command needs it.
-          const { createEmulator } = await import('@df/emulator')
+          // An optional peer (a missing package is DF_DEPENDENCY_MISSING: "Install it with: …").
+          const { createEmulator } =
+            await importOptional<typeof import('@df/emulator')>('@df/emulator')
           const emu = await createEmulator({
             port: flags.port,
             host: flags.host,

@@ -15,8 +15,8 @@ export interface DurabilityHarness {
   /** True when the service is missing outside CI (`requireService` returned undefined). */
   readonly skip?: boolean
   /**
-   * The backend package's directory. Children run there, so `tsx` and the backend package
-   * (which `createBackendFromUrl` imports by name) resolve from it.
+   * The backend package's directory. Children run there, so the backend package (which
+   * `createBackendFromUrl` imports by name) and, from source, `tsx` resolve from it.
    */
   readonly packageDir: string
   /**
@@ -48,15 +48,22 @@ export const STORE_URL_ENV = 'DF_DURABILITY_BACKEND_URL'
 export const STORE_OPTIONS_ENV = 'DF_DURABILITY_BACKEND_OPTIONS'
 export const STORE_MODULE_ENV = 'DF_DURABILITY_BACKEND_MODULE'
 
-/** Forks one of `./fixtures/*.ts` on the harness's store, with IPC for its reports. */
+/** True in the TypeScript source (the workspace); false in the published, built `dist/`. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts')
+
+/**
+ * Forks one of `./fixtures/*` on the harness's store, with IPC for its reports: the `.ts` file
+ * through tsx from source, the built `.js` file with plain `node` from `dist/`.
+ */
 export function forkFixture(
   harness: DurabilityHarness,
   url: string,
   fixture: 'crash-pipeline' | 'contention-worker' | 'schedule-worker',
   args: string[],
 ): ChildProcess {
-  return fork(join(import.meta.dirname, 'fixtures', `${fixture}.ts`), args, {
-    execArgv: ['--conditions=@df/source', '--import', 'tsx'],
+  const file = join(import.meta.dirname, 'fixtures', `${fixture}${FROM_SOURCE ? '.ts' : '.js'}`)
+  return fork(file, args, {
+    execArgv: FROM_SOURCE ? ['--conditions=@df/source', '--import', 'tsx'] : [],
     cwd: harness.packageDir,
     env: {
       ...process.env,
