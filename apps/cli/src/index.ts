@@ -1,17 +1,10 @@
 /**
- * `@df/cli`: the `dremio-cli` program (also usable in-process through `runCli`), and the pieces
- * it is built from: backend URLs, the Dremio connection (flags, `DREMIO_*`, profiles), and the
- * pipeline-module loader.
+ * `@df/cli`: the `dremio-cli` program. A library user needs two things from it: `runCli` (the
+ * program in-process, with its own stdout/stderr/env) and the types of a pipeline module's
+ * default-export factory (`PipelineModuleContext`). Everything else is the program's inside.
  */
-export type { ModuleImporter } from './backend-url.js'
-export { createBackendFromUrl, DEFAULT_BACKEND_URL, redactUrl } from './backend-url.js'
 export type { CliErrorCode } from './cli-error.js'
 export { CliError } from './cli-error.js'
-export type { CliIo, GlobalFlags } from './context.js'
-export type { ConnectionFlags, ResolvedConnection } from './dremio-config.js'
-export { resolveConnection, TrackingDremioClient } from './dremio-config.js'
+export type { CliIo } from './context.js'
 export type { PipelineFactory, PipelineModuleContext } from './load-pipelines.js'
-export { isPipeline, loadPipelines, selectPipeline } from './load-pipelines.js'
-export type { ProfilesFile } from './profiles.js'
-export { defaultProfilesPath, profileToOptions, readProfiles } from './profiles.js'
-export { createProgram, describeError, runCli } from './program.js'
+export { runCli } from './program.js'
