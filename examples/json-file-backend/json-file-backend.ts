@@ -1,8 +1,7 @@
 /**
- * A complete `Backend` in one file (docs/contracts.md, "Writing a backend"): all state in one
- * JSON file, safe for several processes (a lock file around each read-modify-write; a dead
- * holder's lock is broken). Passes `describeBackend` and the crash and contention suites; it has
- * only the engine's `Backend`, so the suite skips the optional-interface cases.
+ * A complete `Backend` in one file (docs/contracts.md, "Writing a backend"): all state in one JSON
+ * file, safe for several processes (a lock file around each read-modify-write). It passes
+ * `describeBackend` and the crash and contention suites (it has no optional interfaces).
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -56,9 +55,10 @@ export function createJsonFileBackend({ path }: { path: string }): Backend {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
         if (tries % 50 === 0) {
           try {
-            process.kill(Number(readFileSync(lock, 'utf8')), 0) // is the holder alive?
-          } catch {
-            rmSync(lock, { force: true })
+            process.kill(Number(readFileSync(lock, 'utf8')) || process.pid, 0) // holder alive?
+          } catch (e) {
+            const dead = (e as NodeJS.ErrnoException).code === 'ESRCH' // else: gone, retry
+            if (dead) rmSync(lock, { force: true })
           }
         }
         await sleep(1)

@@ -1,7 +1,8 @@
 /**
  * How the scheduler reaches a pipeline's run launcher without a public method: each Pipeline
- * registers its `launchScheduled` here when it is constructed (a process-wide WeakMap, like the
- * engine hooks' driver map).
+ * registers its `launchScheduled` here when it is constructed. The map is shared by every copy
+ * of this package in the process (a `Symbol.for` key on `globalThis`): `dremio-cli` is a bundle
+ * with its own copy of the engine, and the pipeline modules it loads import the installed one.
  */
 import type { RunRecord } from '../backend.js'
 import type { Pipeline } from '../pipeline.js'
@@ -14,13 +15,15 @@ export type ScheduledLaunch = (fire: ScheduledFire) => {
   done: Promise<RunResult>
 }
 
-const launchers = new WeakMap<Pipeline, ScheduledLaunch>()
+const KEY = Symbol.for('@df/orchestration/scheduled-launchers')
+const shared = globalThis as { [KEY]?: WeakMap<Pipeline, ScheduledLaunch> }
+const launchers: WeakMap<Pipeline, ScheduledLaunch> = (shared[KEY] ??= new WeakMap())
 
 export function registerScheduledLaunch(pipeline: Pipeline, launch: ScheduledLaunch): void {
   launchers.set(pipeline, launch)
 }
 
-/** The pipeline's launcher, or undefined for a pipeline of another copy of this package. */
+/** The pipeline's launcher, or undefined for an object that is not a Pipeline. */
 export function scheduledLaunchOf(pipeline: Pipeline): ScheduledLaunch | undefined {
   return launchers.get(pipeline)
 }
