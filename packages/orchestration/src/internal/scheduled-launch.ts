@@ -17,7 +17,8 @@ export type ScheduledLaunch = (fire: ScheduledFire) => {
 
 const KEY = Symbol.for('@df/orchestration/scheduled-launchers')
 const shared = globalThis as { [KEY]?: WeakMap<Pipeline, ScheduledLaunch> }
-const launchers: WeakMap<Pipeline, ScheduledLaunch> = (shared[KEY] ??= new WeakMap())
+if (!shared[KEY]) shared[KEY] = new WeakMap()
+const launchers: WeakMap<Pipeline, ScheduledLaunch> = shared[KEY]
 
 export function registerScheduledLaunch(pipeline: Pipeline, launch: ScheduledLaunch): void {
   launchers.set(pipeline, launch)
