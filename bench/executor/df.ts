@@ -1,0 +1,131 @@
+/**
+ * The `df` phase of the executor bench: one run of the bench pipeline through
+ * `createBullmqExecutor` with a PostgreSQL backend, the dispatches timestamped in the engine
+ * (a proxy around the executor's `dispatch`) and the task starts/ends by the workers.
+ */
+import { createPostgresBackend } from '@df/backend-postgres'
+import type { Executor, Pipeline, PipelineOptions } from '@df/orchestration'
+import type { FromWorker, Shape, Timings, ToWorker } from './dag.js'
+import { now, redisOptions } from './dag.js'
+
+/** What runDf needs from run.ts. */
+export interface DfRound {
+  readonly shape: Shape
+  readonly width: number
+  readonly depth: number
+  readonly redisUrl: string
+  readonly postgresUrl: string
+  readonly prefix: string
+  readonly queue: string
+  readonly workers: readonly {
+    ask<T extends FromWorker['type']>(
+      m: ToWorker,
+      reply: T,
+    ): Promise<Extract<FromWorker, { type: T }>>
+  }[]
+  readonly build: (
+    shape: Shape,
+    width: number,
+    depth: number,
+    options: PipelineOptions,
+  ) => { pipeline: Pipeline; timings: Timings }
+}
+
+/** What one round measured (ms). */
+export interface DfFigures {
+  readonly ms: number
+  readonly dispatchP50: number
+  readonly dispatchP99: number
+  readonly upstreamP50?: number
+  readonly upstreamP99?: number
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number
+}
+
+/** `executor` with its `dispatch` timestamped into `at` (index from the task name). */
+function timed(executor: Executor, width: number, at: Float64Array): Executor {
+  const index = (taskId: string): number => {
+    const m = /^t(\d+)_(\d+)$/.exec(taskId)
+    return m ? Number(m[1]) * width + Number(m[2]) : -1
+  }
+  return new Proxy(executor, {
+    get(target, prop) {
+      if (prop === 'dispatch') {
+        return (
+          task: Parameters<Executor['dispatch']>[0],
+          o?: Parameters<Executor['dispatch']>[1],
+        ) => {
+          const k = index(task.taskId)
+          if (k >= 0 && task.attempt === 1) at[k] = now()
+          return target.dispatch(task, o)
+        }
+      }
+      const value = Reflect.get(target, prop, target) as unknown
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value
+    },
+  })
+}
+
+/** Runs one round. Throws when the run does not end SUCCESS. */
+export async function runDf(round: DfRound): Promise<DfFigures> {
+  const { createBullmqExecutor } = await import('@df/executor-bullmq')
+  const n = round.width * round.depth
+  const dispatchedAt = new Float64Array(n)
+  const backend = createPostgresBackend({
+    connectionString: round.postgresUrl,
+    schema: 'bench_executor',
+  })
+  const executor = createBullmqExecutor({
+    connection: redisOptions(round.redisUrl),
+    prefix: round.prefix,
+    queue: round.queue,
+  })
+  const { pipeline } = round.build(round.shape, round.width, round.depth, {
+    backend,
+    executor: timed(executor, round.width, dispatchedAt),
+    maxWorkers: 100,
+  })
+  try {
+    const t0 = now()
+    const run = await pipeline.run()
+    const ms = now() - t0
+    if (run.status !== 'SUCCESS') throw new Error(`df run ended ${run.status}: ${run.message}`)
+    const startedAt = new Float64Array(n)
+    const endedAt = new Float64Array(n)
+    for (const w of round.workers) {
+      const t = await w.ask({ type: 'timings' }, 'timings')
+      for (let k = 0; k < n; k++) {
+        // Each task ran on one worker (attempt 1); the newest figure wins across rounds.
+        if ((t.startedAt[k] ?? 0) > startedAt[k]!) startedAt[k] = t.startedAt[k] as number
+        if ((t.endedAt[k] ?? 0) > endedAt[k]!) endedAt[k] = t.endedAt[k] as number
+      }
+    }
+    const dispatch = new Float64Array(n)
+    for (let k = 0; k < n; k++) dispatch[k] = startedAt[k]! - dispatchedAt[k]!
+    dispatch.sort()
+    let upstream: Float64Array | undefined
+    if (round.shape === 'layered') {
+      upstream = new Float64Array(n - round.width)
+      for (let k = round.width; k < n; k++) {
+        upstream[k - round.width] = startedAt[k]! - endedAt[k - round.width]!
+      }
+      upstream.sort()
+    }
+    return {
+      ms,
+      dispatchP50: percentile(dispatch, 0.5),
+      dispatchP99: percentile(dispatch, 0.99),
+      ...(upstream
+        ? { upstreamP50: percentile(upstream, 0.5), upstreamP99: percentile(upstream, 0.99) }
+        : {}),
+    }
+  } finally {
+    await pipeline.close()
+    await executor.close({ drain: true })
+    await backend.close()
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * Executor benchmark (issue 11): 10,000 no-op tasks through `@df/executor-bullmq` with two worker
+ * processes × concurrency 50 and PostgreSQL history, beside raw BullMQ (10,000 no-op jobs, the
+ * same two worker processes × concurrency 50) measured in the same run, on the same Redis.
+ *
+ * Rows, one per round and phase, then the medians:
+ * - `raw`: a bare BullMQ `Queue` + two `Worker` processes; the clock runs from the first
+ *   `addBulk` (chunks of 1,000) to the last job completed on a worker;
+ * - `df`: `pipeline.run()` of the bench pipeline (100 × 100 layered DAG by default: each task
+ *   after the task with the same index one layer up; or `flat`, 10,000 independent tasks) with
+ *   `createBullmqExecutor` and a `@df/backend-postgres` backend (every state change durable),
+ *   `maxWorkers` 100; the clock runs from `run()` called to the run's result;
+ * - `dispatch→start`: the engine calling `executor.dispatch` (timestamped in the engine) → the
+ *   task function starting on a worker (timestamped there; both processes read the same machine
+ *   clock, `performance.timeOrigin + performance.now()`);
+ * - `upstream→start` (layered only): the upstream task's function ended on a worker → this task's
+ *   function started on a worker: the whole loop (outcome back to the engine through Redis, the
+ *   backend writes, the dispatch, the worker picking the job up).
+ *
+ * Usage: pnpm bench executor [rounds=3] [layered|flat] [concurrency=50]
+ * Env: DF_TEST_REDIS_URL (default redis://127.0.0.1:6379), DF_TEST_POSTGRES_URL (default
+ * postgres://df:df@127.0.0.1:5432/test).
+ */
+import { type ChildProcess, fork } from 'node:child_process'
+import { loadavg } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Queue } from 'bullmq'
+import {
+  buildPipeline,
+  type FromWorker,
+  now,
+  redisOptions,
+  type Shape,
+  type ToWorker,
+} from './dag.js'
+import { runDf } from './df.js'
+
+const rounds = Number(process.argv[2] ?? 3)
+const shape = (process.argv[3] ?? 'layered') as Shape
+const concurrency = Number(process.argv[4] ?? 50)
+const N = 10_000
+const [width, depth] = shape === 'flat' ? [N, 1] : [100, 100]
+const REDIS_URL = process.env.DF_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+const POSTGRES_URL = process.env.DF_TEST_POSTGRES_URL ?? 'postgres://df:df@127.0.0.1:5432/test'
+const prefix = `dfbench${process.pid}`
+const here = dirname(fileURLToPath(import.meta.url))
+
+/** A forked worker process and a way to ask it something. */
+interface Child {
+  readonly proc: ChildProcess
+  readonly name: string
+  ask<T extends FromWorker['type']>(
+    m: ToWorker,
+    reply: T,
+  ): Promise<Extract<FromWorker, { type: T }>>
+}
+
+async function spawnWorker(args: string[]): Promise<Child> {
+  const proc = fork(join(here, 'worker.ts'), args, {
+    execArgv: process.execArgv.filter((a) => a !== '--expose-gc'),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const ready = await new Promise<FromWorker>((resolve, reject) => {
+    proc.once('message', (m: FromWorker) => resolve(m))
+    proc.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)))
+  })
+  const name = ready.type === 'ready' ? ready.name : '?'
+  return {
+    proc,
+    name,
+    ask: (m, reply) =>
+      new Promise((resolve) => {
+        const on = (r: FromWorker): void => {
+          if (r.type !== reply) return
+          proc.off('message', on)
+          resolve(r as never)
+        }
+        proc.on('message', on)
+        proc.send(m)
+      }),
+  }
+}
+
+async function stop(children: readonly Child[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          c.proc.once('exit', () => resolve())
+          c.proc.disconnect()
+          setTimeout(() => c.proc.kill('SIGKILL'), 10_000).unref()
+        }),
+    ),
+  )
+}
+
+/** One raw BullMQ round: 10,000 no-op jobs; returns the wall-clock ms. */
+async function runRaw(queue: Queue, workers: readonly Child[], base: number): Promise<number> {
+  const t0 = now()
+  for (let i = 0; i < N; i += 1000) {
+    await queue.addBulk(
+      Array.from({ length: Math.min(1000, N - i) }, (_, j) => ({
+        name: 'noop',
+        data: { i: i + j },
+      })),
+    )
+  }
+  for (;;) {
+    const counts = await Promise.all(workers.map((w) => w.ask({ type: 'query' }, 'count')))
+    if (counts.reduce((s, c) => s + c.count, 0) - base >= N) {
+      return Math.max(...counts.map((c) => c.lastAt)) - t0
+    }
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+const rawQueue = 'raw'
+const dfQueue = 'df'
+const connection = redisOptions(REDIS_URL)
+const queue = new Queue(rawQueue, { connection, prefix })
+const rawWorkers = await Promise.all(
+  [0, 1].map(() => spawnWorker(['raw', REDIS_URL, prefix, rawQueue, String(concurrency)])),
+)
+let dfWorkers: Child[] = []
+let dfAvailable = true
+try {
+  await import('@df/executor-bullmq')
+  dfWorkers = await Promise.all(
+    [0, 1].map(() =>
+      spawnWorker([
+        'df',
+        REDIS_URL,
+        prefix,
+        dfQueue,
+        String(concurrency),
+        shape,
+        String(width),
+        String(depth),
+      ]),
+    ),
+  )
+} catch (error) {
+  dfAvailable = false
+  console.log(`# @df/executor-bullmq not available (${(error as Error).message}): raw only`)
+}
+
+console.log(
+  `# ${N} no-op tasks, 2 worker processes x concurrency ${concurrency}, df: ${shape === 'flat' ? 'flat fan-out' : '100x100 layered DAG'}, PostgreSQL history, maxWorkers 100; load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+)
+console.log(
+  'round\tphase\ttasks\tms\ttasks_per_s\tvs_raw\tdispatch_p50_ms\tdispatch_p99_ms\tupstream_p50_ms\tupstream_p99_ms',
+)
+const rawRates: number[] = []
+const dfRates: number[] = []
+const ratios: number[] = []
+const dispatchP50: number[] = []
+const dispatchP99: number[] = []
+let rawDone = 0
+try {
+  for (let r = 1; r <= rounds; r++) {
+    const rawMs = await runRaw(queue, rawWorkers, rawDone)
+    rawDone += N
+    const rawRate = N / (rawMs / 1000)
+    rawRates.push(rawRate)
+    console.log([r, 'raw', N, rawMs.toFixed(0), Math.round(rawRate), '', '', '', '', ''].join('\t'))
+    if (!dfAvailable) continue
+    const df = await runDf({
+      shape,
+      width,
+      depth,
+      redisUrl: REDIS_URL,
+      postgresUrl: POSTGRES_URL,
+      prefix,
+      queue: dfQueue,
+      workers: dfWorkers,
+      build: buildPipeline,
+    })
+    const rate = N / (df.ms / 1000)
+    dfRates.push(rate)
+    ratios.push(rate / rawRate)
+    dispatchP50.push(df.dispatchP50)
+    dispatchP99.push(df.dispatchP99)
+    console.log(
+      [
+        r,
+        'df',
+        N,
+        df.ms.toFixed(0),
+        Math.round(rate),
+        (rate / rawRate).toFixed(3),
+        df.dispatchP50.toFixed(2),
+        df.dispatchP99.toFixed(2),
+        df.upstreamP50?.toFixed(2) ?? '-',
+        df.upstreamP99?.toFixed(2) ?? '-',
+      ].join('\t'),
+    )
+  }
+  const median = (xs: number[]): string =>
+    xs.length === 0 ? '-' : String([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)])
+  const fmt = (s: string, digits: number): string => (s === '-' ? s : Number(s).toFixed(digits))
+  console.log(['median', 'raw', N, '-', fmt(median(rawRates), 0), '', '', '', '', ''].join('\t'))
+  if (dfAvailable) {
+    console.log(
+      [
+        'median',
+        'df',
+        N,
+        '-',
+        fmt(median(dfRates), 0),
+        fmt(median(ratios), 3),
+        fmt(median(dispatchP50), 2),
+        fmt(median(dispatchP99), 2),
+        '',
+        '',
+      ].join('\t'),
+    )
+  }
+} finally {
+  await stop([...rawWorkers, ...dfWorkers])
+  await queue.obliterate({ force: true }).catch(() => undefined)
+  await queue.close()
+  // Whatever the executor left under the bench prefix (its own queue, streams, markers).
+  const { Redis } = await import('ioredis')
+  const redis = new Redis(connection)
+  let cursor = '0'
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+    cursor = next
+    if (keys.length > 0) await redis.del(...keys)
+  } while (cursor !== '0')
+  await redis.quit()
+}

@@ -1,0 +1,74 @@
+/**
+ * One worker process of the executor bench (forked by run.ts; IPC to it).
+ * - `raw <redisUrl> <prefix> <queue> <concurrency>`: a bare BullMQ `Worker` with a no-op
+ *   processor; answers `query` with how many jobs it completed and when it completed the last.
+ * - `df <redisUrl> <prefix> <queue> <concurrency> <shape> <width> <depth>`: `startWorker` from
+ *   `@df/executor-bullmq` with the bench pipeline; answers `timings` with when each task it ran
+ *   started and ended (0 for tasks another worker ran).
+ * Exits when the bench disconnects (closing its worker first).
+ */
+import {
+  buildPipeline,
+  type FromWorker,
+  now,
+  redisOptions,
+  type Shape,
+  type ToWorker,
+} from './dag.js'
+
+const [mode, url, prefix, queue, concurrencyText, shape, widthText, depthText] =
+  process.argv.slice(2)
+const concurrency = Number(concurrencyText)
+const send = (m: FromWorker): void => {
+  process.send?.(m)
+}
+let close: () => Promise<void> = async () => undefined
+
+if (mode === 'raw') {
+  const { Worker } = await import('bullmq')
+  let count = 0
+  let lastAt = 0
+  const worker = new Worker(queue as string, async () => undefined, {
+    connection: redisOptions(url as string),
+    prefix,
+    concurrency,
+  })
+  worker.on('completed', () => {
+    count++
+    lastAt = now()
+  })
+  await worker.waitUntilReady()
+  close = () => worker.close()
+  process.on('message', (m: ToWorker) => {
+    if (m.type === 'query') send({ type: 'count', count, lastAt })
+  })
+  send({ type: 'ready', name: `raw-${process.pid}` })
+} else if (mode === 'df') {
+  const { startWorker } = await import('@df/executor-bullmq')
+  const { pipeline, timings } = buildPipeline(shape as Shape, Number(widthText), Number(depthText))
+  const worker = await startWorker({
+    connection: redisOptions(url as string),
+    prefix,
+    queue,
+    concurrency,
+    pipelines: [pipeline],
+    name: `bench-worker-${process.pid}`,
+  })
+  close = () => worker.close()
+  process.on('message', (m: ToWorker) => {
+    if (m.type === 'timings') {
+      send({
+        type: 'timings',
+        startedAt: Array.from(timings.startedAt),
+        endedAt: Array.from(timings.endedAt),
+      })
+    }
+  })
+  send({ type: 'ready', name: worker.name })
+} else {
+  throw new Error(`unknown mode ${mode}`)
+}
+
+process.on('disconnect', () => {
+  void close().finally(() => process.exit(0))
+})
