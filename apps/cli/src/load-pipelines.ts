@@ -5,7 +5,8 @@
  *   calls it once with `{ client, backend, params }` — the Dremio client built from the CLI's
  *   configuration (created on first use, so pipelines that never touch Dremio need no
  *   configuration) and the backend of `--backend-url` — so the same file runs against the
- *   emulator, a real Dremio and any store without edits.
+ *   emulator, a real Dremio and any store without edits; `ctx.executor` is the executor of
+ *   `--executor` (undefined for in-process), so the same file also runs on remote workers.
  * - `export default pipeline`, `export default [a, b]`, or named exports holding pipelines: used
  *   as they are. Such a pipeline keeps the backend it was built with (the CLI warns when it is not
  *   the `--backend-url` one: its runs will not show in `pipeline list`).
@@ -25,7 +26,7 @@ import { register } from 'node:module'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { DremioClient } from '@df/client'
-import type { Backend, JsonObject, Pipeline } from '@df/orchestration'
+import type { Backend, Executor, JsonObject, Pipeline } from '@df/orchestration'
 import { CliError } from './cli-error.js'
 
 /** What a module's default-export factory receives. */
@@ -36,6 +37,12 @@ export interface PipelineModuleContext {
   readonly backend: Backend
   /** The `--param k=v` values. */
   readonly params: JsonObject
+  /**
+   * The executor of `--executor` (`bullmq`: tasks run on `dremio-cli worker` processes), or
+   * undefined for the default in-process one. Pass it as `new Pipeline(name, { backend, executor })`;
+   * with `--executor bullmq`, a pipeline built without it is refused.
+   */
+  readonly executor?: Executor
 }
 
 /** A factory a module may export as default. */

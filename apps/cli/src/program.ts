@@ -19,6 +19,7 @@ import { registerPipelineCommands } from './commands/pipeline.js'
 import { registerScheduleCommands } from './commands/pipeline-schedules.js'
 import { registerServeCommand } from './commands/serve.js'
 import { registerSqlCommand } from './commands/sql.js'
+import { registerWorkerCommand } from './commands/worker.js'
 import type { CliContext, CliIo, GlobalFlags } from './context.js'
 import { definedEnv } from './options.js'
 
@@ -61,6 +62,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
   const pipeline = registerPipelineCommands(program, action)
   registerScheduleCommands(pipeline, action)
   registerServeCommand(program, action)
+  registerWorkerCommand(program, action)
   registerSqlCommand(program, action)
   registerCatalogCommands(program, action)
   registerDqCommands(program, action)

@@ -84,17 +84,18 @@ export function pipelineFiles(path: string): string[] {
 }
 
 /**
- * Loads the pipelines, starts their schedules and the recovery loop.
- * @throws CliError for a missing path, a module that fails to load, two pipelines of one name;
- *   OrchestrationError when the backend cannot store schedules.
+ * Loads every pipeline module at `path` (a file or a directory, see {@link pipelineFiles}).
+ * @throws CliError for a missing path, a module that fails to load, two pipelines of one name.
  */
-export async function startServe(options: ServeOptions): Promise<ServeRuntime> {
-  const emit = options.onEvent ?? (() => {})
-  const files = pipelineFiles(options.pipelines)
+export async function loadPipelineFiles(
+  path: string,
+  moduleContext: PipelineModuleContext,
+): Promise<{ files: string[]; pipelines: Pipeline[] }> {
+  const files = pipelineFiles(path)
   const pipelines: Pipeline[] = []
   const origin = new Map<string, string>()
   for (const file of files) {
-    for (const p of await loadPipelines(file, options.moduleContext)) {
+    for (const p of await loadPipelines(file, moduleContext)) {
       const seen = origin.get(p.name)
       if (seen !== undefined) {
         throw new CliError(
@@ -106,7 +107,26 @@ export async function startServe(options: ServeOptions): Promise<ServeRuntime> {
       pipelines.push(p)
     }
   }
+  return { files, pipelines }
+}
+
+/**
+ * Loads the pipelines, starts their schedules and the recovery loop.
+ * @throws CliError for a missing path, a module that fails to load, two pipelines of one name;
+ *   OrchestrationError when the backend cannot store schedules.
+ */
+export async function startServe(options: ServeOptions): Promise<ServeRuntime> {
+  const emit = options.onEvent ?? (() => {})
+  const { files, pipelines } = await loadPipelineFiles(options.pipelines, options.moduleContext)
   const ours = pipelines.filter((p) => p.backend === options.backend)
+  const executor = options.moduleContext.executor
+  for (const p of pipelines) {
+    if (executor === undefined || p.executor === executor) continue
+    emit({
+      type: 'warning',
+      message: `pipeline '${p.name}' was built with its own executor (${p.executor.name}): its tasks run in this process, not on the ${executor.name} workers. Build it with ctx.executor.`,
+    })
+  }
   for (const p of pipelines) {
     if (p.backend === options.backend) continue
     emit({

@@ -7,6 +7,10 @@
  * attempts (a `DremioQueryTask` asks Dremio to cancel its job) and records the run CANCELLED;
  * then the CLI cancels, and waits for, every Dremio job its client submitted that is still
  * running, so no job outlives the command. A second signal exits at once.
+ *
+ * `--executor bullmq --redis-url …`: the tasks run on `dremio-cli worker` processes; this process
+ * stays the engine (the live view, the backend writes) and a signal cancels the attempts on the
+ * workers.
  */
 
 import type { DremioClient } from '@df/client'
@@ -15,6 +19,7 @@ import { DEFAULT_CLIENT_NAME, registerDremioClient } from '@df/tasks'
 import { CliError } from '../cli-error.js'
 import type { CliContext } from '../context.js'
 import type { TrackingDremioClient } from '../dremio-config.js'
+import { checkPipelineExecutor, createCliExecutor } from '../executor-option.js'
 import { parseParams } from '../format.js'
 import { createRunView } from '../live-view.js'
 import { loadPipelines, selectPipeline } from '../load-pipelines.js'
@@ -74,6 +79,11 @@ export async function prepare(
   params: JsonObject,
 ): Promise<{ pipeline: Pipeline; client: () => TrackingDremioClient | undefined }> {
   const backend = await ctx.backend(flags.backendUrl)
+  const { executor, describe } = await createCliExecutor(flags, ctx.io.env)
+  if (executor !== undefined) {
+    ctx.onClose(() => executor.close({ drain: false }))
+    ctx.verbose(`executor: ${describe}`)
+  }
   let client: TrackingDremioClient | undefined
   const moduleCtx = {
     get client(): DremioClient {
@@ -82,9 +92,11 @@ export async function prepare(
     },
     backend,
     params,
+    executor,
   }
   const pipelines = await loadPipelines(file, moduleCtx)
   const chosen = selectPipeline(pipelines, flags.pipeline)
+  checkPipelineExecutor(chosen, executor)
   // Tasks that name their client ('default', or rebuilt from a stored description) resolve it
   // from the registry: register ours, when a connection is configured at all.
   if (client === undefined && usesNamedClient(chosen)) {

@@ -6,6 +6,7 @@
 import type { Command } from 'commander'
 import { collect, isoInstant, nonEmpty, oneOf, wholeNumber } from '../options.js'
 import type { Action } from '../program.js'
+import { addExecutorOptions, type ExecutorFlags } from './executor-flags.js'
 
 /** The run states `--status` accepts (the engine's `RUN_STATES`; a test keeps them equal). */
 export const RUN_STATE_NAMES = ['QUEUED', 'RUNNING', 'SUCCESS', 'FAILED', 'CANCELLED'] as const
@@ -13,7 +14,7 @@ export const RUN_STATE_NAMES = ['QUEUED', 'RUNNING', 'SUCCESS', 'FAILED', 'CANCE
 const BACKEND_URL = 'where runs are recorded (default sqlite:///dremioframe.db, or DF_BACKEND_URL)'
 
 /** Flags of `pipeline run` / `rerun`. */
-export interface RunFlags {
+export interface RunFlags extends ExecutorFlags {
   readonly pipeline?: string
   readonly backendUrl?: string
   readonly param?: string[]
@@ -41,7 +42,7 @@ export interface ShowFlags {
 /** Registers `pipeline run/rerun/list/show/recover`; returns the `pipeline` command for more. */
 export function registerPipelineCommands(program: Command, action: Action): Command {
   const pipeline = program.command('pipeline').description('run pipelines and inspect runs')
-  pipeline
+  const run = pipeline
     .command('run <file>')
     .description('run a pipeline from a .ts/.mts/.js/.mjs module, with a live view')
     .option('-p, --pipeline <name>', 'which pipeline, when the module has several')
@@ -53,13 +54,13 @@ export function registerPipelineCommands(program: Command, action: Action): Comm
       isoInstant('--logical-date'),
     )
     .option('--json', 'print every event as one JSON line')
-    .action(
-      action(async (ctx, file: string, flags: RunFlags) =>
-        (await import('./pipeline-run.js')).runPipeline(ctx, file, flags),
-      ),
-    )
+  addExecutorOptions(run).action(
+    action(async (ctx, file: string, flags: RunFlags) =>
+      (await import('./pipeline-run.js')).runPipeline(ctx, file, flags),
+    ),
+  )
 
-  pipeline
+  const rerun = pipeline
     .command('rerun <runId>')
     .description('rerun an earlier run as a new run: successes are kept, the rest runs again')
     .requiredOption('-f, --file <file>', 'the module that defines the pipeline')
@@ -72,11 +73,11 @@ export function registerPipelineCommands(program: Command, action: Action): Comm
     .option('-p, --pipeline <name>', "which pipeline (default: the run's pipeline)")
     .option('--backend-url <url>', BACKEND_URL)
     .option('--json', 'print every event as one JSON line')
-    .action(
-      action(async (ctx, runId: string, flags: RunFlags & { file: string; from: string }) =>
-        (await import('./pipeline-run.js')).rerunPipeline(ctx, runId, flags),
-      ),
-    )
+  addExecutorOptions(rerun).action(
+    action(async (ctx, runId: string, flags: RunFlags & { file: string; from: string }) =>
+      (await import('./pipeline-run.js')).rerunPipeline(ctx, runId, flags),
+    ),
+  )
 
   pipeline
     .command('list')

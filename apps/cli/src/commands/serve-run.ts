@@ -14,6 +14,7 @@ import { DEFAULT_BACKEND_URL, redactUrl } from '../backend-url.js'
 import { CliError } from '../cli-error.js'
 import type { CliContext } from '../context.js'
 import type { TrackingDremioClient } from '../dremio-config.js'
+import { createCliExecutor } from '../executor-option.js'
 import { describeSchedule, formatTime } from '../format.js'
 import { type ServeEvent, startServe } from '../serve-runtime.js'
 
@@ -27,6 +28,9 @@ export async function serve(ctx: CliContext, flags: ServeFlags): Promise<number>
   const stamp = (line: string) => out(`[${formatTime(Date.now()).slice(11)}] ${line}`)
   const print = (e: ServeEvent) => (flags.json ? out(JSON.stringify(jsonOf(e))) : stamp(textOf(e)))
   const backend = await ctx.backend(flags.backendUrl)
+  const { executor, describe } = await createCliExecutor(flags, ctx.io.env)
+  // Closed after the pipelines (runtime.stop), which do not own it: ctx closes newest first.
+  if (executor !== undefined) ctx.onClose(() => executor.close({ drain: false }))
   let client: TrackingDremioClient | undefined
   const runtime = await startServe({
     pipelines: flags.pipelines,
@@ -38,6 +42,7 @@ export async function serve(ctx: CliContext, flags: ServeFlags): Promise<number>
       },
       backend,
       params: {},
+      executor,
     },
     recoverIntervalMs,
     onEvent: print,
@@ -55,7 +60,7 @@ export async function serve(ctx: CliContext, flags: ServeFlags): Promise<number>
   const where = redactUrl(flags.backendUrl ?? ctx.io.env.DF_BACKEND_URL ?? DEFAULT_BACKEND_URL)
   if (!flags.json) {
     stamp(
-      `serving ${runtime.pipelines.length} pipeline(s) from ${runtime.files.length} file(s), ${runtime.schedules.length} schedule(s), on ${where}`,
+      `serving ${runtime.pipelines.length} pipeline(s) from ${runtime.files.length} file(s), ${runtime.schedules.length} schedule(s), on ${where}${executor ? `, tasks on ${describe}` : ''}`,
     )
     for (const h of runtime.schedules) {
       const next = h.nextRuns(1)[0]
@@ -145,7 +150,7 @@ function usesNamedClient(pipeline: Pipeline): boolean {
 }
 
 /** `5s`, `2m`, `1h`, `500ms` or a number of ms. */
-function durationFlag(name: string, value: string): number {
+export function durationFlag(name: string, value: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value)
   const ms = m
     ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms'] ?? 1)

@@ -5,9 +5,10 @@
  */
 import type { Command } from 'commander'
 import type { Action } from '../program.js'
+import { addExecutorOptions, type ExecutorFlags } from './executor-flags.js'
 
 /** The flags of `serve`. */
-export interface ServeFlags {
+export interface ServeFlags extends ExecutorFlags {
   pipelines: string
   backendUrl?: string
   recoverInterval: string
@@ -17,7 +18,7 @@ export interface ServeFlags {
 
 /** Registers `serve` on the program. */
 export function registerServeCommand(program: Command, action: Action): void {
-  program
+  const serve = program
     .command('serve')
     .description(
       'run the schedules of a directory of pipelines and adopt orphaned runs, until SIGTERM',
@@ -38,7 +39,7 @@ export function registerServeCommand(program: Command, action: Action): void {
       '30s',
     )
     .option('--json', 'print every event as one JSON line')
-    .action(
-      action(async (ctx, flags: ServeFlags) => (await import('./serve-run.js')).serve(ctx, flags)),
-    )
+  addExecutorOptions(serve).action(
+    action(async (ctx, flags: ServeFlags) => (await import('./serve-run.js')).serve(ctx, flags)),
+  )
 }

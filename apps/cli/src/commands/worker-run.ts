@@ -1,0 +1,152 @@
+/**
+ * `dremio-cli worker --redis-url … --pipelines <dir>`: runs the attempts engines dispatch through
+ * Redis with `--executor bullmq`. It loads the same pipeline modules as the engines (function
+ * tasks run from them; by-type tasks are rebuilt from their JSON options), resolves credentials
+ * (the Dremio client, the profiles) from its own environment, records nothing (the engine that
+ * owns a run is its only writer) and prints one line per attempt event.
+ *
+ * SIGTERM or Ctrl-C: takes no new attempt, lets the running ones finish for up to
+ * `--shutdown-timeout`, then exits 0; what is still running then is abandoned to BullMQ's
+ * stalled-job check, which the engine sees as a failed attempt and retries. A second signal
+ * exits at once (130). The Redis URL's password is never printed.
+ */
+import type { DremioClient } from '@df/client'
+import { createMemoryBackend, type Pipeline } from '@df/orchestration'
+import { DEFAULT_CLIENT_NAME, registerDremioClient } from '@df/tasks'
+import type { CliContext } from '../context.js'
+import type { TrackingDremioClient } from '../dremio-config.js'
+import { importExecutorBullmq, redactRedisUrl, resolveRedisUrl } from '../executor-option.js'
+import { formatTime } from '../format.js'
+import { loadPipelineFiles } from '../serve-runtime.js'
+import { durationFlag } from './serve-run.js'
+import type { WorkerFlags } from './worker.js'
+
+/** `dremio-cli worker`. */
+export async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<number> {
+  const url = resolveRedisUrl(flags.redisUrl, ctx.io.env, 'dremio-cli worker')
+  const shutdownMs = durationFlag('--shutdown-timeout', flags.shutdownTimeout)
+  const { startWorker } = await importExecutorBullmq()
+  const out = (line: string) => ctx.io.stdout.write(`${line}\n`)
+  const stamp = (line: string) => out(`[${formatTime(Date.now()).slice(11)}] ${line}`)
+  const emit = (json: object, text: string) =>
+    flags.json ? out(JSON.stringify(json)) : stamp(text)
+
+  const backendUrl = flags.backendUrl ?? ctx.io.env.DF_BACKEND_URL
+  const backend = backendUrl !== undefined ? await ctx.backend(backendUrl) : createMemoryBackend()
+  let client: TrackingDremioClient | undefined
+  const { files, pipelines } = await loadPipelineFiles(flags.pipelines, {
+    get client(): DremioClient {
+      client ??= ctx.client()
+      return client
+    },
+    backend,
+    params: {},
+  })
+  ctx.onClose(async () => {
+    for (const p of pipelines) await p.close().catch(() => undefined)
+  })
+  // Tasks that name their client (by-type tasks rebuilt from their options) resolve it from the
+  // registry: register this worker's own, when a connection is configured here.
+  if (client === undefined && pipelines.some(usesNamedClient)) {
+    try {
+      client = ctx.client()
+    } catch (error) {
+      ctx.verbose(`no Dremio client registered: ${(error as Error).message}`)
+    }
+  }
+  if (client !== undefined) ctx.onClose(registerDremioClient(DEFAULT_CLIENT_NAME, client))
+
+  const worker = await startWorker({
+    connection: url,
+    concurrency: flags.concurrency,
+    pipelines,
+    ...(flags.queue !== undefined ? { queue: flags.queue } : {}),
+    ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}),
+    ...(flags.name !== undefined ? { name: flags.name } : {}),
+    onEvent: (e) => emit(e, describeEvent(e)),
+  })
+  let closed = false
+  ctx.onClose(async () => {
+    if (!closed) await worker.close({ drain: false })
+  })
+  const queue = flags.queue ?? 'df'
+  emit(
+    {
+      type: 'ready',
+      name: worker.name,
+      queue,
+      concurrency: flags.concurrency,
+      pipelines: pipelines.map((p) => p.name),
+    },
+    `worker ${worker.name} on ${redactRedisUrl(url)} (queue ${queue}, concurrency ${flags.concurrency}): ${pipelines.length} pipeline(s) from ${files.length} file(s): ${pipelines.map((p) => p.name).join(', ')}`,
+  )
+
+  const stop = await waitForSignal(ctx)
+  if (!flags.json) {
+    stamp(`${stop}: stopping; running attempts get ${flags.shutdownTimeout} to finish`)
+  }
+  const drained = await settleWithin(worker.close({ drain: true }), shutdownMs)
+  if (!drained) await worker.close({ drain: false }).catch(() => undefined)
+  closed = true
+  emit(
+    { type: 'stopped', drained },
+    drained
+      ? 'stopped'
+      : `stopped after ${flags.shutdownTimeout} with attempts still running: their engines see them fail (worker lost) and retry them`,
+  )
+  return 0
+}
+
+/** One line for a worker event. */
+function describeEvent(e: Parameters<WorkerEventHandler>[0]): string {
+  const where = `${e.pipelineId}/${e.runId} ${e.taskId} attempt ${e.attempt}`
+  switch (e.type) {
+    case 'started':
+      return `${where} started`
+    case 'finished':
+      return `${where} ${e.status}${e.durationMs !== undefined ? ` in ${e.durationMs}ms` : ''}${e.message ? `: ${e.message.split('\n')[0]}` : ''}`
+    case 'cancelled':
+      return `${where} cancelled${e.message ? `: ${e.message}` : ''}`
+    default:
+      return `${where} ${(e as { type: string }).type}`
+  }
+}
+
+type WorkerEventHandler = NonNullable<
+  Parameters<Awaited<ReturnType<typeof importExecutorBullmq>>['startWorker']>[0]['onEvent']
+>
+
+/** Resolves with the first SIGINT/SIGTERM; a second one exits at once (130). */
+function waitForSignal(ctx: CliContext): Promise<NodeJS.Signals> {
+  let signalled: NodeJS.Signals | undefined
+  return new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (name: NodeJS.Signals) => {
+      if (signalled) process.exit(130)
+      signalled = name
+      resolve(name)
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    ctx.onClose(() => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    })
+  })
+}
+
+/** True when `promise` settled within `ms`. */
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  try {
+    return await Promise.race([promise.then(() => true), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function usesNamedClient(pipeline: Pipeline): boolean {
+  return pipeline.tasks.some((t) => typeof t.options?.client === 'string')
+}
