@@ -78,12 +78,13 @@ export async function prepare(
   flags: RunFlags,
   params: JsonObject,
 ): Promise<{ pipeline: Pipeline; client: () => TrackingDremioClient | undefined }> {
-  const backend = await ctx.backend(flags.backendUrl)
+  // The executor first: a missing --redis-url is a usage error before any store is opened.
   const { executor, describe } = await createCliExecutor(flags, ctx.io.env)
   if (executor !== undefined) {
     ctx.onClose(() => executor.close({ drain: false }))
     ctx.verbose(`executor: ${describe}`)
   }
+  const backend = await ctx.backend(flags.backendUrl)
   let client: TrackingDremioClient | undefined
   const moduleCtx = {
     get client(): DremioClient {
