@@ -30,6 +30,39 @@ export interface TaskDispatch {
   readonly timeoutMs?: number
   /** The task's serialisable options, for task types that run by type. */
   readonly options?: JsonObject
+  // The fields below are filled only for a remote executor (`Executor.remote`): what a worker in
+  // another process needs to build the attempt's `ctx`. The in-process path leaves them out.
+  /** The run's logical date (ISO 8601 UTC). Remote executors only. */
+  readonly logicalDate?: string
+  /** A scheduled run's data interval (ISO 8601 UTC). Remote executors only. */
+  readonly dataIntervalStart?: string
+  readonly dataIntervalEnd?: string
+  /** The run's params. Remote executors only. */
+  readonly params?: JsonObject
+  /**
+   * The `definitionHash` of the engine's pipeline: a worker whose loaded pipeline hashes
+   * differently fails the attempt (`DF_DEFINITION_MISMATCH`, not retried). Remote executors only.
+   */
+  readonly definitionHash?: string
+  /** When the task's first attempt of this run started (epoch ms). Remote executors only. */
+  readonly taskStartedAt?: number
+  /**
+   * The JSON results of the task's direct upstream tasks, by task name (tasks that returned
+   * nothing are left out): what `ctx.get` serves on a worker. Remote executors only.
+   */
+  readonly inputs?: JsonObject
+}
+
+/** Which attempts `Executor.cancel` aborts. */
+export interface CancelScope {
+  /** Only attempts dispatched by this engine instance (`TaskDispatch.engineId`). */
+  readonly engineId?: string
+  /**
+   * The engine lost the run to another engine: an executor stops tracking these attempts and
+   * reports nothing for them. A remote executor leaves them running, so the new owner can adopt
+   * their outcomes; the in-process executor aborts them.
+   */
+  readonly lost?: boolean
 }
 
 /** What one attempt ended with. */
@@ -108,6 +141,19 @@ export interface ExecutorHooks {
 export interface Executor {
   /** Stable id used in errors and logs, e.g. `'in-process'`, `'bullmq'`. */
   readonly name: string
+  /**
+   * True for an executor whose attempts may run in another process: the engine then fills the
+   * context fields of `TaskDispatch` (`logicalDate`, `params`, `definitionHash`, `inputs`, …).
+   */
+  readonly remote?: boolean
+  /**
+   * True when re-dispatching an attempt with an `idempotencyKey` the executor already ran or
+   * runs re-attaches to it (its outcome is reported, it is not run twice). On recovery the
+   * engine then re-dispatches a RUNNING attempt of a dead engine under the same attempt number
+   * instead of failing it with "engine lease expired", so work still running on a worker is
+   * adopted. An attempt no worker runs any more must be reported failed (retryable).
+   */
+  readonly resumesAttempts?: boolean
   /** Starts consuming dispatched tasks. Idempotent for the same hooks. */
   start(hooks: ExecutorHooks, options?: OperationOptions): Promise<void>
   /**
@@ -117,9 +163,10 @@ export interface Executor {
   dispatch(task: TaskDispatch, options?: OperationOptions): Promise<void>
   /**
    * Aborts running attempts of a run (or of one task of it) and reports them cancelled; queued
-   * attempts are dropped and reported through `onOutcome` as `{ status: 'cancelled' }`.
+   * attempts are dropped and reported through `onOutcome` as `{ status: 'cancelled' }`. With a
+   * `scope`, only the attempts of one engine (see {@link CancelScope}).
    */
-  cancel(runId: string, taskId?: string): Promise<void>
+  cancel(runId: string, taskId?: string, scope?: CancelScope): Promise<void>
   /** Stops accepting work; with `drain`, waits for in-flight attempts. Idempotent. */
   close(options?: { drain?: boolean }): Promise<void>
 }

@@ -152,7 +152,7 @@ export function createInProcessExecutor(options: InProcessExecutorOptions = {}):
       else queue.push(task)
       return Promise.resolve()
     },
-    async cancel(runId, taskId) {
+    async cancel(runId, taskId, scope) {
       const reason = new OrchestrationError(
         'DF_CANCELLED',
         `[@df/orchestration] Run '${runId}'${taskId ? ` task '${taskId}'` : ''} was cancelled.`,
@@ -161,7 +161,7 @@ export function createInProcessExecutor(options: InProcessExecutorOptions = {}):
       const dropped: TaskDispatch[] = []
       for (let i = queueHead; i < queue.length; i++) {
         const t = queue[i]!
-        if (t.runId === runId && (taskId === undefined || t.taskId === taskId)) dropped.push(t)
+        if (matches(t, runId, taskId, scope?.engineId)) dropped.push(t)
         else kept.push(t)
       }
       queue.length = 0
@@ -169,9 +169,7 @@ export function createInProcessExecutor(options: InProcessExecutorOptions = {}):
       queueHead = 0
       // Drop queued attempts first, so aborting a running one cannot start them.
       for (const entry of [...running]) {
-        if (entry.task.runId === runId && (taskId === undefined || entry.task.taskId === taskId)) {
-          abort(entry, reason)
-        }
+        if (matches(entry.task, runId, taskId, scope?.engineId)) abort(entry, reason)
       }
       for (const t of dropped) hooks?.onOutcome(t, { status: 'cancelled', reason: reason.message })
       pump()
@@ -193,4 +191,17 @@ export function createInProcessExecutor(options: InProcessExecutorOptions = {}):
       }
     },
   }
+}
+
+function matches(
+  t: TaskDispatch,
+  runId: string,
+  taskId: string | undefined,
+  engineId: string | undefined,
+): boolean {
+  return (
+    t.runId === runId &&
+    (taskId === undefined || t.taskId === taskId) &&
+    (engineId === undefined || t.engineId === undefined || t.engineId === engineId)
+  )
 }

@@ -79,6 +79,7 @@ export type {
 export { EventHub } from './events.js'
 export type {
   AttemptControl,
+  CancelScope,
   Executor,
   ExecutorHooks,
   TaskDispatch,
@@ -147,6 +148,8 @@ export type {
 export { chain, Task } from './task.js'
 export type { TaskFactory, TaskFactoryOptions } from './task-factory.js'
 export { task } from './task-factory.js'
+export type { TaskRunnerOptions } from './task-runner.js'
+export { createTaskRunner } from './task-runner.js'
 export type { TaskDescription, TaskTypeFactory } from './task-types.js'
 export {
   registerTaskType,

@@ -40,6 +40,13 @@ import {
 } from './schedule-options.js'
 import type { Task } from './task.js'
 
+let compiledGraph: (pipeline: Pipeline) => Graph
+
+/** The compiled graph of a pipeline (internal: `createTaskRunner` resolves tasks with it). */
+export function pipelineGraph(pipeline: Pipeline): Graph {
+  return compiledGraph(pipeline)
+}
+
 const RECOVER_OPTION_KEYS: ReadonlySet<string> = new Set(['limit', 'wait'])
 
 /**
@@ -151,6 +158,18 @@ export class Pipeline {
   /** The tasks, in the order they were added. */
   get tasks(): readonly Task[] {
     return this.#tasks
+  }
+
+  /**
+   * The hash of this pipeline's definition (tasks and stored options), as stored with each run:
+   * a distributed worker compares it with the engine's. Compiles (and validates) the DAG.
+   */
+  get definitionHash(): string {
+    return this.#compile().definitionHash
+  }
+
+  static {
+    compiledGraph = (pipeline) => pipeline.#compile()
   }
 
   /** Validates the DAG (cycles, unknown edges and pools) without running it. */

@@ -4,7 +4,7 @@
  * the same hooks). When a run is taken over by another engine instance in the same process, both
  * drivers are listed until the old one notices it lost the run; `engineId` routes each attempt.
  */
-import type { ExecutorHooks, TaskDispatch, TaskOutcome } from '../executor.js'
+import type { AttemptControl, ExecutorHooks, TaskDispatch, TaskOutcome } from '../executor.js'
 import type { RunDriver } from './run-driver.js'
 
 /** Drivers by run id; more than one only while a taken-over run's old driver winds down. */
@@ -33,6 +33,18 @@ function noEngine(d: TaskDispatch): TaskOutcome {
 export const ENGINE_HOOKS: ExecutorHooks = {
   run: (d, control) => find(d)?.execute(d, control) ?? Promise.resolve(noEngine(d)),
   onOutcome: (d, outcome) => find(d)?.onOutcome(d, outcome),
+  onStart: (d, worker) => find(d)?.onStart(d, worker),
+}
+
+/**
+ * Runs attempt `d` with the engine in this process that drives its run (full `ctx`, including
+ * `ctx.context`), or returns undefined when no engine here drives it.
+ */
+export function runWithLocalEngine(
+  d: TaskDispatch,
+  control: AttemptControl,
+): Promise<TaskOutcome> | undefined {
+  return find(d)?.execute(d, control)
 }
 
 export function registerDriver(driver: RunDriver): void {

@@ -261,6 +261,7 @@ export class RunDriver implements AttemptHost {
     }
     if (task.timeoutMs !== undefined) d.timeoutMs = task.timeoutMs
     if (task.options !== undefined) d.options = task.options
+    if (this.cfg.executor.remote === true) this.#remoteFields(d, index)
     if (this.cancelled !== undefined) {
       // Cancelled between the write and the dispatch: never start it.
       this.onOutcome(d, { status: 'cancelled', reason: this.cancelled })
@@ -277,6 +278,32 @@ export class RunDriver implements AttemptHost {
         },
       })
     })
+  }
+
+  /** What a worker in another process needs to build `ctx` (remote executors only). */
+  #remoteFields(d: { -readonly [K in keyof TaskDispatch]: TaskDispatch[K] }, index: number): void {
+    d.logicalDate = this.logicalDate
+    if (this.dataIntervalStart !== undefined) d.dataIntervalStart = this.dataIntervalStart
+    if (this.dataIntervalEnd !== undefined) d.dataIntervalEnd = this.dataIntervalEnd
+    d.params = this.params
+    d.definitionHash = this.cfg.graph.definitionHash
+    const started = this.table.firstStartedAt[index]
+    if (started !== undefined) d.taskStartedAt = started
+    const inputs: Record<string, JsonValue> = {}
+    const tasks = this.cfg.graph.tasks
+    for (const u of this.cfg.graph.upstream[index]!) {
+      const result = this.table.results[u]
+      if (result !== undefined) inputs[tasks[u]!.name] = result
+    }
+    d.inputs = inputs
+  }
+
+  /**
+   * Recovery with an executor that resumes attempts: re-dispatches task `index`'s RUNNING
+   * attempt under the same attempt number (same idempotency key), adopting its outcome.
+   */
+  resume(index: number): void {
+    this.dispatchAfter(index, 0)
   }
 
   // ==== executor side ===============================================================================
@@ -301,6 +328,12 @@ export class RunDriver implements AttemptHost {
 
   onOutcome(d: TaskDispatch, outcome: TaskOutcome): void {
     this.table.onOutcome(d, outcome)
+  }
+
+  /** The executor says which worker runs attempt `d` (stored on its attempt record). */
+  onStart(d: TaskDispatch, worker: string): void {
+    const i = this.cfg.graph.index.get(d.taskId)
+    if (i !== undefined && this.table.attempts[i] === d.attempt) this.table.workers[i] = worker
   }
 
   resultFor(taskIndex: number, name: string): JsonValue | undefined {
@@ -350,7 +383,9 @@ export class RunDriver implements AttemptHost {
     if (this.cancelled !== undefined || this.stopped || this.#finalizing) return
     this.cancelled = reason
     this.table.cancelWaiting(reason)
-    void this.cfg.executor.cancel(this.runId).catch(() => {})
+    void this.cfg.executor
+      .cancel(this.runId, undefined, { engineId: this.cfg.owner })
+      .catch(() => {})
     this.schedule()
   }
 
@@ -359,7 +394,10 @@ export class RunDriver implements AttemptHost {
     if (this.stopped) return
     this.stopped = true
     this.table.stopTimers()
-    void this.cfg.executor.cancel(this.runId).catch(() => {})
+    // Scoped: on a shared queue, losing the run must not abort the new owner's attempts.
+    void this.cfg.executor
+      .cancel(this.runId, undefined, { engineId: this.cfg.owner, lost: true })
+      .catch(() => {})
     this.cfg.onStop(this)
     this.#reject(error)
   }

@@ -24,6 +24,8 @@ export class TaskTable extends Transitions {
   readonly attempts: number[]
   readonly results: (JsonValue | undefined)[]
   readonly firstStartedAt: (number | undefined)[]
+  /** The worker running each task's current attempt (`ExecutorHooks.onStart`). */
+  readonly workers: (string | undefined)[]
   readonly attemptStartedAt: Float64Array
   readonly hasPoolSlot: Uint8Array
   readonly readyAfter: Int32Array
@@ -60,6 +62,7 @@ export class TaskTable extends Transitions {
     this.attempts = new Array(n).fill(0)
     this.results = new Array(n)
     this.firstStartedAt = new Array(n)
+    this.workers = new Array(n)
     this.nextAttemptAt = new Array(n)
     this.attemptStartedAt = new Float64Array(n).fill(Number.NaN) // NaN: unknown
     this.hasPoolSlot = new Uint8Array(n)
@@ -103,8 +106,14 @@ export class TaskTable extends Transitions {
           this.ready(i)
           break
         case 'RUNNING':
-          // Recovery: the attempt's engine died; its outcome is unknown, so it failed.
           this.running++
+          if (this.driver.cfg.executor.resumesAttempts === true) {
+            // The attempt may still run on a worker: re-attach to it (same idempotency key).
+            this.resumePool(i)
+            this.driver.resume(i)
+            break
+          }
+          // Recovery: the attempt's engine died; its outcome is unknown, so it failed.
           this.applyOutcome(i, this.attempts[i]!, {
             status: 'failed',
             retryable: true,
@@ -170,6 +179,14 @@ export class TaskTable extends Transitions {
     }
     this.applyOutcome(i, d.attempt, outcome)
     this.pump()
+  }
+
+  /** A resumed attempt holds its pool slot again (over the limit if the pool is full). */
+  resumePool(i: number): void {
+    const name = this.graph.tasks[i]!.pool
+    if (name === undefined) return
+    const pool = internalPool(name)
+    if (pool?.tryAcquire()) this.hasPoolSlot[i] = 1
   }
 
   releaseSlot(i: number): void {

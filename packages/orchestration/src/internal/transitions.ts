@@ -28,6 +28,7 @@ export abstract class Transitions {
   abstract readonly attempts: number[]
   abstract readonly results: (JsonValue | undefined)[]
   abstract readonly firstStartedAt: (number | undefined)[]
+  abstract readonly workers: (string | undefined)[]
   abstract readonly attemptStartedAt: Float64Array
   abstract readonly hasPoolSlot: Uint8Array
   /** Per task: the write batch that must be acknowledged before it may start. */
@@ -313,6 +314,11 @@ export abstract class Transitions {
     if (o.error !== undefined) record.error = o.error
     if (o.log !== undefined) record.log = o.log
     if (o.meta !== undefined) record.meta = o.meta
+    const worker = this.workers[i]
+    if (worker !== undefined) {
+      record.worker = worker
+      this.workers[i] = undefined
+    }
     return record
   }
 
