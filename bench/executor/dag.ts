@@ -51,7 +51,8 @@ export function buildPipeline(
 ): { pipeline: Pipeline; timings: Timings } {
   const n = width * depth
   const timings: Timings = { startedAt: new Float64Array(n), endedAt: new Float64Array(n) }
-  const pipeline = new Pipeline('bench_executor', options)
+  // maxWorkers is part of the definition hash: the engine and the workers build it the same way.
+  const pipeline = new Pipeline('bench_executor', { maxWorkers: 100, ...options })
   const tasks: Task[] = []
   for (let layer = 0; layer < depth; layer++) {
     for (let i = 0; i < width; i++) {

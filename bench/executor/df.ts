@@ -87,7 +87,6 @@ export async function runDf(round: DfRound): Promise<DfFigures> {
   const { pipeline } = round.build(round.shape, round.width, round.depth, {
     backend,
     executor: timed(executor, round.width, dispatchedAt),
-    maxWorkers: 100,
   })
   try {
     const t0 = now()
