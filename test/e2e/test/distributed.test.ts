@@ -139,7 +139,7 @@ describe('distributed execution with dremio-cli worker', () => {
     }
     // Each worker printed the attempts it ran.
     const started = workers.map(
-      (w) => [...w.output().matchAll(/e2e_fanout\/\S+ (\S+) attempt 1 started/g)].length,
+      (w) => [...w.output().matchAll(new RegExp(`${runId} \\S+ attempt 1 started`, 'g'))].length,
     )
     expect(started[0]! + started[1]!).toBe(7)
   })
@@ -151,7 +151,7 @@ describe('distributed execution with dremio-cli worker', () => {
     const runId = /run (\S+) RUNNING/.exec(run.output())?.[1] as string
     await waitFor(
       () => workers.map((w) => w.output()).join(''),
-      new RegExp(`e2e_hang/${runId} wait_for_cancel attempt 1 started`),
+      new RegExp(`${runId} wait_for_cancel attempt 1 started`),
     )
     run.child.kill('SIGTERM')
     const r = await run.done

@@ -13,6 +13,7 @@
 import type { DremioClient } from '@df/client'
 import { createMemoryBackend, type Pipeline } from '@df/orchestration'
 import { DEFAULT_CLIENT_NAME, registerDremioClient } from '@df/tasks'
+import type { WorkerEvent } from '@df/executor-bullmq'
 import type { CliContext } from '../context.js'
 import type { TrackingDremioClient } from '../dremio-config.js'
 import { importExecutorBullmq, redactRedisUrl, resolveRedisUrl } from '../executor-option.js'
@@ -63,7 +64,10 @@ export async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<nu
     ...(flags.queue !== undefined ? { queue: flags.queue } : {}),
     ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}),
     ...(flags.name !== undefined ? { name: flags.name } : {}),
-    onEvent: (e) => emit(e, describeEvent(e)),
+    onEvent: (e) => {
+      const text = describeEvent(e)
+      if (text !== undefined) emit(e, text)
+    },
   })
   let closed = false
   ctx.onClose(async () => {
@@ -97,24 +101,19 @@ export async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<nu
   return 0
 }
 
-/** One line for a worker event. */
-function describeEvent(e: Parameters<WorkerEventHandler>[0]): string {
-  const where = `${e.pipelineId}/${e.runId} ${e.taskId} attempt ${e.attempt}`
+/** One line for a worker event (`ready` is printed by the command itself). */
+function describeEvent(e: WorkerEvent): string | undefined {
   switch (e.type) {
-    case 'started':
-      return `${where} started`
-    case 'finished':
-      return `${where} ${e.status}${e.durationMs !== undefined ? ` in ${e.durationMs}ms` : ''}${e.message ? `: ${e.message.split('\n')[0]}` : ''}`
-    case 'cancelled':
-      return `${where} cancelled${e.message ? `: ${e.message}` : ''}`
-    default:
-      return `${where} ${(e as { type: string }).type}`
+    case 'ready':
+      return undefined
+    case 'attempt-start':
+      return `${e.runId} ${e.taskId} attempt ${e.attempt} started`
+    case 'attempt-end':
+      return `${e.runId} ${e.taskId} attempt ${e.attempt} ${e.status}`
+    case 'error':
+      return `error: ${e.message.split('\n')[0]}`
   }
 }
-
-type WorkerEventHandler = NonNullable<
-  Parameters<Awaited<ReturnType<typeof importExecutorBullmq>>['startWorker']>[0]['onEvent']
->
 
 /** Resolves with the first SIGINT/SIGTERM; a second one exits at once (130). */
 function waitForSignal(ctx: CliContext): Promise<NodeJS.Signals> {
