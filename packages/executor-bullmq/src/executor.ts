@@ -1,0 +1,369 @@
+/**
+ * `createBullmqExecutor`: the engine side. Each attempt becomes one BullMQ job (id = encoded
+ * idempotency key, `attempts: 1`); the dispatches of one tick go out in one `addBulk`. Outcomes
+ * come back on this executor's own reply stream, read with `XREAD BLOCK` on a dedicated
+ * connection; a reconciler checks attempts without an outcome against their job (completed →
+ * its return value; failed or gone → "worker lost", retryable), which also adopts attempts a
+ * dead engine left running (recovery re-dispatches them under the same job id).
+ */
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
+import type {
+  CancelScope,
+  Executor,
+  ExecutorHooks,
+  TaskDispatch,
+  TaskOutcome,
+} from '@df/orchestration'
+import { createTaskRunner, OrchestrationError } from '@df/orchestration'
+import { Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
+import {
+  type CancelMessage,
+  connect,
+  type JobData,
+  jobIdOf,
+  messageOf,
+  Names,
+  workerLost,
+} from './keys.js'
+import { type BullmqExecutorOptions, resolveExecutorOptions, type WorkerHandle } from './options.js'
+import { startWorker } from './worker.js'
+
+/** An attempt dispatched and not yet settled. */
+interface InFlight {
+  d: TaskDispatch
+  /** When it was dispatched or last checked by the reconciler (epoch ms). */
+  checkedAt: number
+  started: boolean
+  backstop: NodeJS.Timeout | undefined
+}
+
+/** The marker TTL: a cancelled run's attempts are refused by workers for a day. */
+const MARKER_TTL_S = 86_400
+const BULK = 1000
+
+/** The BullMQ executor; `id` names its reply stream. */
+export interface BullmqExecutor extends Executor {
+  /** This executor instance's id (its reply stream is `<prefix>:<queue>:df:reply:<id>`). */
+  readonly id: string
+}
+
+/**
+ * Creates an executor that runs attempts on BullMQ workers (`startWorker`, `dremio-cli worker`).
+ *
+ * @example
+ * const executor = createBullmqExecutor({ connection: 'redis://127.0.0.1:6379' })
+ * const pipeline = new Pipeline('etl', { executor, backend })
+ * @throws OrchestrationError `DF_OPTION_INVALID` for an unknown or out-of-range option.
+ */
+export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExecutor {
+  const o = resolveExecutorOptions(options)
+  const id = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`
+  const names = new Names(o.prefix, o.queue)
+  const replyKey = names.reply(id)
+  const inflight = new Map<string, InFlight>()
+  let hooks: ExecutorHooks | undefined
+  /** close() was called: no new dispatches. */
+  let closed = false
+  /** The connections are being shut down. */
+  let stopped = false
+  let redis: Redis | undefined
+  let reader: Redis | undefined
+  let queue: Queue<JobData> | undefined
+  let localWorker: WorkerHandle | undefined
+  let reconciler: NodeJS.Timeout | undefined
+  let readLoop: Promise<void> | undefined
+  let pending: Array<{ d: TaskDispatch; resolve: () => void; reject: (e: unknown) => void }> = []
+  let flushQueued = false
+  let idle: Array<() => void> = []
+  const ignore = () => {}
+
+  const closedError = (what: string) =>
+    new OrchestrationError('DF_EXECUTOR_CLOSED', `[@df/executor-bullmq] The executor ${what}.`)
+
+  const settle = (jobId: string, outcome: TaskOutcome): void => {
+    const entry = inflight.get(jobId)
+    if (!entry) return
+    inflight.delete(jobId)
+    if (entry.backstop !== undefined) clearTimeout(entry.backstop)
+    hooks?.onOutcome(entry.d, outcome)
+    if (inflight.size === 0 && idle.length > 0) {
+      const waiters = idle
+      idle = []
+      for (const w of waiters) w()
+    }
+  }
+
+  const onStarted = (jobId: string, worker: string): void => {
+    const entry = inflight.get(jobId)
+    if (!entry || entry.started) return
+    entry.started = true
+    const timeout = entry.d.timeoutMs
+    if (timeout !== undefined) {
+      entry.backstop = setTimeout(() => {
+        publishCancel({
+          runId: entry.d.runId,
+          jobId,
+          reason: `[@df/executor-bullmq] Task '${entry.d.taskId}' attempt ${entry.d.attempt} sent no outcome within its timeout.`,
+        })
+        settle(jobId, {
+          status: 'failed',
+          retryable: true,
+          timedOut: true,
+          error: {
+            message: `[@df/executor-bullmq] Task '${entry.d.taskId}' attempt ${entry.d.attempt} sent no outcome within its ${timeout} ms timeout plus ${o.timeoutMarginMs} ms (the worker did not enforce it).`,
+            name: 'OrchestrationError',
+            code: 'DF_TASK_TIMEOUT',
+          },
+        })
+      }, timeout + o.timeoutMarginMs)
+      entry.backstop.unref()
+    }
+    hooks?.onStart?.(entry.d, worker)
+  }
+
+  const publishCancel = (m: CancelMessage): void => {
+    redis?.publish(names.cancelChannel, JSON.stringify(m)).catch(ignore)
+  }
+
+  const flush = async (): Promise<void> => {
+    flushQueued = false
+    const batch = pending
+    pending = []
+    for (let i = 0; i < batch.length; i += BULK) {
+      const part = batch.slice(i, i + BULK)
+      try {
+        await queue!.addBulk(
+          part.map(({ d }) => ({
+            name: 'attempt',
+            data: { d, r: replyKey },
+            opts: {
+              jobId: jobIdOf(d.idempotencyKey),
+              attempts: 1,
+              removeOnComplete: { age: Math.ceil(o.retentionMs / 1000) },
+              removeOnFail: { age: Math.ceil(o.retentionMs / 1000) },
+            },
+          })),
+        )
+        for (const p of part) p.resolve()
+      } catch (error) {
+        for (const p of part) {
+          inflight.delete(jobIdOf(p.d.idempotencyKey))
+          p.reject(
+            new OrchestrationError(
+              'DF_EXECUTOR_REFUSED',
+              `[@df/executor-bullmq] Could not enqueue task '${p.d.taskId}' attempt ${p.d.attempt}: ${messageOf(error)}`,
+            ),
+          )
+        }
+      }
+    }
+  }
+
+  const read = async (): Promise<void> => {
+    let last = '0'
+    while (!stopped) {
+      let answer: [string, [string, string[]][]][] | null
+      try {
+        answer = (await reader!.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', replyKey, last)) as
+          | [string, [string, string[]][]][]
+          | null
+      } catch {
+        if (stopped) return
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        continue
+      }
+      if (answer === null) continue
+      for (const [, entries] of answer) {
+        for (const [entryId, fields] of entries) {
+          last = entryId
+          handleReply(fields)
+        }
+      }
+    }
+  }
+
+  const handleReply = (fields: string[]): void => {
+    let t: string | undefined
+    let k: string | undefined
+    let w = ''
+    let body: string | undefined
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const f = fields[i]
+      if (f === 't') t = fields[i + 1]
+      else if (f === 'k') k = fields[i + 1]
+      else if (f === 'w') w = fields[i + 1]!
+      else if (f === 'o') body = fields[i + 1]
+    }
+    if (k === undefined) return
+    if (t === 's') onStarted(k, w)
+    else if (t === 'o' && body !== undefined) {
+      try {
+        settle(k, JSON.parse(body) as TaskOutcome)
+      } catch {
+        // A malformed reply: the reconciler reads the job's return value instead.
+      }
+    }
+  }
+
+  /** Checks attempts without an outcome against their jobs (one pipelined round trip). */
+  const reconcile = async (): Promise<void> => {
+    const now = Date.now()
+    const due: string[] = []
+    for (const [jobId, e] of inflight) {
+      if (now - e.checkedAt >= o.reconcileIntervalMs) {
+        e.checkedAt = now
+        due.push(jobId)
+      }
+    }
+    if (due.length === 0 || !redis) return
+    const multi = redis.multi()
+    for (const jobId of due) {
+      multi.zscore(names.completed, jobId)
+      multi.zscore(names.failed, jobId)
+      multi.exists(names.job(jobId))
+      multi.hmget(names.job(jobId), 'returnvalue', 'failedReason')
+    }
+    const results = await multi.exec().catch(() => null)
+    if (!results) return
+    due.forEach((jobId, n) => {
+      const entry = inflight.get(jobId)
+      if (!entry) return
+      const [done, failed, exists, fields] = results.slice(n * 4, n * 4 + 4).map((r) => r[1]) as [
+        string | null,
+        string | null,
+        number,
+        (string | null)[],
+      ]
+      if (done !== null && fields[0] != null) {
+        try {
+          settle(jobId, JSON.parse(fields[0]) as TaskOutcome)
+          return
+        } catch {
+          settle(jobId, workerLost(entry.d, 'its job holds no readable outcome'))
+          return
+        }
+      }
+      if (failed !== null) {
+        settle(jobId, workerLost(entry.d, `BullMQ: ${fields[1] ?? 'job failed'}`))
+      } else if (exists === 0) {
+        settle(jobId, workerLost(entry.d, 'its job is gone from Redis'))
+      }
+    })
+  }
+
+  const matches = (d: TaskDispatch, runId: string, taskId?: string, scope?: CancelScope) =>
+    d.runId === runId &&
+    (taskId === undefined || d.taskId === taskId) &&
+    (scope?.engineId === undefined || d.engineId === undefined || d.engineId === scope.engineId)
+
+  return {
+    name: 'bullmq',
+    id,
+    remote: true,
+    resumesAttempts: o.resumeAttempts,
+
+    async start(h) {
+      if (closed) throw closedError('is closed')
+      if (hooks) {
+        hooks = h
+        return
+      }
+      hooks = h
+      redis = connect(o.connection, ignore)
+      reader = redis.duplicate()
+      reader.on('error', ignore)
+      queue = new Queue<JobData>(o.queue, { connection: redis, prefix: o.prefix })
+      queue.on('error', ignore)
+      await queue.waitUntilReady()
+      readLoop = read()
+      reconciler = setInterval(() => void reconcile(), Math.min(o.reconcileIntervalMs, 1000))
+      reconciler.unref()
+      if (o.worker) {
+        const lw = o.worker
+        const fallback = createTaskRunner({ pipelines: lw.pipelines ?? [] })
+        localWorker = await startWorker({
+          connection: o.connection,
+          queue: o.queue,
+          prefix: o.prefix,
+          ...(lw.concurrency !== undefined ? { concurrency: lw.concurrency } : {}),
+          ...(lw.name !== undefined ? { name: lw.name } : {}),
+          ...(lw.lockDurationMs !== undefined ? { lockDurationMs: lw.lockDurationMs } : {}),
+          ...(lw.stalledIntervalMs !== undefined
+            ? { stalledIntervalMs: lw.stalledIntervalMs }
+            : {}),
+          // Our own dispatches run with the engine's hooks; other engines' with the task runner.
+          handler: (d, control) =>
+            inflight.has(jobIdOf(d.idempotencyKey)) ? hooks!.run(d, control) : fallback(d, control),
+        })
+      }
+    },
+
+    dispatch(d) {
+      if (closed) return Promise.reject(closedError('is closed'))
+      if (!hooks) return Promise.reject(closedError('was not started'))
+      const jobId = jobIdOf(d.idempotencyKey)
+      const existing = inflight.get(jobId)
+      if (existing)
+        existing.d = d // re-dispatch (adoption): route the outcome to the newest
+      else inflight.set(jobId, { d, checkedAt: Date.now(), started: false, backstop: undefined })
+      return new Promise<void>((resolve, reject) => {
+        pending.push({ d, resolve, reject })
+        if (!flushQueued) {
+          flushQueued = true
+          setImmediate(() => void flush())
+        }
+      })
+    },
+
+    async cancel(runId, taskId, scope) {
+      const matched: InFlight[] = []
+      for (const [jobId, e] of inflight) {
+        if (!matches(e.d, runId, taskId, scope)) continue
+        inflight.delete(jobId)
+        if (e.backstop !== undefined) clearTimeout(e.backstop)
+        matched.push(e)
+      }
+      pending = pending.filter((p) => {
+        if (!matches(p.d, runId, taskId, scope)) return true
+        p.resolve()
+        return false
+      })
+      // Lost to another engine: leave the attempts running for the new owner to adopt.
+      if (scope?.lost) return
+      const reason = `[@df/orchestration] Run '${runId}'${taskId ? ` task '${taskId}'` : ''} was cancelled.`
+      for (const e of matched) hooks?.onOutcome(e.d, { status: 'cancelled', reason })
+      if (inflight.size === 0) for (const w of idle.splice(0)) w()
+      if (!redis) return
+      const multi = redis.multi()
+      multi.set(names.cancelMarker(runId, taskId), reason, 'EX', MARKER_TTL_S)
+      multi.publish(
+        names.cancelChannel,
+        JSON.stringify({ runId, ...(taskId ? { taskId } : {}), reason } satisfies CancelMessage),
+      )
+      await multi.exec().catch(ignore)
+      // Waiting jobs are removed; an active (locked) one is not, its worker aborts it.
+      await Promise.all(
+        matched.map((e) => queue!.remove(jobIdOf(e.d.idempotencyKey)).catch(ignore)),
+      )
+    },
+
+    async close(closeOptions) {
+      closed = true
+      if (closeOptions?.drain && !stopped && (inflight.size > 0 || pending.length > 0)) {
+        await new Promise<void>((resolve) => idle.push(resolve))
+      }
+      if (stopped) return
+      stopped = true
+      if (reconciler) clearInterval(reconciler)
+      await localWorker?.close({ drain: closeOptions?.drain ?? false })
+      for (const e of inflight.values()) if (e.backstop !== undefined) clearTimeout(e.backstop)
+      reader?.disconnect()
+      await readLoop
+      await redis?.del(replyKey).catch(ignore)
+      await queue?.close().catch(ignore)
+      await redis?.quit().catch(() => redis?.disconnect())
+    },
+  }
+}
