@@ -11,9 +11,9 @@
  * exits at once (130). The Redis URL's password is never printed.
  */
 import type { DremioClient } from '@df/client'
+import type { WorkerEvent } from '@df/executor-bullmq'
 import { createMemoryBackend, type Pipeline } from '@df/orchestration'
 import { DEFAULT_CLIENT_NAME, registerDremioClient } from '@df/tasks'
-import type { WorkerEvent } from '@df/executor-bullmq'
 import type { CliContext } from '../context.js'
 import type { TrackingDremioClient } from '../dremio-config.js'
 import { importExecutorBullmq, redactRedisUrl, resolveRedisUrl } from '../executor-option.js'
