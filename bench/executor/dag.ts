@@ -74,12 +74,17 @@ export function buildPipeline(
 }
 
 /** Bench → worker process. */
-export type ToWorker = { readonly type: 'query' } | { readonly type: 'timings' }
+export type ToWorker =
+  | { readonly type: 'query' }
+  | { readonly type: 'timings' }
+  | { readonly type: 'cpu' }
 
 /** Worker process → bench. */
 export type FromWorker =
   | { readonly type: 'ready'; readonly name: string }
   | { readonly type: 'count'; readonly count: number; readonly lastAt: number }
+  /** `process.cpuUsage()` of the worker process, user + system, in ms. */
+  | { readonly type: 'cpu'; readonly ms: number }
   | {
       readonly type: 'timings'
       readonly startedAt: number[]

@@ -4,7 +4,12 @@
  * (a proxy around the executor's `dispatch`) and the task starts/ends by the workers.
  */
 import { createPostgresBackend } from '@df/backend-postgres'
-import type { Executor, Pipeline, PipelineOptions } from '@df/orchestration'
+import {
+  createMemoryBackend,
+  type Executor,
+  type Pipeline,
+  type PipelineOptions,
+} from '@df/orchestration'
 import type { FromWorker, Shape, Timings, ToWorker } from './dag.js'
 import { now, redisOptions } from './dag.js'
 
@@ -15,6 +20,8 @@ export interface DfRound {
   readonly depth: number
   readonly redisUrl: string
   readonly postgresUrl: string
+  /** `memory`: the same run on the memory backend, to tell the store's share from the executor's. */
+  readonly backend: 'postgres' | 'memory'
   readonly prefix: string
   readonly queue: string
   readonly workers: readonly {
@@ -75,10 +82,10 @@ export async function runDf(round: DfRound): Promise<DfFigures> {
   const { createBullmqExecutor } = await import('@df/executor-bullmq')
   const n = round.width * round.depth
   const dispatchedAt = new Float64Array(n)
-  const backend = createPostgresBackend({
-    connectionString: round.postgresUrl,
-    schema: 'bench_executor',
-  })
+  const backend =
+    round.backend === 'memory'
+      ? createMemoryBackend()
+      : createPostgresBackend({ connectionString: round.postgresUrl, schema: 'bench_executor' })
   const executor = createBullmqExecutor({
     connection: redisOptions(round.redisUrl),
     prefix: round.prefix,

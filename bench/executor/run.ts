@@ -9,7 +9,7 @@
  * - `df`: `pipeline.run()` of the bench pipeline (100 × 100 layered DAG by default: each task
  *   after the task with the same index one layer up; or `flat`, 10,000 independent tasks) with
  *   `createBullmqExecutor` and a `@df/backend-postgres` backend (every state change durable),
- *   `maxWorkers` 100; the clock runs from `run()` called to the run's result;
+ *   `maxWorkers` 100 (the run's cap on attempts in flight); the clock runs from `run()` called to the run's result;
  * - `dispatch→start`: the engine calling `executor.dispatch` (timestamped in the engine) → the
  *   task function starting on a worker (timestamped there; both processes read the same machine
  *   clock, `performance.timeOrigin + performance.now()`);
@@ -17,7 +17,8 @@
  *   function started on a worker: the whole loop (outcome back to the engine through Redis, the
  *   backend writes, the dispatch, the worker picking the job up).
  *
- * Usage: pnpm bench executor [rounds=3] [layered|flat] [concurrency=50]
+ * Usage: pnpm bench executor [rounds=3] [layered|flat] [concurrency=50] [postgres|memory]
+ *   [maxWorkers=100]
  * Env: DF_TEST_REDIS_URL (default redis://127.0.0.1:6379), DF_TEST_POSTGRES_URL (default
  * postgres://df:df@127.0.0.1:5432/test).
  */
@@ -26,6 +27,7 @@ import { loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Queue } from 'bullmq'
+import { Redis } from 'ioredis'
 import {
   buildPipeline,
   type FromWorker,
@@ -39,6 +41,8 @@ import { runDf } from './df.js'
 const rounds = Number(process.argv[2] ?? 3)
 const shape = (process.argv[3] ?? 'layered') as Shape
 const concurrency = Number(process.argv[4] ?? 50)
+const store = (process.argv[5] ?? 'postgres') as 'postgres' | 'memory'
+const maxWorkers = Number(process.argv[6] ?? 100)
 const N = 10_000
 const [width, depth] = shape === 'flat' ? [N, 1] : [100, 100]
 const REDIS_URL = process.env.DF_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -95,6 +99,32 @@ async function stop(children: readonly Child[]): Promise<void> {
   )
 }
 
+/** CPU ms so far of this process, of the worker processes (summed), and of redis-server. */
+async function cpuNow(
+  workers: readonly Child[],
+  redis: Redis,
+): Promise<{ main: number; workers: number; redis: number }> {
+  const { user, system } = process.cpuUsage()
+  const replies = await Promise.all(workers.map((w) => w.ask({ type: 'cpu' }, 'cpu')))
+  const info = await redis.info('cpu')
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0)
+  return {
+    main: (user + system) / 1000,
+    workers: replies.reduce((sum, r) => sum + r.ms, 0),
+    redis: (field('used_cpu_sys') + field('used_cpu_user')) * 1000,
+  }
+}
+
+/** µs of CPU per task between two {@link cpuNow} readings, as three columns. */
+function cpuColumns(
+  a: Awaited<ReturnType<typeof cpuNow>>,
+  b: Awaited<ReturnType<typeof cpuNow>>,
+): string[] {
+  return [b.main - a.main, b.workers - a.workers, b.redis - a.redis].map((ms) =>
+    ((ms * 1000) / N).toFixed(0),
+  )
+}
+
 /** One raw BullMQ round: 10,000 no-op jobs; returns the wall-clock ms. */
 async function runRaw(queue: Queue, workers: readonly Child[], base: number): Promise<number> {
   const t0 = now()
@@ -119,6 +149,7 @@ const rawQueue = 'raw'
 const dfQueue = 'df'
 const connection = redisOptions(REDIS_URL)
 const queue = new Queue(rawQueue, { connection, prefix })
+const redis = new Redis(connection)
 const rawWorkers = await Promise.all(
   [0, 1].map(() => spawnWorker(['raw', REDIS_URL, prefix, rawQueue, String(concurrency)])),
 )
@@ -137,6 +168,7 @@ try {
         shape,
         String(width),
         String(depth),
+        String(maxWorkers),
       ]),
     ),
   )
@@ -146,12 +178,12 @@ try {
 }
 
 console.log(
-  `# ${N} no-op tasks, 2 worker processes x concurrency ${concurrency}, df: ${shape === 'flat' ? 'flat fan-out' : '100x100 layered DAG'}, PostgreSQL history, maxWorkers 100; load ${loadavg()
+  `# ${N} no-op tasks, 2 worker processes x concurrency ${concurrency}, df: ${shape === 'flat' ? 'flat fan-out' : '100x100 layered DAG'}, ${store === 'memory' ? 'memory backend' : 'PostgreSQL history'}, maxWorkers ${maxWorkers}; load ${loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 )
 console.log(
-  'round\tphase\ttasks\tms\ttasks_per_s\tvs_raw\tdispatch_p50_ms\tdispatch_p99_ms\tupstream_p50_ms\tupstream_p99_ms',
+  'round\tphase\ttasks\tms\ttasks_per_s\tvs_raw\tdispatch_p50_ms\tdispatch_p99_ms\tupstream_p50_ms\tupstream_p99_ms\tcpu_us_per_task(engine/workers/redis)',
 )
 const rawRates: number[] = []
 const dfRates: number[] = []
@@ -161,23 +193,42 @@ const dispatchP99: number[] = []
 let rawDone = 0
 try {
   for (let r = 1; r <= rounds; r++) {
+    const c0 = await cpuNow(rawWorkers, redis)
     const rawMs = await runRaw(queue, rawWorkers, rawDone)
+    const c1 = await cpuNow(rawWorkers, redis)
     rawDone += N
     const rawRate = N / (rawMs / 1000)
     rawRates.push(rawRate)
-    console.log([r, 'raw', N, rawMs.toFixed(0), Math.round(rawRate), '', '', '', '', ''].join('\t'))
+    console.log(
+      [
+        r,
+        'raw',
+        N,
+        rawMs.toFixed(0),
+        Math.round(rawRate),
+        '',
+        '',
+        '',
+        '',
+        '',
+        cpuColumns(c0, c1).join('/'),
+      ].join('\t'),
+    )
     if (!dfAvailable) continue
+    const d0 = await cpuNow(dfWorkers, redis)
     const df = await runDf({
       shape,
       width,
       depth,
       redisUrl: REDIS_URL,
       postgresUrl: POSTGRES_URL,
+      backend: store,
       prefix,
       queue: dfQueue,
       workers: dfWorkers,
-      build: buildPipeline,
+      build: (sh, w, d, o) => buildPipeline(sh, w, d, { maxWorkers, ...o }),
     })
+    const d1 = await cpuNow(dfWorkers, redis)
     const rate = N / (df.ms / 1000)
     dfRates.push(rate)
     ratios.push(rate / rawRate)
@@ -195,6 +246,7 @@ try {
         df.dispatchP99.toFixed(2),
         df.upstreamP50?.toFixed(2) ?? '-',
         df.upstreamP99?.toFixed(2) ?? '-',
+        cpuColumns(d0, d1).join('/'),
       ].join('\t'),
     )
   }
@@ -223,8 +275,6 @@ try {
   await queue.obliterate({ force: true }).catch(() => undefined)
   await queue.close()
   // Whatever the executor left under the bench prefix (its own queue, streams, markers).
-  const { Redis } = await import('ioredis')
-  const redis = new Redis(connection)
   let cursor = '0'
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)

@@ -2,7 +2,7 @@
  * One worker process of the executor bench (forked by run.ts; IPC to it).
  * - `raw <redisUrl> <prefix> <queue> <concurrency>`: a bare BullMQ `Worker` with a no-op
  *   processor; answers `query` with how many jobs it completed and when it completed the last.
- * - `df <redisUrl> <prefix> <queue> <concurrency> <shape> <width> <depth>`: `startWorker` from
+ * - `df <redisUrl> <prefix> <queue> <concurrency> <shape> <width> <depth> <maxWorkers>`: `startWorker` from
  *   `@df/executor-bullmq` with the bench pipeline; answers `timings` with when each task it ran
  *   started and ended (0 for tasks another worker ran).
  * Exits when the bench disconnects (closing its worker first).
@@ -16,7 +16,7 @@ import {
   type ToWorker,
 } from './dag.js'
 
-const [mode, url, prefix, queue, concurrencyText, shape, widthText, depthText] =
+const [mode, url, prefix, queue, concurrencyText, shape, widthText, depthText, maxWorkersText] =
   process.argv.slice(2)
 const concurrency = Number(concurrencyText)
 const send = (m: FromWorker): void => {
@@ -45,7 +45,14 @@ if (mode === 'raw') {
   send({ type: 'ready', name: `raw-${process.pid}` })
 } else if (mode === 'df') {
   const { startWorker } = await import('@df/executor-bullmq')
-  const { pipeline, timings } = buildPipeline(shape as Shape, Number(widthText), Number(depthText))
+  const { pipeline, timings } = buildPipeline(
+    shape as Shape,
+    Number(widthText),
+    Number(depthText),
+    {
+      maxWorkers: Number(maxWorkersText),
+    },
+  )
   const worker = await startWorker({
     connection: redisOptions(url as string),
     prefix,
@@ -68,6 +75,12 @@ if (mode === 'raw') {
 } else {
   throw new Error(`unknown mode ${mode}`)
 }
+
+process.on('message', (m: ToWorker) => {
+  if (m.type !== 'cpu') return
+  const { user, system } = process.cpuUsage()
+  send({ type: 'cpu', ms: (user + system) / 1000 })
+})
 
 process.on('disconnect', () => {
   void close().finally(() => process.exit(0))
