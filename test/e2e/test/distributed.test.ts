@@ -167,6 +167,38 @@ describe('distributed execution with dremio-cli worker', () => {
     expect(shown.tasks[0]?.state).toBe('CANCELLED')
   })
 
+  it("serve --executor bullmq runs the scheduled runs' tasks on the workers", async (test) => {
+    if (!redis || !store) return test.skip('Redis or PostgreSQL is not running')
+    const serve = spawnCli([
+      'serve',
+      '--pipelines',
+      FIXTURE,
+      '--executor',
+      'bullmq',
+      '--redis-url',
+      redis.url,
+      '--prefix',
+      redis.prefix,
+      '--backend-url',
+      store.url,
+    ])
+    await waitFor(serve.output, /run (\S+) \(e2e_dist_tick, schedule\) SUCCESS/)
+    serve.child.kill('SIGTERM')
+    const r = await serve.done
+    outputs.push(r.stdout, r.stderr)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(
+      /serving 3 pipeline\(s\) .*, tasks on bullmq on redis:\/\/dfe2e_\w+:\*\*\*@/,
+    )
+    const runId = /run (\S+) \(e2e_dist_tick, schedule\) SUCCESS/.exec(r.stdout)?.[1] as string
+    const shown = await show(runId)
+    expect(shown.run.status).toBe('SUCCESS')
+    expect(['w-a', 'w-b']).toContain(shown.attempts[0]?.worker)
+    const result = shown.tasks[0]?.result as { pid: number }
+    expect(workers.map((w) => w.child.pid)).toContain(result.pid)
+    expect(result.pid).not.toBe(serve.child.pid)
+  })
+
   it('needs --redis-url (or DF_REDIS_URL) for bullmq: exit 2, nothing started', async () => {
     const r = await runCliProcess(['pipeline', 'run', FIXTURE, '--executor', 'bullmq'])
     expect(r.code).toBe(2)
@@ -177,6 +209,31 @@ describe('distributed execution with dremio-cli worker', () => {
     const bad = await runCliProcess(['pipeline', 'run', FIXTURE, '--executor', 'celery'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('--executor must be one of in-process, bullmq')
+  })
+
+  it('refuses a pipeline not built with ctx.executor instead of running it in-process', async (test) => {
+    if (!redis || !store) return test.skip('Redis or PostgreSQL is not running')
+    const inProcessOnly = join(import.meta.dirname, 'fixtures', 'serve', 'ticking.ts')
+    const r = await runCliProcess([
+      'pipeline',
+      'run',
+      inProcessOnly,
+      '--executor',
+      'bullmq',
+      '--redis-url',
+      redis.url,
+      '--prefix',
+      redis.prefix,
+      '--backend-url',
+      store.url,
+    ])
+    outputs.push(r.stdout, r.stderr)
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(
+      "Pipeline 'e2e_tick' was not built with the CLI's executor (it has 'in-process')",
+    )
+    expect(r.stderr).toContain('executor: ctx.executor')
+    expect(r.stdout).not.toContain('RUNNING')
   })
 
   it('SIGTERM on a worker drains and exits 0; the Redis password is in no output and no key', async (test) => {
