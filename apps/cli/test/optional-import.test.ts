@@ -1,7 +1,8 @@
 /**
- * The optional peers (`@df/backend-postgres`, `@df/backend-mysql`, `@df/emulator`) are loaded on
- * demand; here Node's real resolver runs from a directory that has none of them (the packaging
- * project installs the packed CLI without them and runs the bin).
+ * The optional peers (`@df/backend-postgres`, `@df/backend-mysql`, `@df/emulator`,
+ * `@df/executor-bullmq`) are loaded on demand; here Node's real resolver runs from a directory
+ * that has none of them (the packaging project installs the packed CLI without them and runs the
+ * bin).
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -12,6 +13,7 @@ import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createBackendFromUrl } from '../src/backend-url.js'
 import { CliError } from '../src/cli-error.js'
+import { importExecutorBullmq } from '../src/executor-option.js'
 import { importOptional, type ModuleImporter } from '../src/optional-import.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'df-cli-peers-'))
@@ -78,5 +80,21 @@ describe('createBackendFromUrl without the backend packages', () => {
       code: 'DF_DEPENDENCY_MISSING',
       message: `[@df/cli] Cannot import ${name}. Install it with: pnpm add ${name}`,
     })
+  })
+})
+
+describe('--executor bullmq without @df/executor-bullmq', () => {
+  it('says how to install it', async () => {
+    await expect(importExecutorBullmq(importerFrom(dir))).rejects.toMatchObject({
+      code: 'DF_DEPENDENCY_MISSING',
+      message:
+        '[@df/cli] Cannot import @df/executor-bullmq. Install it with: pnpm add @df/executor-bullmq',
+    })
+  })
+
+  it('loads it when installed (the workspace links it)', async () => {
+    const mod = await importExecutorBullmq()
+    expect(typeof mod.createBullmqExecutor).toBe('function')
+    expect(typeof mod.startWorker).toBe('function')
   })
 })
