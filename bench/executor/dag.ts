@@ -78,6 +78,7 @@ export type ToWorker =
   | { readonly type: 'query' }
   | { readonly type: 'timings' }
   | { readonly type: 'cpu' }
+  | { readonly type: 'latencies' }
 
 /** Worker process → bench. */
 export type FromWorker =
@@ -85,6 +86,8 @@ export type FromWorker =
   | { readonly type: 'count'; readonly count: number; readonly lastAt: number }
   /** `process.cpuUsage()` of the worker process, user + system, in ms. */
   | { readonly type: 'cpu'; readonly ms: number }
+  /** `raw-chain`: added → started of each chained job since the last ask, in ms. */
+  | { readonly type: 'latencies'; readonly ms: number[] }
   | {
       readonly type: 'timings'
       readonly startedAt: number[]

@@ -6,6 +6,9 @@
  * Rows, one per round and phase, then the medians:
  * - `raw`: a bare BullMQ `Queue` + two `Worker` processes; the clock runs from the first
  *   `addBulk` (chunks of 1,000) to the last job completed on a worker;
+ * - `raw-chain`: bare BullMQ again, as the DAG's shape: 100 chains of 100 jobs, each job added by
+ *   the processor of the one before (no engine, no backend); its dispatch columns are
+ *   "added → started", bare BullMQ's floor for the df phase's dispatch latency;
  * - `df`: `pipeline.run()` of the bench pipeline (100 × 100 layered DAG by default: each task
  *   after the task with the same index one layer up; or `flat`, 10,000 independent tasks) with
  *   `createBullmqExecutor` and a `@df/backend-postgres` backend (every state change durable),
@@ -18,7 +21,7 @@
  *   backend writes, the dispatch, the worker picking the job up).
  *
  * Usage: pnpm bench executor [rounds=3] [layered|flat] [concurrency=50] [postgres|memory]
- *   [maxWorkers=100]
+ *   [maxWorkers=100] [width=100 depth=100 (layered)]
  * Env: DF_TEST_REDIS_URL (default redis://127.0.0.1:6379), DF_TEST_POSTGRES_URL (default
  * postgres://df:df@127.0.0.1:5432/test).
  */
@@ -43,8 +46,12 @@ const shape = (process.argv[3] ?? 'layered') as Shape
 const concurrency = Number(process.argv[4] ?? 50)
 const store = (process.argv[5] ?? 'postgres') as 'postgres' | 'memory'
 const maxWorkers = Number(process.argv[6] ?? 100)
-const N = 10_000
-const [width, depth] = shape === 'flat' ? [N, 1] : [100, 100]
+// `layered` W D: another width × depth (e.g. `1 300`, one chain: latency with nothing queued).
+const [width, depth] =
+  shape === 'flat'
+    ? [10_000, 1]
+    : [Number(process.argv[7] ?? 100), Number(process.argv[8] ?? 100)]
+const N = width * depth
 const REDIS_URL = process.env.DF_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const POSTGRES_URL = process.env.DF_TEST_POSTGRES_URL ?? 'postgres://df:df@127.0.0.1:5432/test'
 const prefix = `dfbench${process.pid}`
@@ -125,7 +132,7 @@ function cpuColumns(
   )
 }
 
-/** One raw BullMQ round: 10,000 no-op jobs; returns the wall-clock ms. */
+/** One raw BullMQ round: N no-op jobs; returns the wall-clock ms. */
 async function runRaw(queue: Queue, workers: readonly Child[], base: number): Promise<number> {
   const t0 = now()
   for (let i = 0; i < N; i += 1000) {
@@ -143,6 +150,37 @@ async function runRaw(queue: Queue, workers: readonly Child[], base: number): Pr
     }
     await new Promise((r) => setTimeout(r, 10))
   }
+}
+
+/**
+ * One `raw-chain` round: `width` chains of `depth` jobs, each job added by the processor of the
+ * one before (no engine): wall-clock ms and added → started p50/p99.
+ */
+async function runChain(
+  queue: Queue,
+  workers: readonly Child[],
+  base: number,
+): Promise<{ ms: number; p50: number; p99: number }> {
+  const t0 = now()
+  await queue.addBulk(
+    Array.from({ length: width }, () => ({ name: 'noop', data: { t: now(), left: depth - 1 } })),
+  )
+  let end = 0
+  for (;;) {
+    const counts = await Promise.all(workers.map((w) => w.ask({ type: 'query' }, 'count')))
+    if (counts.reduce((s, c) => s + c.count, 0) - base >= N) {
+      end = Math.max(...counts.map((c) => c.lastAt))
+      break
+    }
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  const lat = Float64Array.from(
+    (await Promise.all(workers.map((w) => w.ask({ type: 'latencies' }, 'latencies')))).flatMap(
+      (l) => l.ms,
+    ),
+  ).sort()
+  const at = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] as number
+  return { ms: end - t0, p50: at(0.5), p99: at(0.99) }
 }
 
 const rawQueue = 'raw'
@@ -178,7 +216,7 @@ try {
 }
 
 console.log(
-  `# ${N} no-op tasks, 2 worker processes x concurrency ${concurrency}, df: ${shape === 'flat' ? 'flat fan-out' : '100x100 layered DAG'}, ${store === 'memory' ? 'memory backend' : 'PostgreSQL history'}, maxWorkers ${maxWorkers}; load ${loadavg()
+  `# ${N} no-op tasks, 2 worker processes x concurrency ${concurrency}, df: ${shape === 'flat' ? 'flat fan-out' : `${width}x${depth} layered DAG`}, ${store === 'memory' ? 'memory backend' : 'PostgreSQL history'}, maxWorkers ${maxWorkers}; load ${loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 )
@@ -190,6 +228,8 @@ const dfRates: number[] = []
 const ratios: number[] = []
 const dispatchP50: number[] = []
 const dispatchP99: number[] = []
+const chainP50: number[] = []
+const chainP99: number[] = []
 let rawDone = 0
 try {
   for (let r = 1; r <= rounds; r++) {
@@ -212,6 +252,27 @@ try {
         '',
         '',
         cpuColumns(c0, c1).join('/'),
+      ].join('\t'),
+    )
+    const k0 = await cpuNow(rawWorkers, redis)
+    const chain = await runChain(queue, rawWorkers, rawDone)
+    const k1 = await cpuNow(rawWorkers, redis)
+    rawDone += N
+    chainP50.push(chain.p50)
+    chainP99.push(chain.p99)
+    console.log(
+      [
+        r,
+        'raw-chain',
+        N,
+        chain.ms.toFixed(0),
+        Math.round(N / (chain.ms / 1000)),
+        '',
+        chain.p50.toFixed(2),
+        chain.p99.toFixed(2),
+        '',
+        '',
+        cpuColumns(k0, k1).join('/'),
       ].join('\t'),
     )
     if (!dfAvailable) continue
@@ -254,6 +315,20 @@ try {
     xs.length === 0 ? '-' : String([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)])
   const fmt = (s: string, digits: number): string => (s === '-' ? s : Number(s).toFixed(digits))
   console.log(['median', 'raw', N, '-', fmt(median(rawRates), 0), '', '', '', '', ''].join('\t'))
+  console.log(
+    [
+      'median',
+      'raw-chain',
+      N,
+      '-',
+      '',
+      '',
+      fmt(median(chainP50), 2),
+      fmt(median(chainP99), 2),
+      '',
+      '',
+    ].join('\t'),
+  )
   if (dfAvailable) {
     console.log(
       [

@@ -2,6 +2,7 @@
  * One worker process of the executor bench (forked by run.ts; IPC to it).
  * - `raw <redisUrl> <prefix> <queue> <concurrency>`: a bare BullMQ `Worker` with a no-op
  *   processor; answers `query` with how many jobs it completed and when it completed the last.
+ *   A job with `{ t, left }` (the `raw-chain` phase) records `now - t` and adds its successor.
  * - `df <redisUrl> <prefix> <queue> <concurrency> <shape> <width> <depth> <maxWorkers>`: `startWorker` from
  *   `@df/executor-bullmq` with the bench pipeline; answers `timings` with when each task it ran
  *   started and ended (0 for tasks another worker ran).
@@ -25,22 +26,40 @@ const send = (m: FromWorker): void => {
 let close: () => Promise<void> = async () => undefined
 
 if (mode === 'raw') {
-  const { Worker } = await import('bullmq')
+  const { Queue, Worker } = await import('bullmq')
   let count = 0
   let lastAt = 0
-  const worker = new Worker(queue as string, async () => undefined, {
-    connection: redisOptions(url as string),
-    prefix,
-    concurrency,
-  })
+  // Chained jobs (`raw-chain`): the processor adds the job's successor itself, as an engine would
+  // dispatch it, so `added → started` is bare BullMQ's dispatch latency under the same load.
+  const successors = new Queue(queue as string, { connection: redisOptions(url as string), prefix })
+  let latencies: number[] = []
+  const worker = new Worker(
+    queue as string,
+    async (job) => {
+      const data = job.data as { t?: number; left?: number }
+      if (data.t === undefined) return
+      latencies.push(now() - data.t)
+      if ((data.left ?? 0) > 0) {
+        await successors.add('noop', { t: now(), left: (data.left as number) - 1 })
+      }
+    },
+    { connection: redisOptions(url as string), prefix, concurrency },
+  )
   worker.on('completed', () => {
     count++
     lastAt = now()
   })
   await worker.waitUntilReady()
-  close = () => worker.close()
+  close = async () => {
+    await worker.close()
+    await successors.close()
+  }
   process.on('message', (m: ToWorker) => {
     if (m.type === 'query') send({ type: 'count', count, lastAt })
+    if (m.type === 'latencies') {
+      send({ type: 'latencies', ms: latencies })
+      latencies = []
+    }
   })
   send({ type: 'ready', name: `raw-${process.pid}` })
 } else if (mode === 'df') {
