@@ -6,7 +6,7 @@
  * Rows, one per round and phase, then the medians:
  * - `raw`: a bare BullMQ `Queue` + two `Worker` processes; the clock runs from the first
  *   `addBulk` (chunks of 1,000) to the last job completed on a worker;
- * - `raw-chain`: bare BullMQ again, as the DAG's shape: 100 chains of 100 jobs, each job added by
+ * - `raw-chain` (layered only): bare BullMQ again, as the DAG's shape: 100 chains of 100 jobs, each job added by
  *   the processor of the one before (no engine, no backend); its dispatch columns are
  *   "added → started", bare BullMQ's floor for the df phase's dispatch latency;
  * - `df`: `pipeline.run()` of the bench pipeline (100 × 100 layered DAG by default: each task
@@ -48,9 +48,7 @@ const store = (process.argv[5] ?? 'postgres') as 'postgres' | 'memory'
 const maxWorkers = Number(process.argv[6] ?? 100)
 // `layered` W D: another width × depth (e.g. `1 300`, one chain: latency with nothing queued).
 const [width, depth] =
-  shape === 'flat'
-    ? [10_000, 1]
-    : [Number(process.argv[7] ?? 100), Number(process.argv[8] ?? 100)]
+  shape === 'flat' ? [10_000, 1] : [Number(process.argv[7] ?? 100), Number(process.argv[8] ?? 100)]
 const N = width * depth
 const REDIS_URL = process.env.DF_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const POSTGRES_URL = process.env.DF_TEST_POSTGRES_URL ?? 'postgres://df:df@127.0.0.1:5432/test'
@@ -254,27 +252,30 @@ try {
         cpuColumns(c0, c1).join('/'),
       ].join('\t'),
     )
-    const k0 = await cpuNow(rawWorkers, redis)
-    const chain = await runChain(queue, rawWorkers, rawDone)
-    const k1 = await cpuNow(rawWorkers, redis)
-    rawDone += N
-    chainP50.push(chain.p50)
-    chainP99.push(chain.p99)
-    console.log(
-      [
-        r,
-        'raw-chain',
-        N,
-        chain.ms.toFixed(0),
-        Math.round(N / (chain.ms / 1000)),
-        '',
-        chain.p50.toFixed(2),
-        chain.p99.toFixed(2),
-        '',
-        '',
-        cpuColumns(k0, k1).join('/'),
-      ].join('\t'),
-    )
+    // Flat has no chains: its "dispatch" latency is queueing, nothing to compare with.
+    if (shape === 'layered') {
+      const k0 = await cpuNow(rawWorkers, redis)
+      const chain = await runChain(queue, rawWorkers, rawDone)
+      const k1 = await cpuNow(rawWorkers, redis)
+      rawDone += N
+      chainP50.push(chain.p50)
+      chainP99.push(chain.p99)
+      console.log(
+        [
+          r,
+          'raw-chain',
+          N,
+          chain.ms.toFixed(0),
+          Math.round(N / (chain.ms / 1000)),
+          '',
+          chain.p50.toFixed(2),
+          chain.p99.toFixed(2),
+          '',
+          '',
+          cpuColumns(k0, k1).join('/'),
+        ].join('\t'),
+      )
+    }
     if (!dfAvailable) continue
     const d0 = await cpuNow(dfWorkers, redis)
     const df = await runDf({
@@ -315,20 +316,21 @@ try {
     xs.length === 0 ? '-' : String([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)])
   const fmt = (s: string, digits: number): string => (s === '-' ? s : Number(s).toFixed(digits))
   console.log(['median', 'raw', N, '-', fmt(median(rawRates), 0), '', '', '', '', ''].join('\t'))
-  console.log(
-    [
-      'median',
-      'raw-chain',
-      N,
-      '-',
-      '',
-      '',
-      fmt(median(chainP50), 2),
-      fmt(median(chainP99), 2),
-      '',
-      '',
-    ].join('\t'),
-  )
+  if (shape === 'layered')
+    console.log(
+      [
+        'median',
+        'raw-chain',
+        N,
+        '-',
+        '',
+        '',
+        fmt(median(chainP50), 2),
+        fmt(median(chainP99), 2),
+        '',
+        '',
+      ].join('\t'),
+    )
   if (dfAvailable) {
     console.log(
       [
