@@ -142,6 +142,25 @@ describe('distributed execution with dremio-cli worker', () => {
       (w) => [...w.output().matchAll(new RegExp(`${runId} \\S+ attempt 1 started`, 'g'))].length,
     )
     expect(started[0]! + started[1]!).toBe(7)
+
+    // `pipeline rerun --executor bullmq`: the tasks it reruns go to the workers too.
+    const rerun = await runCliProcess([
+      'pipeline',
+      'rerun',
+      runId,
+      '-f',
+      FIXTURE,
+      '--from',
+      'part_2',
+      ...runArgs('e2e_fanout').slice(5),
+    ])
+    outputs.push(rerun.stdout, rerun.stderr)
+    expect(rerun.code).toBe(0)
+    const rerunId = /Run (\S+) SUCCESS/.exec(rerun.stdout)?.[1] as string
+    expect(rerunId).not.toBe(runId)
+    const again = await show(rerunId)
+    expect(again.attempts.map((a) => a.taskId).sort()).toEqual(['join', 'part_2'])
+    for (const a of again.attempts) expect(['w-a', 'w-b']).toContain(a.worker)
   })
 
   it('SIGTERM on pipeline run aborts the attempt on the worker and records CANCELLED', async (test) => {

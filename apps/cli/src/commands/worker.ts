@@ -43,7 +43,7 @@ export function registerWorkerCommand(program: Command, action: Action): void {
       wholeNumber('--concurrency', 1, 1000),
       16,
     )
-    .option('--name <name>', 'worker name on the attempt records (default host:pid)')
+    .option('--name <name>', 'worker name on the attempt records (default host:pid:random)')
     .option(
       '--shutdown-timeout <duration>',
       'on SIGTERM, how long running attempts get to finish',
