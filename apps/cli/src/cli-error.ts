@@ -30,6 +30,8 @@ export type CliErrorCode =
   | 'DF_CLI_RUN_ACTIVE'
   /** A run, a task or a catalog entry does not exist. */
   | 'DF_CLI_NOT_FOUND'
+  /** The Redis of `--redis-url` cannot be reached, does not answer, or refuses its credentials. */
+  | 'DF_CLI_REDIS_UNAVAILABLE'
 
 /** An error the CLI reports in one line (exit code 1, or 2 for `DF_CLI_USAGE`). */
 export class CliError extends Error {

@@ -10,6 +10,7 @@ import { redactBackendUrl } from '@df/orchestration'
 import { CliError } from './cli-error.js'
 import type { ExecutorFlags } from './commands/executor-flags.js'
 import { defaultImporter, importOptional, type ModuleImporter } from './optional-import.js'
+import { probeRedis } from './redis-probe.js'
 
 /** The URL with its password (and any `?password=`) replaced by `***`. */
 export function redactRedisUrl(url: string): string {
@@ -69,7 +70,8 @@ export interface ChosenExecutor {
 /**
  * Creates the executor of `--executor` (nothing for in-process). The caller closes it after the
  * pipelines that use it.
- * @throws CliError `DF_CLI_USAGE` without a Redis URL, `DF_DEPENDENCY_MISSING` without the package.
+ * @throws CliError `DF_CLI_USAGE` without a Redis URL, `DF_DEPENDENCY_MISSING` without the package,
+ *   `DF_CLI_REDIS_UNAVAILABLE` when the Redis does not answer or refuses the URL's credentials.
  */
 export async function createCliExecutor(
   flags: ExecutorFlags,
@@ -88,6 +90,7 @@ export async function createCliExecutor(
   }
   const url = resolveRedisUrl(flags.redisUrl, env, '--executor bullmq')
   const { createBullmqExecutor } = await importExecutorBullmq()
+  await probeRedis(url)
   const executor = createBullmqExecutor({
     connection: url,
     ...(flags.queue !== undefined ? { queue: flags.queue } : {}),

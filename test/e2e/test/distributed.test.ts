@@ -230,6 +230,34 @@ describe('distributed execution with dremio-cli worker', () => {
     expect(bad.stderr).toContain('--executor must be one of in-process, bullmq')
   })
 
+  it('ends at once, in one line, when the Redis cannot be reached or refuses the password', async (test) => {
+    if (!redis) return test.skip('Redis is not running')
+    const down = `redis://:${redis.password}@127.0.0.1:1`
+    for (const args of [
+      ['worker', '--pipelines', FIXTURE, '--redis-url', down],
+      ['pipeline', 'run', FIXTURE, '-p', 'e2e_fanout', '--executor', 'bullmq', '--redis-url', down],
+    ]) {
+      const r = await runCliProcess(args)
+      outputs.push(r.stdout, r.stderr)
+      expect(r.code).toBe(1)
+      expect(r.stderr.trim()).toBe(
+        '[@df/cli] Redis at redis://:***@127.0.0.1:1 cannot be reached (ECONNREFUSED): start it, or pass the right --redis-url.',
+      )
+    }
+    const wrong = new URL(redis.url)
+    wrong.password = `${redis.password}x`
+    const refused = await runCliProcess([
+      'worker',
+      '--pipelines',
+      FIXTURE,
+      '--redis-url',
+      wrong.toString(),
+    ])
+    outputs.push(refused.stdout, refused.stderr)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('refused the credentials of the URL (WRONGPASS')
+  })
+
   it('refuses a pipeline not built with ctx.executor instead of running it in-process', async (test) => {
     if (!redis || !store) return test.skip('Redis or PostgreSQL is not running')
     const inProcessOnly = join(import.meta.dirname, 'fixtures', 'serve', 'ticking.ts')

@@ -18,6 +18,7 @@ import type { CliContext } from '../context.js'
 import type { TrackingDremioClient } from '../dremio-config.js'
 import { importExecutorBullmq, redactRedisUrl, resolveRedisUrl } from '../executor-option.js'
 import { formatTime } from '../format.js'
+import { probeRedis } from '../redis-probe.js'
 import { loadPipelineFiles } from '../serve-runtime.js'
 import { durationFlag } from './serve-run.js'
 import type { WorkerFlags } from './worker.js'
@@ -27,11 +28,17 @@ export async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<nu
   const url = resolveRedisUrl(flags.redisUrl, ctx.io.env, 'dremio-cli worker')
   const shutdownMs = durationFlag('--shutdown-timeout', flags.shutdownTimeout)
   const { startWorker } = await importExecutorBullmq()
+  await probeRedis(url)
   const out = (line: string) => ctx.io.stdout.write(`${line}\n`)
   const stamp = (line: string) => out(`[${formatTime(Date.now()).slice(11)}] ${line}`)
   const emit = (json: object, text: string) =>
     flags.json ? out(JSON.stringify(json)) : stamp(text)
 
+  // A lost Redis makes every connection report each reconnect attempt: one line per message
+  // and at most one per 30 s while it repeats.
+  const repeats = new RepeatFilter(30_000, (n, text) =>
+    emit({ type: 'repeated', count: n, message: text }, `(the last error repeated ${n} times)`),
+  )
   const backendUrl = flags.backendUrl ?? ctx.io.env.DF_BACKEND_URL
   const backend = backendUrl !== undefined ? await ctx.backend(backendUrl) : createMemoryBackend()
   let client: TrackingDremioClient | undefined
@@ -66,7 +73,7 @@ export async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<nu
     ...(flags.name !== undefined ? { name: flags.name } : {}),
     onEvent: (e) => {
       const text = describeEvent(e)
-      if (text !== undefined) emit(e, text)
+      if (text !== undefined && repeats.admit(e, text)) emit(e, text)
     },
   })
   let closed = false
@@ -112,6 +119,33 @@ function describeEvent(e: WorkerEvent): string | undefined {
       return `${e.runId} ${e.taskId} attempt ${e.attempt} ${e.status}`
     case 'error':
       return `error: ${e.message.split('\n')[0]}`
+  }
+}
+
+/** Lets an error line through once per `windowMs` while it repeats, and counts the rest. */
+class RepeatFilter {
+  #last = ''
+  #at = 0
+  #count = 0
+  readonly #windowMs: number
+  readonly #onRepeated: (count: number, text: string) => void
+  constructor(windowMs: number, onRepeated: (count: number, text: string) => void) {
+    this.#windowMs = windowMs
+    this.#onRepeated = onRepeated
+  }
+
+  admit(e: WorkerEvent, text: string): boolean {
+    if (e.type !== 'error') return true
+    const now = Date.now()
+    if (text === this.#last && now - this.#at < this.#windowMs) {
+      this.#count++
+      return false
+    }
+    if (this.#count > 0) this.#onRepeated(this.#count, this.#last)
+    this.#last = text
+    this.#at = now
+    this.#count = 0
+    return true
   }
 }
 

@@ -1,0 +1,60 @@
+/**
+ * `probeRedis` against the real Redis of the services script (DF_TEST_REDIS_URL): it answers,
+ * refuses wrong credentials, and a closed port is unreachable; no message holds the password.
+ */
+import { createServer } from 'node:net'
+import { describe, expect, it } from 'vitest'
+import { CliError } from '../src/cli-error.js'
+import { probeRedis } from '../src/redis-probe.js'
+
+const REDIS_URL = process.env.DF_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+const SECRET = 'not-the-password-9f3a'
+
+async function failure(url: string, timeoutMs?: number): Promise<CliError> {
+  const error = await probeRedis(url, timeoutMs).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(CliError.is(error)).toBe(true)
+  expect((error as CliError).code).toBe('DF_CLI_REDIS_UNAVAILABLE')
+  expect((error as CliError).message).not.toContain(SECRET)
+  return error as CliError
+}
+
+describe('probeRedis', () => {
+  it('resolves when Redis answers PING', async () => {
+    await expect(probeRedis(REDIS_URL)).resolves.toBeUndefined()
+  })
+
+  it('says the credentials were refused, with the password redacted', async () => {
+    const url = new URL(REDIS_URL)
+    url.username = 'df_no_such_user'
+    url.password = SECRET
+    const error = await failure(url.toString())
+    expect(error.message).toContain('df_no_such_user:***@')
+    expect(error.message).toContain('refused the credentials of the URL (WRONGPASS')
+  })
+
+  it('says a closed port cannot be reached', async () => {
+    const server = createServer()
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const { port } = server.address() as { port: number }
+    await new Promise<void>((r) => server.close(() => r()))
+    const error = await failure(`redis://:${SECRET}@127.0.0.1:${port}`)
+    expect(error.message).toBe(
+      `[@df/cli] Redis at redis://:***@127.0.0.1:${port} cannot be reached (ECONNREFUSED): start it, or pass the right --redis-url.`,
+    )
+  })
+
+  it('gives up on a server that never answers', async () => {
+    const server = createServer(() => {})
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const { port } = server.address() as { port: number }
+    try {
+      const error = await failure(`redis://127.0.0.1:${port}`, 300)
+      expect(error.message).toContain('did not answer within 0.3 s.')
+    } finally {
+      server.close()
+    }
+  })
+})
