@@ -136,7 +136,7 @@ export const remoteCases: readonly RemoteExecutorCase[] = [
       const run = await done
       expect(run.status).toBe('SUCCESS')
       expect(run.tasks.slow).toMatchObject({ state: 'SUCCESS', attempt: 2 })
-      expect((run.tasks.slow?.result as { pid: number }).pid).not.toBe(first.pid)
+      expect((run.tasks.slow!.result as { pid: number }).pid).not.toBe(first.pid)
       const attempts = await attemptsOf(backend, run.id, 'slow')
       if (attempts)
         expect(attempts.map((a) => [a.attempt, a.state])).toEqual([
