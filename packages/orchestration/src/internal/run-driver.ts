@@ -298,14 +298,6 @@ export class RunDriver implements AttemptHost {
     d.inputs = inputs
   }
 
-  /**
-   * Recovery with an executor that resumes attempts: re-dispatches task `index`'s RUNNING
-   * attempt under the same attempt number (same idempotency key), adopting its outcome.
-   */
-  resume(index: number): void {
-    this.dispatchAfter(index, 0)
-  }
-
   // ==== executor side ===============================================================================
 
   /** The engine's TaskHandler for this run. */

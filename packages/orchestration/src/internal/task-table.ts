@@ -108,9 +108,12 @@ export class TaskTable extends Transitions {
         case 'RUNNING':
           this.running++
           if (this.driver.cfg.executor.resumesAttempts === true) {
-            // The attempt may still run on a worker: re-attach to it (same idempotency key).
+            // The attempt may still run on a worker: re-attach to it (same idempotency key),
+            // once a write of the task has bumped its version, so a late write of the old
+            // engine (which also receives the outcome) loses its compare-and-set.
             this.resumePool(i)
-            this.driver.resume(i)
+            this.write(i, Object.assign(this.update(i), { state: 'RUNNING' as const }))
+            this.driver.dispatchAfter(i, this.driver.batch)
             break
           }
           // Recovery: the attempt's engine died; its outcome is unknown, so it failed.
