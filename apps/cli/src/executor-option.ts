@@ -65,6 +65,8 @@ export interface ChosenExecutor {
   readonly executor: Executor | undefined
   /** `in-process`, or `bullmq on redis://:***@host:6379 (queue df)`. */
   readonly describe: string
+  /** Set when no worker was connected to the queue at start (the tasks would wait). */
+  readonly warning?: string
 }
 
 /**
@@ -90,15 +92,23 @@ export async function createCliExecutor(
   }
   const url = resolveRedisUrl(flags.redisUrl, env, '--executor bullmq')
   const { createBullmqExecutor } = await importExecutorBullmq()
-  await probeRedis(url)
+  const queue = flags.queue ?? 'df'
+  const prefix = flags.prefix ?? 'df'
+  const { workers } = await probeRedis(url, 5000, { queue, prefix })
   const executor = createBullmqExecutor({
     connection: url,
     ...(flags.queue !== undefined ? { queue: flags.queue } : {}),
     ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}),
   })
+  const describe = `bullmq on ${redactRedisUrl(url)} (queue ${queue})`
   return {
     executor,
-    describe: `bullmq on ${redactRedisUrl(url)} (queue ${flags.queue ?? 'df'})`,
+    describe,
+    ...(workers === 0
+      ? {
+          warning: `no dremio-cli worker is connected to queue '${queue}' (prefix '${prefix}') on ${redactRedisUrl(url)}: the tasks wait until one starts (dremio-cli worker --redis-url … --pipelines …${queue === 'df' ? '' : ` --queue ${queue}`}${prefix === 'df' ? '' : ` --prefix ${prefix}`}).`,
+        }
+      : {}),
   }
 }
 

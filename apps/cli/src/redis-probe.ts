@@ -14,26 +14,40 @@ function command(...args: string[]): string {
   return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`
 }
 
+/** Where the probe also counts the BullMQ workers connected (`CLIENT LIST`). */
+export interface ProbeQueue {
+  readonly queue: string
+  readonly prefix: string
+}
+
 /**
- * Resolves when the Redis at `url` answers `PING` (after `AUTH` with the URL's credentials).
+ * Resolves when the Redis at `url` answers `PING` (after `AUTH` with the URL's credentials). With
+ * `queue`, also counts the BullMQ workers connected to it (by their client names, as BullMQ's
+ * `getWorkers` does); `undefined` when the server does not allow `CLIENT LIST`.
  * @throws CliError `DF_CLI_REDIS_UNAVAILABLE`: unreachable, no answer within `timeoutMs`, or the
  *   credentials refused.
  */
-export async function probeRedis(url: string, timeoutMs = 5000): Promise<void> {
+export async function probeRedis(
+  url: string,
+  timeoutMs = 5000,
+  queue?: ProbeQueue,
+): Promise<{ workers: number | undefined }> {
   const u = new URL(url)
   const where = redactRedisUrl(url)
   const port = Number(u.port || 6379)
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1')
-  const lines: string[] = [command('PING')]
+  const commands: string[] = []
   if (u.password) {
     const password = decodeURIComponent(u.password)
-    lines.unshift(
+    commands.push(
       u.username
         ? command('AUTH', decodeURIComponent(u.username), password)
         : command('AUTH', password),
     )
   }
-  await new Promise<void>((resolve, reject) => {
+  commands.push(command('PING'))
+  if (queue) commands.push(command('CLIENT', 'LIST'))
+  const replies = await new Promise<string[]>((resolve, reject) => {
     const fail = (what: string) => {
       socket.destroy()
       reject(new CliError('DF_CLI_REDIS_UNAVAILABLE', `Redis at ${where} ${what}`))
@@ -44,18 +58,19 @@ export async function probeRedis(url: string, timeoutMs = 5000): Promise<void> {
         : connectTcp({ host, port })
     socket.setTimeout(timeoutMs, () => fail(`did not answer within ${timeoutMs / 1000} s.`))
     socket.once(u.protocol === 'rediss:' ? 'secureConnect' : 'connect', () => {
-      socket.write(lines.join(''))
+      socket.write(commands.join(''))
     })
-    let buffer = ''
-    let replies = 0
+    let buffer = Buffer.alloc(0)
+    const got: string[] = []
     socket.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8')
-      let end = buffer.indexOf('\r\n')
-      while (end >= 0) {
-        const reply = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        replies++
-        if (reply.startsWith('-')) {
+      buffer = Buffer.concat([buffer, chunk])
+      for (;;) {
+        const next = readReply(buffer)
+        if (next === undefined) return
+        buffer = buffer.subarray(next.length)
+        const reply = next.reply
+        // AUTH and PING must succeed; CLIENT LIST may be refused (an ACL, a managed Redis).
+        if (reply.startsWith('-') && got.length < commands.length - (queue ? 1 : 0)) {
           const message = reply.slice(1)
           return fail(
             /^(WRONGPASS|NOAUTH|ERR.*(password|AUTH))/i.test(message)
@@ -63,11 +78,11 @@ export async function probeRedis(url: string, timeoutMs = 5000): Promise<void> {
               : `answered with an error (${message}).`,
           )
         }
-        if (replies === lines.length) {
+        got.push(reply)
+        if (got.length === commands.length) {
           socket.end()
-          return resolve()
+          return resolve(got)
         }
-        end = buffer.indexOf('\r\n')
       }
     })
     socket.on('error', (error: NodeJS.ErrnoException) =>
@@ -76,4 +91,32 @@ export async function probeRedis(url: string, timeoutMs = 5000): Promise<void> {
       ),
     )
   })
+  if (!queue) return { workers: undefined }
+  const list = replies[replies.length - 1] as string
+  if (list.startsWith('-')) return { workers: undefined }
+  const base = `${queue.prefix}:${Buffer.from(queue.queue).toString('base64')}`
+  const workers = list
+    .split('\n')
+    .map((line) => /(?:^| )name=(\S*)/.exec(line)?.[1] ?? '')
+    .filter((name) => name === base || name.startsWith(`${base}:w:`)).length
+  return { workers }
+}
+
+/**
+ * One RESP reply at the start of `buffer` (simple string, error, integer or bulk string), as
+ * text with its type character (`+PONG`, `-ERR …`, `$<the bulk>`), and its length in bytes; or
+ * undefined when it is not complete yet.
+ */
+function readReply(buffer: Buffer): { reply: string; length: number } | undefined {
+  const end = buffer.indexOf('\r\n')
+  if (end < 0) return undefined
+  const head = buffer.subarray(0, end).toString('utf8')
+  if (head[0] !== '$') return { reply: head, length: end + 2 }
+  const size = Number(head.slice(1))
+  if (size < 0) return { reply: '$', length: end + 2 }
+  if (buffer.length < end + 2 + size + 2) return undefined
+  return {
+    reply: `$${buffer.subarray(end + 2, end + 2 + size).toString('utf8')}`,
+    length: end + 2 + size + 2,
+  }
 }

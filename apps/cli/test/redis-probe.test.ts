@@ -1,8 +1,11 @@
 /**
  * `probeRedis` against the real Redis of the services script (DF_TEST_REDIS_URL): it answers,
- * refuses wrong credentials, and a closed port is unreachable; no message holds the password.
+ * counts a real worker's connection, refuses wrong credentials, and a closed port is unreachable;
+ * no message holds the password.
  */
+import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:net'
+import { startWorker } from '@df/executor-bullmq'
 import { describe, expect, it } from 'vitest'
 import { CliError } from '../src/cli-error.js'
 import { probeRedis } from '../src/redis-probe.js'
@@ -23,7 +26,21 @@ async function failure(url: string, timeoutMs?: number): Promise<CliError> {
 
 describe('probeRedis', () => {
   it('resolves when Redis answers PING', async () => {
-    await expect(probeRedis(REDIS_URL)).resolves.toBeUndefined()
+    await expect(probeRedis(REDIS_URL)).resolves.toEqual({ workers: undefined })
+  })
+
+  it('counts the workers connected to a queue', async () => {
+    const prefix = `dfprobe${randomBytes(4).toString('hex')}`
+    const queue = { queue: 'df', prefix }
+    expect(await probeRedis(REDIS_URL, 5000, queue)).toEqual({ workers: 0 })
+    const worker = await startWorker({ connection: REDIS_URL, prefix, name: 'probe-w' })
+    try {
+      expect(await probeRedis(REDIS_URL, 5000, queue)).toEqual({ workers: 1 })
+      expect(await probeRedis(REDIS_URL, 5000, { queue: 'other', prefix })).toEqual({ workers: 0 })
+    } finally {
+      await worker.close()
+    }
+    expect(await probeRedis(REDIS_URL, 5000, queue)).toEqual({ workers: 0 })
   })
 
   it('says the credentials were refused, with the password redacted', async () => {

@@ -218,6 +218,22 @@ describe('distributed execution with dremio-cli worker', () => {
     expect(result.pid).not.toBe(serve.child.pid)
   })
 
+  it('warns when no worker serves the queue; SIGTERM then cancels the waiting attempts', async (test) => {
+    if (!redis || !store) return test.skip('Redis or PostgreSQL is not running')
+    const run = spawnCli([...runArgs('e2e_fanout'), '--queue', 'nobody'])
+    await waitFor(run.output, /part_5 RUNNING|part_5 QUEUED/)
+    run.child.kill('SIGTERM')
+    const r = await run.done
+    outputs.push(r.stdout, r.stderr)
+    expect(r.code).toBe(143)
+    expect(r.stderr).toContain(
+      `[@df/cli] warning: no dremio-cli worker is connected to queue 'nobody' (prefix '${redis.prefix}') on redis://dfe2e_`,
+    )
+    expect(r.stderr).toContain(`--queue nobody --prefix ${redis.prefix}).`)
+    const runId = /Run (\S+) CANCELLED/.exec(r.stdout)?.[1] as string
+    expect((await show(runId)).run.status).toBe('CANCELLED')
+  })
+
   it('needs --redis-url (or DF_REDIS_URL) for bullmq: exit 2, nothing started', async () => {
     const r = await runCliProcess(['pipeline', 'run', FIXTURE, '--executor', 'bullmq'])
     expect(r.code).toBe(2)

@@ -79,11 +79,12 @@ export async function prepare(
   params: JsonObject,
 ): Promise<{ pipeline: Pipeline; client: () => TrackingDremioClient | undefined }> {
   // The executor first: a missing --redis-url is a usage error before any store is opened.
-  const { executor, describe } = await createCliExecutor(flags, ctx.io.env)
+  const { executor, describe, warning } = await createCliExecutor(flags, ctx.io.env)
   if (executor !== undefined) {
     ctx.onClose(() => executor.close({ drain: false }))
     ctx.verbose(`executor: ${describe}`)
   }
+  if (warning !== undefined) ctx.io.stderr.write(`[@df/cli] warning: ${warning}\n`)
   const backend = await ctx.backend(flags.backendUrl)
   let client: TrackingDremioClient | undefined
   const moduleCtx = {

@@ -27,7 +27,8 @@ export async function serve(ctx: CliContext, flags: ServeFlags): Promise<number>
   const out = (line: string) => ctx.io.stdout.write(`${line}\n`)
   const stamp = (line: string) => out(`[${formatTime(Date.now()).slice(11)}] ${line}`)
   const print = (e: ServeEvent) => (flags.json ? out(JSON.stringify(jsonOf(e))) : stamp(textOf(e)))
-  const { executor, describe } = await createCliExecutor(flags, ctx.io.env)
+  const { executor, describe, warning } = await createCliExecutor(flags, ctx.io.env)
+  if (warning !== undefined) ctx.io.stderr.write(`[@df/cli] warning: ${warning}\n`)
   // Closed after the pipelines (runtime.stop), which do not own it: ctx closes newest first.
   if (executor !== undefined) ctx.onClose(() => executor.close({ drain: false }))
   const backend = await ctx.backend(flags.backendUrl)
