@@ -44,12 +44,12 @@ describe('the packed @df/cli without its optional peers', () => {
   })
   afterAll(() => project?.remove())
 
-  it('installs no DuckDB, no database driver and none of the optional peers', () => {
+  it('installs no DuckDB, no database driver, no Redis client and none of the optional peers', () => {
     const installed = project.installed()
     expect(
       matching(
         installed,
-        /^(@duckdb\+|pg@|mysql2@|@df\+(emulator|backend-postgres|backend-mysql)@)/,
+        /^(@duckdb\+|pg@|mysql2@|bullmq@|ioredis@|@df\+(emulator|backend-postgres|backend-mysql|executor-bullmq)@)/,
       ),
     ).toEqual([])
     // The default backend URL is SQLite: @df/backend-sqlite (better-sqlite3) is a dependency.
@@ -71,6 +71,11 @@ describe('the packed @df/cli without its optional peers', () => {
     ['pipeline list --backend-url postgresql://df@127.0.0.1:5432/test', '@df/backend-postgres'],
     ['pipeline list --backend-url mysql://df@127.0.0.1:3306/test', '@df/backend-mysql'],
     ['emulator start --port 0', '@df/emulator'],
+    ['worker --redis-url redis://127.0.0.1:6379 --pipelines pipeline.ts', '@df/executor-bullmq'],
+    [
+      'pipeline run pipeline.ts --executor bullmq --redis-url redis://127.0.0.1:6379',
+      '@df/executor-bullmq',
+    ],
   ])('%s: one line saying how to install %s, exit 1', (args, name) => {
     const out = cli(...args.split(' '))
     expect(out.status).toBe(1)
