@@ -18,15 +18,7 @@ import type {
 import { createTaskRunner, OrchestrationError } from '@df/orchestration'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
-import {
-  type CancelMessage,
-  connect,
-  type JobData,
-  jobIdOf,
-  messageOf,
-  Names,
-  workerLost,
-} from './keys.js'
+import { type CancelMessage, connect, type JobData, jobIdOf, messageOf, Names } from './keys.js'
 import { type BullmqExecutorOptions, resolveExecutorOptions, type WorkerHandle } from './options.js'
 import { checkJobs, parseReply } from './reconcile.js'
 import { startWorker } from './worker.js'
