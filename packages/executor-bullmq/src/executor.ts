@@ -18,16 +18,9 @@ import type {
 import { createTaskRunner, OrchestrationError } from '@df/orchestration'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
-import {
-  type CancelMessage,
-  connect,
-  type JobData,
-  jobIdOf,
-  messageOf,
-  Names,
-  workerLost,
-} from './keys.js'
+import { type CancelMessage, connect, type JobData, jobIdOf, messageOf, Names } from './keys.js'
 import { type BullmqExecutorOptions, resolveExecutorOptions, type WorkerHandle } from './options.js'
+import { checkJobs, parseReply } from './reconcile.js'
 import { startWorker } from './worker.js'
 
 /** An attempt dispatched and not yet settled. */
@@ -77,6 +70,8 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
   let pending: Array<{ d: TaskDispatch; resolve: () => void; reject: (e: unknown) => void }> = []
   let flushQueued = false
   let idle: Array<() => void> = []
+  /** Since when a connection is not ready (epoch ms). */
+  let downSince: number | undefined
   const ignore = () => {}
 
   const closedError = (what: string) =>
@@ -134,7 +129,7 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
     for (let i = 0; i < batch.length; i += BULK) {
       const part = batch.slice(i, i + BULK)
       try {
-        await queue!.addBulk(
+        const added = queue!.addBulk(
           part.map(({ d }) => ({
             name: 'attempt',
             data: { d, r: replyKey },
@@ -146,6 +141,7 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
             },
           })),
         )
+        await withTimeout(added, o.connectionLossMs, 'Redis did not answer the enqueue')
         for (const p of part) p.resolve()
       } catch (error) {
         for (const p of part) {
@@ -185,31 +181,20 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
   }
 
   const handleReply = (fields: string[]): void => {
-    let t: string | undefined
-    let k: string | undefined
-    let w = ''
-    let body: string | undefined
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      const f = fields[i]
-      if (f === 't') t = fields[i + 1]
-      else if (f === 'k') k = fields[i + 1]
-      else if (f === 'w') w = fields[i + 1]!
-      else if (f === 'o') body = fields[i + 1]
-    }
-    if (k === undefined) return
-    if (t === 's') onStarted(k, w)
-    else if (t === 'o' && body !== undefined) {
-      try {
-        settle(k, JSON.parse(body) as TaskOutcome)
-      } catch {
-        // A malformed reply: the reconciler reads the job's return value instead.
-      }
-    }
+    const r = parseReply(fields)
+    if (r?.kind === 's') onStarted(r.jobId, r.worker)
+    else if (r?.outcome !== undefined) settle(r.jobId, r.outcome)
   }
 
   /** Checks attempts without an outcome against their jobs (one pipelined round trip). */
   const reconcile = async (): Promise<void> => {
     const now = Date.now()
+    if (redis?.status !== 'ready' || reader?.status !== 'ready') {
+      downSince ??= now
+      if (now - downSince >= o.connectionLossMs) failAll(now - downSince)
+      return
+    }
+    downSince = undefined
     const due: string[] = []
     for (const [jobId, e] of inflight) {
       if (now - e.checkedAt >= o.reconcileIntervalMs) {
@@ -218,39 +203,27 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       }
     }
     if (due.length === 0 || !redis) return
-    const multi = redis.multi()
-    for (const jobId of due) {
-      multi.zscore(names.completed, jobId)
-      multi.zscore(names.failed, jobId)
-      multi.exists(names.job(jobId))
-      multi.hmget(names.job(jobId), 'returnvalue', 'failedReason')
+    const outcomes = await checkJobs(
+      redis,
+      names,
+      due.map((jobId) => [jobId, inflight.get(jobId)!.d] as const),
+    )
+    if (outcomes) for (const [jobId, outcome] of outcomes) settle(jobId, outcome)
+  }
+
+  /** Redis stayed unreachable too long: every attempt in flight fails (retryable), loudly. */
+  const failAll = (downMs: number): void => {
+    for (const [jobId, e] of [...inflight]) {
+      settle(jobId, {
+        status: 'failed',
+        retryable: true,
+        error: {
+          message: `[@df/executor-bullmq] Lost the connection to Redis for ${Math.round(downMs / 1000)} s (connectionLossMs ${o.connectionLossMs}): the outcome of task '${e.d.taskId}' attempt ${e.d.attempt} is unknown; the engine retries it where retries remain.`,
+          name: 'OrchestrationError',
+          code: 'DF_EXECUTOR_UNAVAILABLE',
+        },
+      })
     }
-    const results = await multi.exec().catch(() => null)
-    if (!results) return
-    due.forEach((jobId, n) => {
-      const entry = inflight.get(jobId)
-      if (!entry) return
-      const [done, failed, exists, fields] = results.slice(n * 4, n * 4 + 4).map((r) => r[1]) as [
-        string | null,
-        string | null,
-        number,
-        (string | null)[],
-      ]
-      if (done !== null && fields[0] != null) {
-        try {
-          settle(jobId, JSON.parse(fields[0]) as TaskOutcome)
-          return
-        } catch {
-          settle(jobId, workerLost(entry.d, 'its job holds no readable outcome'))
-          return
-        }
-      }
-      if (failed !== null) {
-        settle(jobId, workerLost(entry.d, `BullMQ: ${fields[1] ?? 'job failed'}`))
-      } else if (exists === 0) {
-        settle(jobId, workerLost(entry.d, 'its job is gone from Redis'))
-      }
-    })
   }
 
   const matches = (d: TaskDispatch, runId: string, taskId?: string, scope?: CancelScope) =>
@@ -276,7 +249,18 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       reader.on('error', ignore)
       queue = new Queue<JobData>(o.queue, { connection: redis, prefix: o.prefix })
       queue.on('error', ignore)
-      await queue.waitUntilReady()
+      try {
+        await withTimeout(queue.waitUntilReady(), o.connectTimeoutMs, 'no answer')
+      } catch (error) {
+        hooks = undefined
+        await queue.close().catch(ignore)
+        reader.disconnect()
+        redis.disconnect()
+        throw new OrchestrationError(
+          'DF_EXECUTOR_UNAVAILABLE',
+          `[@df/executor-bullmq] Cannot reach Redis at ${describeTarget(o.connection)} within ${o.connectTimeoutMs} ms (${messageOf(error)}).`,
+        )
+      }
       readLoop = read()
       reconciler = setInterval(() => void reconcile(), Math.min(o.reconcileIntervalMs, 1000))
       reconciler.unref()
@@ -360,10 +344,36 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       await localWorker?.close({ drain: closeOptions?.drain ?? false })
       for (const e of inflight.values()) if (e.backstop !== undefined) clearTimeout(e.backstop)
       reader?.disconnect()
-      await readLoop
-      await redis?.del(replyKey).catch(ignore)
-      await queue?.close().catch(ignore)
-      await redis?.quit().catch(() => redis?.disconnect())
+      // ioredis may never settle a command queued while it was reconnecting: do not wait long.
+      await withTimeout(readLoop ?? Promise.resolve(), 1000, 'read loop').catch(ignore)
+      // A Redis that is down must not hang close(): bounded waits, then drop the sockets.
+      const ready = redis?.status === 'ready'
+      if (ready) await withTimeout(redis!.del(replyKey), 2000, 'DEL').catch(ignore)
+      await withTimeout(queue?.close() ?? Promise.resolve(), 2000, 'close').catch(ignore)
+      if (ready) await redis!.quit().catch(() => redis?.disconnect())
+      else redis?.disconnect()
     },
   }
+}
+
+/** Rejects when `promise` takes longer than `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** `host:port` of a connection, never its password. */
+function describeTarget(connection: BullmqExecutorOptions['connection']): string {
+  if (typeof connection === 'string') {
+    try {
+      const u = new URL(connection)
+      return `${u.hostname}:${u.port || '6379'}`
+    } catch {
+      return 'the configured URL'
+    }
+  }
+  return `${connection.host ?? '127.0.0.1'}:${connection.port ?? 6379}`
 }

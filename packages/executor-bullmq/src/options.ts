@@ -31,6 +31,14 @@ export interface BullmqExecutorOptions {
    * @default 86400000 (one day)
    */
   readonly retentionMs?: number
+  /** How long `start()` waits for Redis before rejecting `DF_EXECUTOR_UNAVAILABLE`. @default 10000 */
+  readonly connectTimeoutMs?: number
+  /**
+   * How long Redis may stay unreachable before the attempts in flight fail (retryable,
+   * `DF_EXECUTOR_UNAVAILABLE`) and an enqueue gives up: a long outage fails the run loudly
+   * instead of leaving it RUNNING. Shorter blips are ridden out. @default 30000
+   */
+  readonly connectionLossMs?: number
   /**
    * On recovery, adopt attempts a dead engine left running on workers (same attempt number)
    * instead of failing them with "engine lease expired". @default true
@@ -115,6 +123,8 @@ const EXECUTOR_KEYS: ReadonlySet<string> = new Set([
   'timeoutMarginMs',
   'retentionMs',
   'resumeAttempts',
+  'connectTimeoutMs',
+  'connectionLossMs',
   'worker',
 ])
 const WORKER_KEYS: ReadonlySet<string> = new Set([
@@ -177,6 +187,8 @@ export function resolveExecutorOptions(o: BullmqExecutorOptions) {
     timeoutMarginMs: positive(o.timeoutMarginMs, 'timeoutMarginMs', 10_000),
     retentionMs: positive(o.retentionMs, 'retentionMs', 86_400_000),
     resumeAttempts: o.resumeAttempts ?? true,
+    connectTimeoutMs: positive(o.connectTimeoutMs, 'connectTimeoutMs', 10_000),
+    connectionLossMs: positive(o.connectionLossMs, 'connectionLossMs', 30_000),
     worker: o.worker,
   }
 }

@@ -53,6 +53,11 @@ export type OrchestrationErrorCode =
   | 'DF_LEASE_EXPIRED'
   /** The executor refused an attempt (`dispatch` rejected); the attempt is retried. */
   | 'DF_EXECUTOR_REFUSED'
+  /**
+   * A distributed executor cannot reach its transport (e.g. Redis) within its timeout: `start`
+   * rejects with it, and attempts in flight when the connection stayed down fail with it.
+   */
+  | 'DF_EXECUTOR_UNAVAILABLE'
   /** No engine in this process drives the run an attempt belongs to. */
   | 'DF_ENGINE_NOT_FOUND'
   /**
