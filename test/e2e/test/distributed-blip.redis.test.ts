@@ -1,7 +1,8 @@
 /**
  * A `dremio-cli worker` whose Redis goes away and comes back (a TCP proxy in front of the real
  * Redis, closed then reopened on the same port): it keeps running, prints the reconnect error
- * once instead of once per retry, and runs attempts again once Redis is back.
+ * once instead of once per retry, and runs attempts again once Redis is back. And a worker whose
+ * attempt outlives `--shutdown-timeout` still exits (0) shortly after it.
  */
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net'
 import { join } from 'node:path'
@@ -112,5 +113,47 @@ describe('a worker through a Redis blip', () => {
     const r = await worker.done
     expect(r.code).toBe(0)
     expect(r.stderr).not.toContain(redis.password)
+  })
+
+  it('SIGTERM with an attempt that outlives --shutdown-timeout: exits 0 shortly after it', async (test) => {
+    if (!redis) return test.skip('Redis is not running')
+    const prefix = ['--prefix', redis.prefix, '--queue', 'slow']
+    const worker = spawnCli([
+      'worker',
+      '--redis-url',
+      redis.url,
+      ...prefix,
+      '--pipelines',
+      FIXTURE,
+      '--shutdown-timeout',
+      '1s',
+    ])
+    await waitFor(worker.output, /worker \S+ on /)
+    const run = spawnCli([
+      'pipeline',
+      'run',
+      FIXTURE,
+      '-p',
+      'e2e_hang',
+      '--executor',
+      'bullmq',
+      '--redis-url',
+      redis.url,
+      ...prefix,
+      '--backend-url',
+      `sqlite:///${join(tmp.dir, 'slow.db')}`,
+    ])
+    try {
+      await waitFor(worker.output, /wait_for_cancel attempt 1 started/)
+      const t0 = Date.now()
+      worker.child.kill('SIGTERM')
+      const r = await worker.done
+      expect(r.code).toBe(0)
+      expect(Date.now() - t0).toBeLessThan(10_000)
+      expect(r.stdout).toContain('stopped after 1s with attempts still running')
+    } finally {
+      run.child.kill('SIGTERM')
+      await run.done
+    }
   })
 })

@@ -6,8 +6,9 @@
  * owns a run is its only writer) and prints one line per attempt event.
  *
  * SIGTERM or Ctrl-C: takes no new attempt, lets the running ones finish for up to
- * `--shutdown-timeout`, then exits 0; what is still running then is abandoned to BullMQ's
- * stalled-job check, which the engine sees as a failed attempt and retries. A second signal
+ * `--shutdown-timeout`, then exits 0 (about a second later at the latest, even if an attempt
+ * ignores its signal); what is still running then is abandoned to BullMQ's stalled-job check,
+ * which the engine sees as a failed attempt and retries. A second signal
  * exits at once (130). The Redis URL's password is never printed.
  */
 import type { DremioClient } from '@df/client'
@@ -97,7 +98,6 @@ export async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<nu
     stamp(`${stop}: stopping; running attempts get ${flags.shutdownTimeout} to finish`)
   }
   const drained = await settleWithin(worker.close({ drain: true }), shutdownMs)
-  if (!drained) await worker.close({ drain: false }).catch(() => undefined)
   closed = true
   emit(
     { type: 'stopped', drained },
@@ -105,6 +105,9 @@ export async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<nu
       ? 'stopped'
       : `stopped after ${flags.shutdownTimeout} with attempts still running: their engines see them fail (worker lost) and retry them`,
   )
+  // Bounded: attempts that outlive the timeout (a task that ignores its signal) must not keep
+  // the process alive; their jobs' locks expire and BullMQ fails them.
+  if (!drained) setTimeout(() => process.exit(0), 1000).unref()
   return 0
 }
 
