@@ -57,12 +57,13 @@ describe('distributed execution with dremio-cli worker', () => {
     marks = tempDir('distributed')
     if (!redis || !store) return
     const env = cleanEnv({ DF_E2E_MARKS: marks.dir })
+    // w-a takes the URL as a flag, w-b from DF_REDIS_URL.
+    const url = (redis as TestRedis).url
     workers = ['w-a', 'w-b'].map((name) =>
       spawnCli(
         [
           'worker',
-          '--redis-url',
-          (redis as TestRedis).url,
+          ...(name === 'w-a' ? ['--redis-url', url] : []),
           '--prefix',
           (redis as TestRedis).prefix,
           '--pipelines',
@@ -72,7 +73,7 @@ describe('distributed execution with dremio-cli worker', () => {
           '--name',
           name,
         ],
-        { env },
+        { env: name === 'w-a' ? env : { ...env, DF_REDIS_URL: url } },
       ),
     )
     for (const w of workers) await waitFor(w.output, /worker w-[ab] on /)
