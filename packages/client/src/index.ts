@@ -41,6 +41,7 @@ export type {
 export { FLIGHT_PROTO_PATH, flightProtocol } from './flight/protocol.js'
 export type { ResultTransport } from './flight/results.js'
 export { batchRows } from './flight/rows.js'
+export { dremioSchemaOf } from './flight/schema.js'
 export { Job } from './job.js'
 export type { LoadData, LoadRow } from './loading/load-data.js'
 export type { LoadErrorReason } from './loading/load-error.js'
