@@ -5,6 +5,7 @@
  */
 import { DremioConfigError } from './errors.js'
 import type { ResultTransport } from './flight/results.js'
+import { parseConfigUrl } from './internal/safe-url.js'
 
 /** Where log lines go. Messages never contain tokens or passwords. */
 export interface DremioLogger {
@@ -78,12 +79,7 @@ export interface ResolvedConfig {
 const CLOUD_URLS = { us: 'https://api.dremio.cloud', eu: 'https://api.eu.dremio.cloud' } as const
 
 function parseBaseUrl(raw: string, what: string): URL {
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch (cause) {
-    throw new DremioConfigError(`${what} is not a valid URL.`, { cause })
-  }
+  const url = parseConfigUrl(raw, what)
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new DremioConfigError(`${what} must be an http:// or https:// URL.`)
   }
