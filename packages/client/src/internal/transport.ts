@@ -53,7 +53,7 @@ export class Transport {
   readonly #fetch: FetchLike | undefined
   readonly #agent: Agent
   readonly #logger: DremioLogger | undefined
-  #session: { token: string; expiresAt: number } | undefined
+  #session: { token: string; renewAt: number } | undefined
   #login: Promise<string> | undefined
 
   constructor(config: ResolvedConfig, options: DremioClientOptions) {
@@ -211,8 +211,7 @@ export class Transport {
   async #authHeader(signal: AbortSignal | undefined): Promise<string> {
     if (this.#pat !== undefined) return `Bearer ${this.#pat}`
     const s = this.#session
-    // Renew a minute early so a token does not expire between check and use.
-    if (s && s.expiresAt - 60_000 > Date.now()) return `_dremio${s.token}`
+    if (s && s.renewAt > Date.now()) return `_dremio${s.token}`
     this.#login ??= this.#doLogin(signal).finally(() => {
       this.#login = undefined
     })
@@ -232,10 +231,27 @@ export class Transport {
     if (typeof body?.token !== 'string' || body.token === '') {
       throw new DremioError('DF_DREMIO_PROTOCOL', 'POST /apiv2/login answered without a token.')
     }
-    const expiresAt = typeof body.expires === 'number' ? body.expires : Date.now() + 30 * 3600_000
-    this.#session = { token: body.token, expiresAt }
+    this.#session = { token: body.token, renewAt: renewalTime(body.expires, Date.now()) }
     return body.token
   }
+}
+
+/** Share of a session's lifetime used before it is renewed. */
+const RENEW_AT = 0.8
+/** A session is used at least this long (server clock skew can make `expires` look past). */
+const MIN_SESSION_USE_MS = 1000
+/** Dremio's default session lifetime, assumed when the login answer has no `expires`. */
+const DEFAULT_SESSION_MS = 30 * 3600_000
+
+/**
+ * When to renew a session issued at `now` that expires at `expires` (epoch ms, server clock):
+ * after 80% of its lifetime (24 h of Dremio's 30 h; 24 s of a 30 s session), never sooner than
+ * a second, so a short session costs one login per 80% of it, not one per request. A 401 still
+ * triggers one re-login if the server ends the session earlier.
+ */
+export function renewalTime(expires: unknown, now: number): number {
+  const lifetime = typeof expires === 'number' ? expires - now : DEFAULT_SESSION_MS
+  return now + Math.max(MIN_SESSION_USE_MS, lifetime * RENEW_AT)
 }
 
 function errorCode(error: unknown): string | undefined {
