@@ -24,6 +24,8 @@ export interface ApiRequest {
   body?: unknown
   retry: RetryMode
   signal?: AbortSignal | undefined
+  /** Once aborted, no further attempt starts (the one in flight is not torn down). */
+  stopRetries?: AbortSignal | undefined
 }
 
 type FetchLike = (url: string, init: Record<string, unknown>) => Promise<Response>
@@ -85,6 +87,11 @@ export class Transport {
     return (await this.#send(req, url, true)) as T
   }
 
+  /** The client's logger, if any. */
+  get logger(): DremioLogger | undefined {
+    return this.#logger
+  }
+
   /** Closes pooled connections. */
   async close(): Promise<void> {
     await this.#agent.close()
@@ -106,7 +113,7 @@ export class Transport {
         const retryable =
           mapped.retryable &&
           (req.retry === 'idempotent' || NOT_SENT_CODES.has(errorCode(error) ?? ''))
-        if (!retryable || attempt >= retry.retries) throw mapped
+        if (!retryable || attempt >= retry.retries || req.stopRetries?.aborted) throw mapped
         await this.#pause(attempt, undefined, req, mapped.message)
         continue
       }
@@ -129,7 +136,7 @@ export class Transport {
       }
       const retryStatus =
         res.status === 429 || res.status === 503 || (req.retry === 'idempotent' && error.retryable)
-      if (!retryStatus || attempt >= retry.retries) throw error
+      if (!retryStatus || attempt >= retry.retries || req.stopRetries?.aborted) throw error
       await this.#pause(attempt, error.retryAfterSeconds, req, error.message)
     }
   }
@@ -137,7 +144,7 @@ export class Transport {
   async #pause(attempt: number, retryAfter: number | undefined, req: ApiRequest, why: string) {
     const ms = backoffDelay(attempt, this.config.retry, retryAfter)
     this.#logger?.warn?.(`Retrying ${req.method} ${req.path} in ${Math.round(ms)} ms: ${why}`)
-    await sleep(ms, req.signal)
+    await sleep(ms, req.signal ?? req.stopRetries)
   }
 
   async #fetchOnce(
