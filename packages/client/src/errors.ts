@@ -110,14 +110,17 @@ export class DremioHttpError extends DremioError {
     errorMessage?: string | undefined
     requestId?: string | undefined
     retryAfterSeconds?: number | undefined
+    /** What the status means for the caller and how to fix it, appended to the message. */
+    hint?: string | undefined
     cause?: unknown
   }) {
     const detail = init.errorMessage ? `: ${init.errorMessage}` : ''
-    super(
-      codeForStatus(init.status),
-      `${init.method} ${init.path} failed with HTTP ${init.status}${detail}`,
-      { cause: init.cause, retryable: RETRYABLE_STATUSES.has(init.status) },
-    )
+    const base = `${init.method} ${init.path} failed with HTTP ${init.status}${detail}`
+    const hint = init.hint ? `${/[.!?]$/.test(base) ? '' : '.'} ${init.hint}` : ''
+    super(codeForStatus(init.status), `${base}${hint}`, {
+      cause: init.cause,
+      retryable: RETRYABLE_STATUSES.has(init.status),
+    })
     this.status = init.status
     this.method = init.method
     this.path = init.path

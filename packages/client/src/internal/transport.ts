@@ -11,7 +11,7 @@
 import { Agent } from 'undici'
 import { DremioConnectionError, DremioError, DremioHttpError } from '../errors.js'
 import type { DremioClientOptions, DremioLogger, ResolvedConfig } from '../options.js'
-import { abortedError, backoffDelay, parseRetryAfter, sleep } from './retry.js'
+import { abortedError, parseRetryAfter, retryDelay, sleep } from './retry.js'
 
 /** How a request may be retried. `unaccepted`: only when the server provably did not take it. */
 export type RetryMode = 'idempotent' | 'unaccepted'
@@ -98,7 +98,7 @@ export class Transport {
   }
 
   async #send(req: ApiRequest, url: string, auth: boolean): Promise<unknown> {
-    const { retry } = this.config
+    const since = Date.now()
     let relogged = false
     for (let attempt = 0; ; attempt++) {
       const authHeader = auth ? await this.#authHeader(req.signal) : undefined
@@ -113,8 +113,9 @@ export class Transport {
         const retryable =
           mapped.retryable &&
           (req.retry === 'idempotent' || NOT_SENT_CODES.has(errorCode(error) ?? ''))
-        if (!retryable || attempt >= retry.retries || req.stopRetries?.aborted) throw mapped
-        await this.#pause(attempt, undefined, req, mapped.message)
+        const delay = retryable ? retryDelay(attempt, this.config.retry, false, since) : undefined
+        if (delay === undefined || req.stopRetries?.aborted) throw mapped
+        await this.#pause(delay, req, mapped.message)
         continue
       }
       this.#logger?.debug?.(`${req.method} ${pathOf(url)} -> ${res.status}`, {
@@ -122,7 +123,7 @@ export class Transport {
         ms: Math.round(performance.now() - started),
       })
       if (res.status >= 200 && res.status < 300) return readBody(res)
-      const error = httpError(res, req.method, url)
+      const error = httpError(res, req.method, url, res.status === 401 ? this.#authHint(auth) : '')
       if (res.status === 401 && auth && this.#username !== undefined && !relogged) {
         // Session tokens expire (30 h by default) or are revoked: log in again, once.
         relogged = true
@@ -134,15 +135,30 @@ export class Transport {
         attempt--
         continue
       }
-      const retryStatus =
-        res.status === 429 || res.status === 503 || (req.retry === 'idempotent' && error.retryable)
-      if (!retryStatus || attempt >= retry.retries || req.stopRetries?.aborted) throw error
-      await this.#pause(attempt, error.retryAfterSeconds, req, error.message)
+      // 429/503: the server did not run the request, so even POST /sql may be sent again.
+      const overloaded = res.status === 429 || res.status === 503
+      const delay =
+        overloaded || (req.retry === 'idempotent' && error.retryable)
+          ? retryDelay(attempt, this.config.retry, overloaded, since, error.retryAfterSeconds)
+          : undefined
+      if (delay === undefined || req.stopRetries?.aborted) throw error
+      await this.#pause(delay, req, error.message)
     }
   }
 
-  async #pause(attempt: number, retryAfter: number | undefined, req: ApiRequest, why: string) {
-    const ms = backoffDelay(attempt, this.config.retry, retryAfter)
+  /** What a 401 means for this client's credentials, and how to check them (never the secret). */
+  #authHint(auth: boolean): string {
+    const server = new URL(this.config.apiBase).host
+    if (!auth) {
+      return `Dremio at ${server} refused the login: check DREMIO_USERNAME/DREMIO_PASSWORD (or the username/password options).`
+    }
+    if (this.#pat !== undefined) {
+      return `Dremio at ${server} refused the personal access token: check that DREMIO_PAT (or the pat option) is a current token of this server (tokens expire or are revoked; in Dremio, Account Settings > Personal Access Tokens) and that DREMIO_URL points at the server that issued it.`
+    }
+    return `Dremio at ${server} refused the session token even right after a fresh login: check that the user may use the REST API.`
+  }
+
+  async #pause(ms: number, req: ApiRequest, why: string) {
     this.#logger?.warn?.(`Retrying ${req.method} ${req.path} in ${Math.round(ms)} ms: ${why}`)
     await sleep(ms, req.signal ?? req.stopRetries)
   }
@@ -289,7 +305,7 @@ function readBody(res: HttpReply): unknown {
   }
 }
 
-function httpError(res: HttpReply, method: string, url: string): DremioHttpError {
+function httpError(res: HttpReply, method: string, url: string, hint: string): DremioHttpError {
   const text = res.text
   let message: string | undefined
   try {
@@ -306,5 +322,6 @@ function httpError(res: HttpReply, method: string, url: string): DremioHttpError
     errorMessage: message,
     requestId: res.header('x-request-id') ?? res.header('x-dremio-request-id'),
     retryAfterSeconds: parseRetryAfter(res.header('retry-after') ?? null),
+    ...(hint ? { hint } : {}),
   })
 }
