@@ -11,6 +11,7 @@
 import { Agent } from 'undici'
 import { DremioConnectionError, DremioError, DremioHttpError } from '../errors.js'
 import type { DremioClientOptions, DremioLogger, ResolvedConfig } from '../options.js'
+import { AgentPool, DEFAULT_KEEP_ALIVE_MS } from './pool.js'
 import { abortedError, parseRetryAfter, retryDelay, sleep } from './retry.js'
 
 /** How a request may be retried. `unaccepted`: only when the server provably did not take it. */
@@ -53,7 +54,7 @@ export class Transport {
   readonly #username: string | undefined
   readonly #password: string | undefined
   readonly #fetch: FetchLike | undefined
-  readonly #agent: Agent
+  readonly #pool: AgentPool
   readonly #logger: DremioLogger | undefined
   #session: { token: string; renewAt: number } | undefined
   #login: Promise<string> | undefined
@@ -65,13 +66,19 @@ export class Transport {
     this.#password = options.password
     this.#logger = options.logger
     const ca = options.tls?.ca
-    this.#agent = new Agent({
-      connections: Math.max(8, config.maxConcurrentPages * 2),
-      connect: {
-        ...(ca !== undefined ? { ca: Array.isArray(ca) ? [...ca] : (ca as string | Buffer) } : {}),
-        rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
-      },
-    })
+    this.#pool = new AgentPool(
+      () =>
+        new Agent({
+          connections: Math.max(8, config.maxConcurrentPages * 2),
+          keepAliveTimeout: DEFAULT_KEEP_ALIVE_MS,
+          connect: {
+            ...(ca !== undefined
+              ? { ca: Array.isArray(ca) ? [...ca] : (ca as string | Buffer) }
+              : {}),
+            rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
+          },
+        }),
+    )
     this.#fetch = options.fetch as unknown as FetchLike | undefined
   }
 
@@ -94,7 +101,7 @@ export class Transport {
 
   /** Closes pooled connections. */
   async close(): Promise<void> {
-    await this.#agent.close()
+    await this.#pool.close()
   }
 
   async #send(req: ApiRequest, url: string, auth: boolean): Promise<unknown> {
@@ -177,31 +184,39 @@ export class Transport {
       headers['content-type'] = 'application/json'
       body = JSON.stringify(req.body)
     }
-    if (this.#fetch) {
-      const init = { method: req.method, headers, body, signal, dispatcher: this.#agent }
-      const res = await this.#fetch(url, init)
-      const text = await res.text()
-      return { status: res.status, header: (n) => res.headers.get(n) ?? undefined, text }
-    }
-    // undici's request API: same Agent (TLS, pooling) as fetch, about half the CPU per call,
-    // which matters when paging 2,000 result pages (bench/client-results).
-    const u = new URL(url)
-    const res = await this.#agent.request({
-      origin: u.origin,
-      path: `${u.pathname}${u.search}`,
-      method: req.method,
-      headers,
-      body,
-      signal,
-    })
-    const text = await res.body.text()
-    return {
-      status: res.statusCode,
-      header: (n) => {
-        const v = res.headers[n]
-        return Array.isArray(v) ? v[0] : v
-      },
-      text,
+    const agent = this.#pool.acquire()
+    let reply: HttpReply | undefined
+    try {
+      if (this.#fetch) {
+        const init = { method: req.method, headers, body, signal, dispatcher: agent }
+        const res = await this.#fetch(url, init)
+        const text = await res.text()
+        reply = { status: res.status, header: (n) => res.headers.get(n) ?? undefined, text }
+        return reply
+      }
+      // undici's request API: same Agent (TLS, pooling) as fetch, about half the CPU per call,
+      // which matters when paging 2,000 result pages (bench/client-results).
+      const u = new URL(url)
+      const res = await agent.request({
+        origin: u.origin,
+        path: `${u.pathname}${u.search}`,
+        method: req.method,
+        headers,
+        body,
+        signal,
+      })
+      const text = await res.body.text()
+      reply = {
+        status: res.statusCode,
+        header: (n) => {
+          const v = res.headers[n]
+          return Array.isArray(v) ? v[0] : v
+        },
+        text,
+      }
+      return reply
+    } finally {
+      this.#pool.done(reply?.header('keep-alive'))
     }
   }
 
@@ -224,9 +239,21 @@ export class Transport {
         { cause: error },
       )
     }
+    if (code === undefined || NOT_SENT_CODES.has(code)) {
+      return new DremioConnectionError(
+        target,
+        `Cannot reach Dremio at ${target}${code ? ` (${code})` : ''}.`,
+        { cause: error },
+      )
+    }
+    // The request went out and the connection closed before an answer: the server is reachable.
+    const notRetried =
+      req.retry === 'unaccepted'
+        ? ' Dremio may have received the request, so it was not retried (a statement never runs twice): check its jobs before resubmitting.'
+        : ''
     return new DremioConnectionError(
       target,
-      `Cannot reach Dremio at ${target}${code ? ` (${code})` : ''}.`,
+      `Dremio at ${target} closed the connection during ${req.method} ${pathOf(url)} before answering (${code}).${notRetried}`,
       { cause: error },
     )
   }
