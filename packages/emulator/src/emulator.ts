@@ -152,11 +152,14 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   }
   const catalogApi = new CatalogApi({
     catalog,
+    sources,
     describe: (entry: CatalogEntry) =>
       withConn(async (conn) => {
-        const result = await conn.run(
-          `SELECT * FROM ${quoteIdent(entry.duckName as string)} LIMIT 0`,
-        )
+        const from =
+          entry.kind === 'promoted'
+            ? (sources.fileTable(entry.path) ?? '(SELECT NULL AS missing WHERE false)')
+            : quoteIdent(entry.duckName as string)
+        const result = await conn.run(`SELECT * FROM ${from} LIMIT 0`)
         const names = result.deduplicatedColumnNames()
         return result
           .columnTypes()
