@@ -4,7 +4,7 @@
  * Messages start with `[@df/client]` and never contain tokens or passwords.
  */
 
-const BRAND: unique symbol = Symbol.for('@df/error') as never
+import { brandError, isBranded } from './error-brand.js'
 
 /**
  * Every code `@df/client` throws.
@@ -58,15 +58,10 @@ export class DremioError extends Error {
 
   /** Brand check: true for any `@df/client` error, even from another copy of the package. */
   static is(value: unknown): value is DremioError {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[BRAND] === 'client' &&
-      typeof (value as { code?: unknown }).code === 'string'
-    )
+    return isBranded(value, 'client') && typeof (value as { code?: unknown }).code === 'string'
   }
 }
-Object.defineProperty(DremioError.prototype, BRAND, { value: 'client', enumerable: false })
+brandError(DremioError, 'client')
 
 /** Options or environment are missing, malformed or inconsistent. */
 export class DremioConfigError extends DremioError {

@@ -13,6 +13,7 @@ export type {
 export { Catalog, encodeCatalogPath } from './catalog.js'
 export type { QueryOptions } from './client.js'
 export { DremioClient } from './client.js'
+export { brandError, ERROR_BRAND, isBranded } from './error-brand.js'
 export type { DremioErrorCode } from './errors.js'
 export {
   DremioConfigError,
