@@ -67,6 +67,22 @@ describe('aborting a query cancels its job', () => {
     }
   })
 
+  it('queryBatches over REST: the job ends CANCELED', async () => {
+    emu.setJobLatency(30_000)
+    try {
+      const sql = "SELECT 'batches' AS abort_rest"
+      const { error, job } = await abortMidway(sql, async (signal) => {
+        for await (const _ of client.queryBatches(sql, { signal })) {
+          // no batch arrives before the abort
+        }
+      })
+      expect(error.code).toBe('DF_DREMIO_ABORTED')
+      expect(job.state).toBe('CANCELED')
+    } finally {
+      emu.setJobLatency(0)
+    }
+  })
+
   it('the job is already cancelled when the rejection arrives', async () => {
     emu.setJobLatency(30_000)
     try {
