@@ -10,7 +10,7 @@ import { type ExecuteResult, parseExecuteResult } from './execute-result.js'
 import type { CallScope } from './flight/connection.js'
 import { FlightResults, type ResultTransport } from './flight/results.js'
 import { batchRows } from './flight/rows.js'
-import { cancelQuietly, runCancellable } from './internal/cancel-on-abort.js'
+import { cancelQuietly, runCancellable, submitCancellable } from './internal/cancel-on-abort.js'
 import { Transport } from './internal/transport.js'
 import { Job } from './job.js'
 import type { LoadData } from './loading/load-data.js'
@@ -197,7 +197,15 @@ export class DremioClient {
   }
 
   async *#restBatches(sql: SqlText, options: QueryOptions): AsyncGenerator<RecordBatch> {
-    const job = await this.submit(sql, options)
+    const signal = options.signal
+    const job =
+      signal !== undefined && (options.cancelOnAbort ?? true)
+        ? await submitCancellable(
+            (s) => this.#submit(sql, options, s.signal, s.stopRetries),
+            signal,
+            this.#transport.logger,
+          )
+        : await this.submit(sql, options)
     let finished = false
     try {
       await job.wait(options)

@@ -5,9 +5,10 @@
  *
  * The `POST /sql` itself is not torn down once sent: a server that received it creates a job whose
  * id only its answer carries, and tearing the request down would orphan that job. An abort during
- * the submit rejects at once; the job is cancelled as soon as its id arrives (and no retry of
- * the submit starts after the abort). An abort after the submit awaits the cancel request (at
- * most {@link CANCEL_WAIT_MS}) before rejecting, so the job is stopped when the caller resumes.
+ * the submit waits for that answer and cancels the job (no retry of the submit starts after the
+ * abort); an abort after it cancels the job. Either way the rejection comes once Dremio accepted
+ * the cancel (or after at most {@link CANCEL_WAIT_MS} each, when it does not answer), so the job
+ * is stopped when the caller resumes.
  */
 import type { Job } from '../job.js'
 import type { DremioLogger } from '../options.js'
@@ -28,26 +29,42 @@ export async function runCancellable<T>(
   logger: DremioLogger | undefined,
 ): Promise<T> {
   if (signal === undefined || !cancelOnAbort) return use(await submit({ signal }))
-  if (signal.aborted) throw abortedError(signal)
-  const submitted = submit({ stopRetries: signal })
-  let job: Job
-  try {
-    job = await untilAborted(submitted, signal)
-  } catch (error) {
-    if (signal.aborted) {
-      submitted.then(
-        (late) => cancelQuietly(late, logger),
-        () => undefined,
-      )
-    }
-    throw error
-  }
+  const job = await submitCancellable(submit, signal, logger)
   try {
     return await use(job)
   } catch (error) {
     if (signal.aborted) await cancelQuietly(job, logger)
     throw error
   }
+}
+
+/**
+ * Submits without tearing the `POST /sql` down on abort. When `signal` fires first, waits (at
+ * most {@link CANCEL_WAIT_MS}) for the job id, cancels that job, then rejects with
+ * `DF_DREMIO_ABORTED`; a later answer still gets its job cancelled.
+ */
+export async function submitCancellable(
+  submit: Submit,
+  signal: AbortSignal,
+  logger: DremioLogger | undefined,
+): Promise<Job> {
+  if (signal.aborted) throw abortedError(signal)
+  const submitted = submit({ stopRetries: signal })
+  try {
+    return await untilAborted(submitted, signal)
+  } catch (error) {
+    if (!signal.aborted) throw error
+    const late = submitted.then(
+      (job) => cancelQuietly(job, logger),
+      () => undefined,
+    )
+    await Promise.race([late, delay(CANCEL_WAIT_MS)])
+    throw error
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref())
 }
 
 /** Cancels `job`, logging (never throwing) when Dremio cannot be told. */

@@ -98,6 +98,27 @@ describe('aborting a query cancels its job', () => {
     }
   })
 
+  it('an abort at any moment of the submit never leaves a job running', async () => {
+    emu.setJobLatency(30_000)
+    try {
+      const tick = () => new Promise<void>((r) => setImmediate(r))
+      for (let ticks = 0; ticks < 30; ticks++) {
+        const sql = `SELECT ${ticks} AS abort_in_flight`
+        const ac = new AbortController()
+        const pending = client.query(sql, { signal: ac.signal }).catch((e: unknown) => e)
+        for (let i = 0; i < ticks; i++) await tick()
+        ac.abort()
+        expect(((await pending) as DremioError).code).toBe('DF_DREMIO_ABORTED')
+      }
+      const jobs = emu.jobs.list().filter((j) => j.sql.endsWith('AS abort_in_flight'))
+      // Aborts that came while POST /sql was on the wire created jobs: every one is cancelled.
+      expect(jobs.length).toBeGreaterThan(0)
+      expect(jobs.filter((j) => j.state !== 'CANCELED').map((j) => j.sql)).toEqual([])
+    } finally {
+      emu.setJobLatency(0)
+    }
+  })
+
   it('cancelOnAbort: false leaves the job running', async () => {
     emu.setJobLatency(30_000)
     try {
