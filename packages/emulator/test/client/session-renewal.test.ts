@@ -10,27 +10,29 @@ import { start } from '../helpers.js'
 
 let emu: Emulator
 beforeAll(async () => {
-  emu = await start({ auth: { users: { dremio: 'dremio123' }, sessionMs: 1500 } })
+  emu = await start({ auth: { users: { dremio: 'dremio123' }, sessionMs: 2500 } })
 })
 afterAll(() => emu.close())
 
 describe('session renewal with short sessions', () => {
-  it('logs in about once per 80% of the session lifetime, not once per request', async () => {
+  it('logs in about once per 80% of the session lifetime, not once per request', {
+    timeout: 15_000,
+  }, async () => {
     const client = new DremioClient({ url: emu.url, username: 'dremio', password: 'dremio123' })
     try {
       const before = emu.stats().logins
       const started = Date.now()
       let requests = 0
-      while (Date.now() - started < 3000) {
+      while (Date.now() - started < 4000) {
         await client.catalog.list()
         requests++
         await new Promise((r) => setTimeout(r, 20))
       }
       const logins = emu.stats().logins - before
-      expect(requests).toBeGreaterThan(50)
-      // 3 s of requests on a 1.5 s session renewed at 80% (1.2 s): 3 logins, never one per request.
+      expect(requests).toBeGreaterThan(60)
+      // 4 s of requests on a 2.5 s session renewed at 80% (2 s): 2 or 3 logins, not one per request.
       expect(logins).toBeGreaterThanOrEqual(2)
-      expect(logins).toBeLessThanOrEqual(4)
+      expect(logins).toBeLessThanOrEqual(3)
       // Renewed before expiry: no request was refused with 401 and retried.
       expect(emu.stats().unauthorized).toBe(0)
     } finally {
