@@ -3,10 +3,17 @@
  * results as rows or Apache Arrow, catalog, and the SQL-building helpers every `@df` package uses.
  */
 export { ArrowTableBuilder, decimalWords, dremioTypeToArrow } from './arrow.js'
-export type { CatalogEntity, CatalogItem } from './catalog.js'
+export type {
+  CatalogEntity,
+  CatalogItem,
+  CatalogTags,
+  CatalogWiki,
+  DatasetFormat,
+} from './catalog.js'
 export { Catalog, encodeCatalogPath } from './catalog.js'
 export type { QueryOptions } from './client.js'
 export { DremioClient } from './client.js'
+export { brandError, ERROR_BRAND, isBranded } from './error-brand.js'
 export type { DremioErrorCode } from './errors.js'
 export {
   DremioConfigError,
