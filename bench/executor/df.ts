@@ -1,12 +1,14 @@
 /**
  * The `df` phase of the executor bench: one run of the bench pipeline through
- * `createBullmqExecutor` with a PostgreSQL backend, the dispatches timestamped in the engine
- * (a proxy around the executor's `dispatch`) and the task starts/ends by the workers.
+ * `createBullmqExecutor` with a PostgreSQL backend, the dispatches and the outcomes' arrival
+ * timestamped in the engine (a proxy around the executor's `dispatch` and the hooks it is started
+ * with) and the task starts/ends by the workers.
  */
 import { createPostgresBackend } from '@df/backend-postgres'
 import {
   createMemoryBackend,
   type Executor,
+  type ExecutorHooks,
   type Pipeline,
   type PipelineOptions,
 } from '@df/orchestration'
@@ -45,6 +47,9 @@ export interface DfFigures {
   readonly dispatchP99: number
   readonly upstreamP50?: number
   readonly upstreamP99?: number
+  /** Layered: the engine received the upstream outcome (the task was ready) → task started. */
+  readonly readyP50?: number
+  readonly readyP99?: number
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -52,7 +57,12 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** `executor` with its `dispatch` timestamped into `at` (index from the task name). */
-function timed(executor: Executor, width: number, at: Float64Array): Executor {
+function timed(
+  executor: Executor,
+  width: number,
+  at: Float64Array,
+  outcomeAt: Float64Array,
+): Executor {
   const index = (taskId: string): number => {
     const m = /^t(\d+)_(\d+)$/.exec(taskId)
     return m ? Number(m[1]) * width + Number(m[2]) : -1
@@ -69,6 +79,21 @@ function timed(executor: Executor, width: number, at: Float64Array): Executor {
           return target.dispatch(task, o)
         }
       }
+      if (prop === 'start') {
+        // The engine receiving each outcome: when the task's downstream became ready.
+        return (hooks: ExecutorHooks, o?: Parameters<Executor['start']>[1]) =>
+          target.start(
+            {
+              ...hooks,
+              onOutcome: (d, outcome) => {
+                const k = index(d.taskId)
+                if (k >= 0) outcomeAt[k] = now()
+                hooks.onOutcome(d, outcome)
+              },
+            },
+            o,
+          )
+      }
       const value = Reflect.get(target, prop, target) as unknown
       return typeof value === 'function'
         ? (value as (...a: unknown[]) => unknown).bind(target)
@@ -82,6 +107,7 @@ export async function runDf(round: DfRound): Promise<DfFigures> {
   const { createBullmqExecutor } = await import('@df/executor-bullmq')
   const n = round.width * round.depth
   const dispatchedAt = new Float64Array(n)
+  const outcomeAt = new Float64Array(n)
   const backend =
     round.backend === 'memory'
       ? createMemoryBackend()
@@ -93,7 +119,7 @@ export async function runDf(round: DfRound): Promise<DfFigures> {
   })
   const { pipeline } = round.build(round.shape, round.width, round.depth, {
     backend,
-    executor: timed(executor, round.width, dispatchedAt),
+    executor: timed(executor, round.width, dispatchedAt, outcomeAt),
   })
   try {
     const t0 = now()
@@ -114,19 +140,28 @@ export async function runDf(round: DfRound): Promise<DfFigures> {
     for (let k = 0; k < n; k++) dispatch[k] = startedAt[k]! - dispatchedAt[k]!
     dispatch.sort()
     let upstream: Float64Array | undefined
+    let ready: Float64Array | undefined
     if (round.shape === 'layered') {
       upstream = new Float64Array(n - round.width)
+      ready = new Float64Array(n - round.width)
       for (let k = round.width; k < n; k++) {
         upstream[k - round.width] = startedAt[k]! - endedAt[k - round.width]!
+        ready[k - round.width] = startedAt[k]! - outcomeAt[k - round.width]!
       }
       upstream.sort()
+      ready.sort()
     }
     return {
       ms,
       dispatchP50: percentile(dispatch, 0.5),
       dispatchP99: percentile(dispatch, 0.99),
-      ...(upstream
-        ? { upstreamP50: percentile(upstream, 0.5), upstreamP99: percentile(upstream, 0.99) }
+      ...(upstream && ready
+        ? {
+            upstreamP50: percentile(upstream, 0.5),
+            upstreamP99: percentile(upstream, 0.99),
+            readyP50: percentile(ready, 0.5),
+            readyP99: percentile(ready, 0.99),
+          }
         : {}),
     }
   } finally {

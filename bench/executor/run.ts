@@ -16,6 +16,9 @@
  * - `dispatch→start`: the engine calling `executor.dispatch` (timestamped in the engine) → the
  *   task function starting on a worker (timestamped there; both processes read the same machine
  *   clock, `performance.timeOrigin + performance.now()`);
+ * - `ready→start` (layered only): the engine received the upstream task's outcome (this task
+ *   became ready) → this task's function started on a worker (the store writes, the dispatch, the
+ *   worker's fetch);
  * - `upstream→start` (layered only): the upstream task's function ended on a worker → this task's
  *   function started on a worker: the whole loop (outcome back to the engine through Redis, the
  *   backend writes, the dispatch, the worker picking the job up).
@@ -219,13 +222,15 @@ console.log(
     .join(' ')}`,
 )
 console.log(
-  'round\tphase\ttasks\tms\ttasks_per_s\tvs_raw\tdispatch_p50_ms\tdispatch_p99_ms\tupstream_p50_ms\tupstream_p99_ms\tcpu_us_per_task(engine/workers/redis)',
+  'round\tphase\ttasks\tms\ttasks_per_s\tvs_raw\tdispatch_p50_ms\tdispatch_p99_ms\tupstream_p50_ms\tupstream_p99_ms\tready_p50_ms\tready_p99_ms\tcpu_us_per_task(engine/workers/redis)',
 )
 const rawRates: number[] = []
 const dfRates: number[] = []
 const ratios: number[] = []
 const dispatchP50: number[] = []
 const dispatchP99: number[] = []
+const readyP50: number[] = []
+const readyP99: number[] = []
 const chainP50: number[] = []
 const chainP99: number[] = []
 let rawDone = 0
@@ -244,6 +249,8 @@ try {
         N,
         rawMs.toFixed(0),
         Math.round(rawRate),
+        '',
+        '',
         '',
         '',
         '',
@@ -272,6 +279,8 @@ try {
           chain.p99.toFixed(2),
           '',
           '',
+          '',
+          '',
           cpuColumns(k0, k1).join('/'),
         ].join('\t'),
       )
@@ -296,6 +305,8 @@ try {
     ratios.push(rate / rawRate)
     dispatchP50.push(df.dispatchP50)
     dispatchP99.push(df.dispatchP99)
+    if (df.readyP50 !== undefined) readyP50.push(df.readyP50)
+    if (df.readyP99 !== undefined) readyP99.push(df.readyP99)
     console.log(
       [
         r,
@@ -308,6 +319,8 @@ try {
         df.dispatchP99.toFixed(2),
         df.upstreamP50?.toFixed(2) ?? '-',
         df.upstreamP99?.toFixed(2) ?? '-',
+        df.readyP50?.toFixed(2) ?? '-',
+        df.readyP99?.toFixed(2) ?? '-',
         cpuColumns(d0, d1).join('/'),
       ].join('\t'),
     )
@@ -344,6 +357,8 @@ try {
         fmt(median(dispatchP99), 2),
         '',
         '',
+        fmt(median(readyP50), 2),
+        fmt(median(readyP99), 2),
       ].join('\t'),
     )
   }
