@@ -235,6 +235,42 @@ describe('distributed execution with dremio-cli worker', () => {
     expect((await show(runId)).run.status).toBe('CANCELLED')
   })
 
+  it('kill -9 of pipeline run: pipeline recover --executor bullmq adopts the attempt on the worker', async (test) => {
+    if (!redis || !store) return test.skip('Redis or PostgreSQL is not running')
+    const run = spawnCli(runArgs('e2e_adopt'))
+    await waitFor(run.output, /run (\S+) RUNNING/)
+    const runId = /run (\S+) RUNNING/.exec(run.output())?.[1] as string
+    await waitFor(
+      () => workers.map((w) => w.output()).join(''),
+      new RegExp(`${runId} long attempt 1 started`),
+    )
+    run.child.kill('SIGKILL')
+    await run.done
+    // The lease (3 s) must expire before another engine may take the run.
+    await new Promise((r) => setTimeout(r, 3500))
+    const recovered = await runCliProcess([
+      'pipeline',
+      'recover',
+      FIXTURE,
+      ...runArgs('e2e_adopt').slice(3),
+    ])
+    outputs.push(recovered.stdout, recovered.stderr)
+    expect(recovered.stderr).toBe('')
+    expect(recovered.code).toBe(0)
+    expect(recovered.stdout).toContain(`Run ${runId} (e2e_adopt) recovered: SUCCESS`)
+    const shown = await show(runId)
+    expect(shown.run.status).toBe('SUCCESS')
+    // `long` ran once, on a worker, and its outcome was adopted (not failed, not re-run).
+    const longAttempts = shown.attempts.filter((a) => a.taskId === 'long')
+    expect(longAttempts).toHaveLength(1)
+    expect(longAttempts[0]?.state).toBe('SUCCESS')
+    const started = workers
+      .map((w) => w.output())
+      .join('')
+      .match(new RegExp(`${runId} long attempt 1 started`, 'g'))
+    expect(started).toHaveLength(1)
+  }, 60_000)
+
   it('needs --redis-url (or DF_REDIS_URL) for bullmq: exit 2, nothing started', async () => {
     const r = await runCliProcess(['pipeline', 'run', FIXTURE, '--executor', 'bullmq'])
     expect(r.code).toBe(2)

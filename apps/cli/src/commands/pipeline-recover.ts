@@ -6,11 +6,14 @@
  *   "engine lease expired" and retry where retries remain; successes are not re-executed).
  * - Without it (runs store definitions, not code): each run is claimed and recorded FAILED, its
  *   unfinished tasks FAILED, so that `pipeline rerun <id> -f <module>` can pick it up.
+ * - With `--executor bullmq` (and the module): the attempts the dead engine left running on
+ *   `dremio-cli worker` processes are adopted (same attempt, its outcome awaited), not failed.
  * Exit 0 when every recovered run succeeded (or was marked failed as asked), 1 when a resumed
  * run ended FAILED or CANCELLED, 130/143 when SIGINT/SIGTERM cancelled the runs being resumed.
  */
 import { hostname } from 'node:os'
 import type { Backend, RunRecord, TaskState } from '@df/orchestration'
+import { CliError } from '../cli-error.js'
 import type { CliContext } from '../context.js'
 import { parseParams } from '../format.js'
 import { watchCancelSignals } from '../signals.js'
@@ -33,6 +36,12 @@ export async function recoverPipelineRuns(
 ): Promise<number> {
   const out = ctx.io.stdout
   if (file === undefined) {
+    if ((flags.executor ?? 'in-process') !== 'in-process' || flags.redisUrl !== undefined) {
+      throw new CliError(
+        'DF_CLI_USAGE',
+        'pipeline recover --executor needs the module that defines the pipeline (pipeline recover <file> --executor …): without it, runs are only marked FAILED.',
+      )
+    }
     const backend = await ctx.backend(flags.backendUrl)
     const failed = await markFailed(backend, flags.pipeline)
     if (flags.json) out.write(`${JSON.stringify(failed)}\n`)

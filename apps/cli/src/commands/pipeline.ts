@@ -114,7 +114,7 @@ export function registerPipelineCommands(program: Command, action: Action): Comm
       ),
     )
 
-  pipeline
+  const recover = pipeline
     .command('recover [file]')
     .description(
       'take over runs whose process died (lease expired): with the module, finish them; without, mark them FAILED',
@@ -122,16 +122,17 @@ export function registerPipelineCommands(program: Command, action: Action): Comm
     .option('-p, --pipeline <name>', 'only this pipeline (with a module: which one, when several)')
     .option('--backend-url <url>', BACKEND_URL)
     .option('--json', 'print the recovered runs as JSON')
-    .action(
-      action(async (ctx, file: string | undefined, flags: RecoverFlags) =>
-        (await import('./pipeline-recover.js')).recoverPipelineRuns(ctx, file, flags),
-      ),
-    )
+  // With --executor bullmq, attempts a dead engine left running on workers are adopted.
+  addExecutorOptions(recover).action(
+    action(async (ctx, file: string | undefined, flags: RecoverFlags) =>
+      (await import('./pipeline-recover.js')).recoverPipelineRuns(ctx, file, flags),
+    ),
+  )
   return pipeline
 }
 
 /** Flags of `pipeline recover`. */
-export interface RecoverFlags {
+export interface RecoverFlags extends ExecutorFlags {
   readonly pipeline?: string
   readonly backendUrl?: string
   readonly json?: boolean
