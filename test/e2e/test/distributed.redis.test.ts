@@ -208,7 +208,7 @@ describe('distributed execution with dremio-cli worker', () => {
     outputs.push(r.stdout, r.stderr)
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(
-      /serving 3 pipeline\(s\) .*, tasks on bullmq on redis:\/\/dfe2e_\w+:\*\*\*@/,
+      /serving 4 pipeline\(s\) .*, tasks on bullmq on redis:\/\/dfe2e_\w+:\*\*\*@/,
     )
     const runId = /run (\S+) \(e2e_dist_tick, schedule\) SUCCESS/.exec(r.stdout)?.[1] as string
     const shown = await show(runId)
