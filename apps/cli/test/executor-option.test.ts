@@ -84,6 +84,12 @@ describe('--executor and --redis-url', () => {
     }
   })
 
+  it('refuses pipeline recover --executor without the module (nothing would run)', async () => {
+    const r = await cli(['pipeline', 'recover', '--executor', 'bullmq'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('pipeline recover --executor needs the module')
+  })
+
   it('checks worker flags: --concurrency range, --pipelines required', async () => {
     const c = await cli(['worker', '--pipelines', 'x', '--concurrency', '0'])
     expect(c.code).toBe(2)
