@@ -1,6 +1,6 @@
 /**
  * `--executor in-process|bullmq` and `--redis-url` (or `DF_REDIS_URL`), shared by `pipeline run`,
- * `pipeline rerun`, `serve` and `worker`. With `bullmq`, tasks run on `dremio-cli worker`
+ * `pipeline rerun`, `pipeline recover`, `serve` and `worker`. With `bullmq`, tasks run on `dremio-cli worker`
  * processes through Redis (`@df/executor-bullmq`, an optional peer loaded on demand); the
  * pipeline module builds its pipelines with `ctx.executor`. A Redis URL's password never reaches
  * the output: every message shows it as `***`.
