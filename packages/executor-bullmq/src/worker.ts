@@ -88,7 +88,7 @@ function crashed(error: unknown): TaskOutcome {
  * import `@df/tasks` first to register the library's types). Credentials are the worker's own.
  *
  * @example
- * import '@df/tasks'
+ * // first import the task library (@df/tasks), which registers its task types
  * const worker = await startWorker({ connection: 'redis://127.0.0.1:6379', pipelines: [etl], concurrency: 16 })
  * process.on('SIGTERM', () => void worker.close())
  */
