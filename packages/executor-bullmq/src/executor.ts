@@ -183,7 +183,10 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
   const handleReply = (fields: string[]): void => {
     const r = parseReply(fields)
     if (r?.kind === 's') onStarted(r.jobId, r.worker)
-    else if (r?.outcome !== undefined) settle(r.jobId, r.outcome)
+    else if (r?.outcome !== undefined) {
+      if (r.worker !== '') onStarted(r.jobId, r.worker) // no start reply without a timeout
+      settle(r.jobId, r.outcome)
+    }
   }
 
   /** Checks attempts without an outcome against their jobs (one pipelined round trip). */

@@ -88,7 +88,7 @@ function crashed(error: unknown): TaskOutcome {
  * import `@df/tasks` first to register the library's types). Credentials are the worker's own.
  *
  * @example
- * import '@df/tasks'
+ * // first import the task library (@df/tasks), which registers its task types
  * const worker = await startWorker({ connection: 'redis://127.0.0.1:6379', pipelines: [etl], concurrency: 16 })
  * process.on('SIGTERM', () => void worker.close())
  */
@@ -130,12 +130,20 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     const attempt = new Attempt(d)
     active.set(jobId, attempt)
     try {
-      const [marks] = (await redis
-        .multi()
-        .mget(names.cancelMarker(d.runId), names.cancelMarker(d.runId, d.taskId))
-        .xadd(r, 'MAXLEN', '~', '100000', '*', 't', 's', 'k', jobId, 'w', o.name)
-        .exec()) as [[Error | null, (string | null)[]], unknown]
-      const cancelled = marks[1]?.find((m) => m !== null)
+      // One round trip: the cancel markers, plus a start reply for attempts with a timeout (the
+      // engine's backstop counts from it). Other attempts say who ran them with the outcome.
+      let marks: (string | null)[]
+      if (d.timeoutMs === undefined) {
+        marks = await redis.mget(names.cancelMarker(d.runId), names.cancelMarker(d.runId, d.taskId))
+      } else {
+        const answer = (await redis
+          .multi()
+          .mget(names.cancelMarker(d.runId), names.cancelMarker(d.runId, d.taskId))
+          .xadd(r, 'MAXLEN', '~', '100000', '*', 't', 's', 'k', jobId, 'w', o.name)
+          .exec()) as [Error | null, unknown][]
+        marks = (answer[0]?.[1] as (string | null)[] | undefined) ?? []
+      }
+      const cancelled = marks.find((m) => m !== null)
       o.onEvent?.({
         type: 'attempt-start',
         worker: o.name,
@@ -147,7 +155,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
         cancelled != null
           ? ({ status: 'cancelled', reason: cancelled } as TaskOutcome)
           : await runOne(d, attempt)
-      await reply(r, ['t', 'o', 'k', jobId, 'o', JSON.stringify(outcome)])
+      await reply(r, ['t', 'o', 'k', jobId, 'w', o.name, 'o', JSON.stringify(outcome)])
       o.onEvent?.({
         type: 'attempt-end',
         worker: o.name,

@@ -38,7 +38,7 @@ const DEFAULT_MAX_LOG_BYTES = 65_536
  * Creates the task handler a worker process runs attempts with.
  *
  * @example
- * import '@df/tasks' // registers the task library's types
+ * // first import the task library (@df/tasks), which registers its task types
  * const run = createTaskRunner({ pipelines: [etl] })
  * const outcome = await run(dispatch, control)
  * @throws OrchestrationError `DF_OPTION_INVALID` for an unknown option or two pipelines with one name.
