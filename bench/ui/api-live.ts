@@ -7,8 +7,9 @@
  *    the server's poller; an in-process pipeline's runs are pushed. Latency is from the engine's
  *    event time (same machine clock) to the event's arrival at the client.
  */
-import { request } from 'node:http'
+
 import { mkdtempSync, rmSync } from 'node:fs'
+import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createPostgresBackend } from '@df/backend-postgres'
@@ -33,14 +34,19 @@ async function seedWideRun(backend: Backend): Promise<string> {
     trigger: 'manual',
     definitionHash: 'h',
     createdAt: Date.now(),
-    tasks: Array.from({ length: TASKS }, (_, i) => ({ taskId: `task_${String(i).padStart(5, '0')}`, state: 'SUCCESS' as const })),
+    tasks: Array.from({ length: TASKS }, (_, i) => ({
+      taskId: `task_${String(i).padStart(5, '0')}`,
+      state: 'SUCCESS' as const,
+    })),
   })
   return id
 }
 
 /** Rows for the 10,000-task run's task states. */
 export async function benchTasks(backends: readonly string[], n: number): Promise<void> {
-  console.log(`# GET /api/runs/{id}/tasks of a ${TASKS.toLocaleString('en')}-task run; ${n} calls after 20 warm-up`)
+  console.log(
+    `# GET /api/runs/{id}/tasks of a ${TASKS.toLocaleString('en')}-task run; ${n} calls after 20 warm-up`,
+  )
   console.log('backend\tp50_ms\tp99_ms\tmax_ms\tbytes\tgzip_bytes_est')
   const dir = mkdtempSync(join(tmpdir(), 'df-bench-ui-'))
   const schema = `df_bench_ui_${Math.random().toString(36).slice(2, 8)}`
@@ -51,7 +57,12 @@ export async function benchTasks(backends: readonly string[], n: number): Promis
           ? createSqliteBackend({ path: join(dir, 'wide.db') })
           : createPostgresBackend({ connectionString: POSTGRES_URL, schema })
       const runId = await seedWideRun(backend)
-      const ui = await startUi({ backend, port: 0, auth: { username: 'b', password: 'b-pw' }, log: () => {} })
+      const ui = await startUi({
+        backend,
+        port: 0,
+        auth: { username: 'b', password: 'b-pw' },
+        log: () => {},
+      })
       try {
         const cookie = await sessionCookie(ui.url, 'b', 'b-pw')
         let bytes = 0
@@ -62,8 +73,12 @@ export async function benchTasks(backends: readonly string[], n: number): Promis
           bytes = a.text.length
         }, n)
         const { gzipSync } = await import('node:zlib')
-        gz = gzipSync((await call(ui.url, 'GET', `/api/runs/${runId}/tasks`, { cookie })).text).length
-        console.log([name, r.p50.toFixed(2), r.p99.toFixed(2), r.max.toFixed(2), bytes, gz].join('\t'))
+        gz = gzipSync(
+          (await call(ui.url, 'GET', `/api/runs/${runId}/tasks`, { cookie })).text,
+        ).length
+        console.log(
+          [name, r.p50.toFixed(2), r.p99.toFixed(2), r.max.toFixed(2), bytes, gz].join('\t'),
+        )
       } finally {
         await ui.close()
         await backend.close()
@@ -76,23 +91,35 @@ export async function benchTasks(backends: readonly string[], n: number): Promis
 }
 
 /** Opens the SSE stream; calls `onEvent(type, data, arrivedAt)`. */
-function stream(base: string, cookie: string, onEvent: (type: string, data: Record<string, unknown>, at: number) => void) {
+function stream(
+  base: string,
+  cookie: string,
+  onEvent: (type: string, data: Record<string, unknown>, at: number) => void,
+) {
   const url = new URL(base)
-  const req = request({ host: url.hostname, port: url.port, path: '/api/events', headers: { cookie, accept: 'text/event-stream' } }, (res) => {
-    let buf = ''
-    res.setEncoding('utf8')
-    res.on('data', (chunk: string) => {
-      const at = Date.now()
-      buf += chunk
-      for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-        const block = buf.slice(0, i)
-        buf = buf.slice(i + 2)
-        const type = /^event: (.*)$/m.exec(block)?.[1]
-        const data = /^data: (.*)$/m.exec(block)?.[1]
-        if (type && data) onEvent(type, JSON.parse(data), at)
-      }
-    })
-  })
+  const req = request(
+    {
+      host: url.hostname,
+      port: url.port,
+      path: '/api/events',
+      headers: { cookie, accept: 'text/event-stream' },
+    },
+    (res) => {
+      let buf = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        const at = Date.now()
+        buf += chunk
+        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+          const block = buf.slice(0, i)
+          buf = buf.slice(i + 2)
+          const type = /^event: (.*)$/m.exec(block)?.[1]
+          const data = /^data: (.*)$/m.exec(block)?.[1]
+          if (type && data) onEvent(type, JSON.parse(data), at)
+        }
+      })
+    },
+  )
   req.end()
   return () => req.destroy()
 }
@@ -116,7 +143,9 @@ const pct = (xs: number[], p: number) => {
 
 /** Rows: state change → SSE arrival, through the poller and pushed. */
 export async function benchLive(pollMs: number, length: number): Promise<void> {
-  console.log(`# task state change -> SSE event at a Node client; a ${length}-task chain (20 ms per task), SQLite, pollMs ${pollMs}`)
+  console.log(
+    `# task state change -> SSE event at a Node client; a ${length}-task chain (20 ms per task), SQLite, pollMs ${pollMs}`,
+  )
   console.log('source\tevents\tp50_ms\tp99_ms\tmax_ms\ttarget_p99_ms\tmeets')
   const dir = mkdtempSync(join(tmpdir(), 'df-bench-ui-live-'))
   try {
@@ -127,10 +156,20 @@ export async function benchLive(pollMs: number, length: number): Promise<void> {
     await engineBackend.init()
     const remote = chain(engineBackend, 'remote_chain', length, 20)
     const local = chain(uiBackend, 'local_chain', length, 20)
-    const ui = await startUi({ backend: uiBackend as Backend & RunHistory, pipelines: [local], port: 0, pollMs, auth: { username: 'b', password: 'b-pw' }, log: () => {} })
+    const ui = await startUi({
+      backend: uiBackend as Backend & RunHistory,
+      pipelines: [local],
+      port: 0,
+      pollMs,
+      auth: { username: 'b', password: 'b-pw' },
+      log: () => {},
+    })
     try {
       const cookie = await sessionCookie(ui.url, 'b', 'b-pw')
-      for (const [label, p] of [['other process (poller)', remote], ['in-process (pushed)', local]] as const) {
+      for (const [label, p] of [
+        ['other process (poller)', remote],
+        ['in-process (pushed)', local],
+      ] as const) {
         const sent = new Map<string, number>()
         const lat: number[] = []
         const off = p.on('event', (e) => {
@@ -147,7 +186,17 @@ export async function benchLive(pollMs: number, length: number): Promise<void> {
         close()
         off()
         const p99 = pct(lat, 0.99)
-        console.log([label, lat.length, pct(lat, 0.5).toFixed(1), p99.toFixed(1), Math.max(...lat).toFixed(1), 250, p99 <= 250 ? 'yes' : 'NO'].join('\t'))
+        console.log(
+          [
+            label,
+            lat.length,
+            pct(lat, 0.5).toFixed(1),
+            p99.toFixed(1),
+            Math.max(...lat).toFixed(1),
+            250,
+            p99 <= 250 ? 'yes' : 'NO',
+          ].join('\t'),
+        )
       }
     } finally {
       await ui.close()
