@@ -17,7 +17,7 @@ const calls = Number(process.argv[4] ?? 300)
 console.log(`# bench/ui ${new Date().toISOString()} node ${process.version}`)
 if (parts.includes('list')) await benchRunsList(backends, calls)
 if (parts.includes('tasks')) await benchTasks(backends, Math.min(calls, 100))
-if (parts.includes('live')) await benchLive(200, 150)
+if (parts.includes('live')) await benchLive(150, 150)
 const browser = join(import.meta.dirname, 'browser.ts')
 if (parts.includes('browser') && existsSync(browser)) {
   const mod = (await import('./browser.js' as string)) as { run?: () => Promise<void> }

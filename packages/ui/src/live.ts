@@ -27,7 +27,7 @@ interface Client {
 /** Options of the hub. */
 export interface LiveOptions {
   readonly backend: Backend & RunHistory
-  /** @default 200 */
+  /** @default 150 */
   readonly pollMs?: number
   /** Events kept for `Last-Event-ID` replay. @default 10_000 */
   readonly bufferSize?: number
@@ -64,7 +64,7 @@ export class LiveHub {
   #idleSince = 0
 
   constructor(options: LiveOptions) {
-    this.#o = { pollMs: 200, bufferSize: 10_000, pingMs: 15_000, ...options }
+    this.#o = { pollMs: 150, bufferSize: 10_000, pingMs: 15_000, ...options }
   }
 
   /** Open streams. */
