@@ -62,6 +62,7 @@ export class LiveHub {
   #polling: Promise<void> | undefined
   #closed = false
   #idleSince = 0
+  #loggedAt = 0
 
   constructor(options: LiveOptions) {
     this.#o = { pollMs: 150, bufferSize: 10_000, pingMs: 15_000, ...options }
@@ -233,7 +234,12 @@ export class LiveHub {
     this.#timer = undefined
     if (this.#closed || this.#polling !== undefined) return
     this.#polling = this.#poll()
-      .catch((error: unknown) => this.#o.log('[@df/ui] live poll failed', error))
+      .catch((error: unknown) => {
+        // Once a minute at most: a backend that is down would otherwise log every poll.
+        if (Date.now() - this.#loggedAt < 60_000) return
+        this.#loggedAt = Date.now()
+        this.#o.log('[@df/ui] live poll failed (retrying every poll)', error)
+      })
       .finally(() => {
         this.#polling = undefined
         if (this.#closed) return

@@ -112,6 +112,12 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     if (byName.has(p.name)) {
       throw new UiError('DF_UI_CONFIG_INVALID', `[@df/ui] Two pipelines are named '${p.name}'.`)
     }
+    if (p.backend !== options.backend) {
+      throw new UiError(
+        'DF_UI_CONFIG_INVALID',
+        `[@df/ui] Pipeline '${p.name}' stores its runs in another backend (${p.backend.name}) than the UI's: build it with the same backend object.`,
+      )
+    }
     byName.set(p.name, p)
   }
   // Store the definitions of the given pipelines (a recover() that claims nothing does that).
@@ -322,8 +328,9 @@ function checkSameOrigin(req: IncomingMessage): void {
     } catch {
       throw new UiError('DF_UI_CSRF', 'Malformed Origin header.')
     }
-    if (host !== req.headers.host)
-      throw new UiError('DF_UI_CSRF', 'Cross-origin requests are refused.')
+    const forwarded = req.headers['x-forwarded-host']
+    const hosts = [req.headers.host, ...(Array.isArray(forwarded) ? forwarded : [forwarded])]
+    if (!hosts.includes(host)) throw new UiError('DF_UI_CSRF', 'Cross-origin requests are refused.')
   } else if (origin === 'null') {
     throw new UiError('DF_UI_CSRF', 'Requests from an opaque origin are refused.')
   }
