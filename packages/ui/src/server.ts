@@ -120,11 +120,9 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     }
     byName.set(p.name, p)
   }
-  // Store the definitions of the given pipelines (a recover() that claims nothing does that).
-  for (const p of byName.values()) {
-    if ((await backend.getPipeline(p.name)) === undefined)
-      await p.recover({ limit: 0, wait: false })
-  }
+  // Store the current definitions of the given pipelines (a recover() that claims nothing).
+  for (const p of byName.values()) await p.recover({ limit: 0, wait: false })
+
   const live = new LiveHub({
     backend,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
@@ -239,7 +237,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, env: Env): Prom
     }
     if (path === '/api/events') {
       if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(['GET', 'HEAD'])
-      env.state.live.attach(req, res, url, principal.sessionId)
+      env.state.live.attach(req, res, url, principal)
       return
     }
     if (path.startsWith('/api/')) return await apiRoute(req, res, url, principal, env)
