@@ -153,7 +153,8 @@ export class LiveHub {
     if (this.#closed) return
     this.#pushedRuns.add(e.runId)
     if (this.#pushedRuns.size > 10_000) this.#pushedRuns.clear()
-    if (e.type === 'task') {
+    // Task keys only matter to a running poller (they stop it re-sending pushed changes).
+    if (e.type === 'task' && this.#primed) {
       let keys = this.#taskKeys.get(e.runId)
       if (keys === undefined) {
         keys = new Map()
@@ -244,6 +245,8 @@ export class LiveHub {
           if (Date.now() - this.#idleSince > 30_000) {
             this.#primed = false
             this.#gapAt = this.#seq + 1
+            this.#taskKeys.clear()
+            this.#logCounts.clear()
             clearInterval(this.#ping)
             this.#ping = undefined
             return
