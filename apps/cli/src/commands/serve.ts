@@ -6,6 +6,7 @@
 import type { Command } from 'commander'
 import type { Action } from '../program.js'
 import { addExecutorOptions, type ExecutorFlags } from './executor-flags.js'
+import { type UiFlags, uiOptions } from './pipeline-ui.js'
 
 /** The flags of `serve`. */
 export interface ServeFlags extends ExecutorFlags {
@@ -14,7 +15,12 @@ export interface ServeFlags extends ExecutorFlags {
   recoverInterval: string
   shutdownTimeout: string
   json?: boolean
+  /** Also serve the web UI (`@df/ui`) over the same backend and pipelines. */
+  ui?: boolean
 }
+
+/** `serve` flags with the UI's (used with `--ui`). */
+export type ServeUiFlags = ServeFlags & UiFlags
 
 /** Registers `serve` on the program. */
 export function registerServeCommand(program: Command, action: Action): void {
@@ -39,7 +45,8 @@ export function registerServeCommand(program: Command, action: Action): void {
       '30s',
     )
     .option('--json', 'print every event as one JSON line')
-  addExecutorOptions(serve).action(
-    action(async (ctx, flags: ServeFlags) => (await import('./serve-run.js')).serve(ctx, flags)),
+    .option('--ui', 'also serve the web UI (needs @df/ui): its triggers and reruns run here')
+  addExecutorOptions(uiOptions(serve)).action(
+    action(async (ctx, flags: ServeUiFlags) => (await import('./serve-run.js')).serve(ctx, flags)),
   )
 }
