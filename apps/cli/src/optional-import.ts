@@ -2,7 +2,8 @@
  * The CLI's optional peers: `@df/backend-postgres`, `@df/backend-mysql`, `@df/emulator`, `@df/ui`
  * and `@df/executor-bullmq` are `peerDependenciesMeta.optional`, so `pnpm add @df/cli` installs
  * neither the database drivers, nor DuckDB, nor BullMQ and a Redis client. They are loaded with a
- * dynamic `import()` when a command needs one, and a missing one is a `CliError` `DF_DEPENDENCY_MISSING` that says how to install it.
+ * dynamic `import()` when a command needs one, and a missing one is a `CliError`
+ * `DF_DEPENDENCY_MISSING` that says how to install it.
  */
 import { CliError } from './cli-error.js'
 
