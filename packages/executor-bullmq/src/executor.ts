@@ -72,6 +72,8 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
   let idle: Array<() => void> = []
   /** Since when a connection is not ready (epoch ms). */
   let downSince: number | undefined
+  /** When the reply stream's expiry was last pushed forward. */
+  let expiredAt = 0
   const ignore = () => {}
 
   const closedError = (what: string) =>
@@ -198,6 +200,11 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       return
     }
     downSince = undefined
+    // A dead engine's reply stream expires; a live one keeps pushing its expiry forward.
+    if (now - expiredAt >= 60_000) {
+      expiredAt = now
+      redis.expire(replyKey, Math.ceil(o.retentionMs / 1000)).catch(ignore)
+    }
     const due: string[] = []
     for (const [jobId, e] of inflight) {
       if (now - e.checkedAt >= o.reconcileIntervalMs) {

@@ -8,7 +8,7 @@ import { requireService } from '@df/conformance/backend'
 import type { AttemptRecord, FullBackend } from '@df/orchestration'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { type BullmqExecutor, createBullmqExecutor } from '../src/index.js'
-import { dagPipeline, slowPipeline } from './fixtures/pipelines.js'
+import { dagPipeline, pooledPipeline, slowPipeline } from './fixtures/pipelines.js'
 import {
   dropPrefix,
   dropSchemas,
@@ -90,6 +90,24 @@ describe.skipIf(missing)('worker processes', () => {
       expect(new Set(attempts.map((a) => a.worker)).size).toBeGreaterThanOrEqual(2)
     }, 120_000)
   }
+
+  it('maxWorkers and pools hold across 4 worker processes', async () => {
+    const queue = `pool${++n}`
+    procs = await startWorkers(4, workerEnv(queue))
+    const { backend, executor } = await engineParts(queue)
+    const run = await pooledPipeline({ backend, executor }).run()
+    expect(run.status).toBe('SUCCESS')
+    const spans = Object.entries(run.tasks).map(([name, t]) => ({
+      name,
+      ...(t.result as { start: number; end: number; pid: number }),
+    }))
+    const overlap = (list: typeof spans) =>
+      Math.max(...list.map((a) => list.filter((b) => b.start <= a.start && a.start < b.end).length))
+    expect(overlap(spans)).toBeLessThanOrEqual(3) // maxWorkers
+    expect(overlap(spans.filter((s) => s.name.startsWith('p')))).toBeLessThanOrEqual(2) // pool
+    expect(overlap(spans)).toBeGreaterThanOrEqual(2) // it did run in parallel
+    expect(new Set(spans.map((s) => s.pid)).size).toBeGreaterThanOrEqual(2)
+  }, 120_000)
 
   it('kill -9 of the worker running an attempt: it fails as worker lost, another worker retries it, the run succeeds', async () => {
     const queue = `kill${++n}`

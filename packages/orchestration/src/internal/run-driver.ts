@@ -18,6 +18,7 @@ import type { TaskCallbackInfo } from '../task.js'
 import { AttemptContext, type AttemptHost } from './attempt-context.js'
 import { runAttempt } from './attempt-runner.js'
 import type { Graph } from './graph.js'
+import { addRemoteFields } from './remote-dispatch.js'
 import { finalizeRun } from './run-finalize.js'
 import { TaskTable } from './task-table.js'
 import { WriteBatch } from './write-batch.js'
@@ -261,7 +262,7 @@ export class RunDriver implements AttemptHost {
     }
     if (task.timeoutMs !== undefined) d.timeoutMs = task.timeoutMs
     if (task.options !== undefined) d.options = task.options
-    if (this.cfg.executor.remote === true) this.#remoteFields(d, index)
+    if (this.cfg.executor.remote === true) addRemoteFields(d, this, index)
     if (this.cancelled !== undefined) {
       // Cancelled between the write and the dispatch: never start it.
       this.onOutcome(d, { status: 'cancelled', reason: this.cancelled })
@@ -278,24 +279,6 @@ export class RunDriver implements AttemptHost {
         },
       })
     })
-  }
-
-  /** What a worker in another process needs to build `ctx` (remote executors only). */
-  #remoteFields(d: { -readonly [K in keyof TaskDispatch]: TaskDispatch[K] }, index: number): void {
-    d.logicalDate = this.logicalDate
-    if (this.dataIntervalStart !== undefined) d.dataIntervalStart = this.dataIntervalStart
-    if (this.dataIntervalEnd !== undefined) d.dataIntervalEnd = this.dataIntervalEnd
-    d.params = this.params
-    d.definitionHash = this.cfg.graph.definitionHash
-    const started = this.table.firstStartedAt[index]
-    if (started !== undefined) d.taskStartedAt = started
-    const inputs: Record<string, JsonValue> = {}
-    const tasks = this.cfg.graph.tasks
-    for (const u of this.cfg.graph.upstream[index]!) {
-      const result = this.table.results[u]
-      if (result !== undefined) inputs[tasks[u]!.name] = result
-    }
-    d.inputs = inputs
   }
 
   // ==== executor side ===============================================================================
