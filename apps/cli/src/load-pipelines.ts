@@ -2,7 +2,7 @@
  * Loading pipelines from a user's module (`pipeline run <file>`). The convention:
  *
  * - `export default (ctx) => Pipeline | Pipeline[]` (may be async): the recommended form. The CLI
- *   calls it once with `{ client, backend, params }` — the Dremio client built from the CLI's
+ *   calls it once with `{ client, backend, params, executor }` — the Dremio client built from the CLI's
  *   configuration (created on first use, so pipelines that never touch Dremio need no
  *   configuration) and the backend of `--backend-url` — so the same file runs against the
  *   emulator, a real Dremio and any store without edits; `ctx.executor` is the executor of

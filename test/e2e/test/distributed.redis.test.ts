@@ -334,6 +334,29 @@ describe('distributed execution with dremio-cli worker', () => {
     )
     expect(r.stderr).toContain('executor: ctx.executor')
     expect(r.stdout).not.toContain('RUNNING')
+
+    // serve warns instead (a directory may mix both kinds) and keeps serving.
+    const serve = spawnCli([
+      'serve',
+      '--pipelines',
+      inProcessOnly,
+      '--executor',
+      'bullmq',
+      '--redis-url',
+      redis.url,
+      '--prefix',
+      redis.prefix,
+      '--backend-url',
+      store.url,
+    ])
+    await waitFor(serve.output, /serving 1 pipeline/)
+    serve.child.kill('SIGTERM')
+    const s = await serve.done
+    outputs.push(s.stdout, s.stderr)
+    expect(s.code).toBe(0)
+    expect(s.stdout).toContain(
+      "warning: pipeline 'e2e_tick' was built with its own executor (in-process): its tasks run in this process, not on the bullmq workers.",
+    )
   })
 
   it('SIGTERM on a worker drains and exits 0; the Redis password is in no output and no key', async (test) => {
