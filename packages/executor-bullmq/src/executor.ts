@@ -18,7 +18,16 @@ import type {
 import { createTaskRunner, OrchestrationError } from '@df/orchestration'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { type CancelMessage, connect, type JobData, jobIdOf, messageOf, Names } from './keys.js'
+import {
+  type CancelMessage,
+  connect,
+  describeTarget,
+  type JobData,
+  jobIdOf,
+  messageOf,
+  Names,
+  withTimeout,
+} from './keys.js'
 import { type BullmqExecutorOptions, resolveExecutorOptions, type WorkerHandle } from './options.js'
 import { checkJobs, parseReply } from './reconcile.js'
 import { startWorker } from './worker.js'
@@ -29,6 +38,8 @@ interface InFlight {
   /** When it was dispatched or last checked by the reconciler (epoch ms). */
   checkedAt: number
   started: boolean
+  /** Its job is in Redis (addBulk answered): only then can the reconciler judge it. */
+  enqueued: boolean
   backstop: NodeJS.Timeout | undefined
 }
 
@@ -144,7 +155,15 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
           })),
         )
         await withTimeout(added, o.connectionLossMs, 'Redis did not answer the enqueue')
-        for (const p of part) p.resolve()
+        const now = Date.now()
+        for (const p of part) {
+          const entry = inflight.get(jobIdOf(p.d.idempotencyKey))
+          if (entry) {
+            entry.enqueued = true
+            entry.checkedAt = now
+          }
+          p.resolve()
+        }
       } catch (error) {
         for (const p of part) {
           inflight.delete(jobIdOf(p.d.idempotencyKey))
@@ -207,7 +226,7 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
     }
     const due: string[] = []
     for (const [jobId, e] of inflight) {
-      if (now - e.checkedAt >= o.reconcileIntervalMs) {
+      if (e.enqueued && now - e.checkedAt >= o.reconcileIntervalMs) {
         e.checkedAt = now
         due.push(jobId)
       }
@@ -301,7 +320,15 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       const existing = inflight.get(jobId)
       if (existing)
         existing.d = d // re-dispatch (adoption): route the outcome to the newest
-      else inflight.set(jobId, { d, checkedAt: Date.now(), started: false, backstop: undefined })
+      else {
+        inflight.set(jobId, {
+          d,
+          checkedAt: Date.now(),
+          started: false,
+          enqueued: false,
+          backstop: undefined,
+        })
+      }
       return new Promise<void>((resolve, reject) => {
         pending.push({ d, resolve, reject })
         if (!flushQueued) {
@@ -364,26 +391,4 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       else redis?.disconnect()
     },
   }
-}
-
-/** Rejects when `promise` takes longer than `ms`. */
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-/** `host:port` of a connection, never its password. */
-function describeTarget(connection: BullmqExecutorOptions['connection']): string {
-  if (typeof connection === 'string') {
-    try {
-      const u = new URL(connection)
-      return `${u.hostname}:${u.port || '6379'}`
-    } catch {
-      return 'the configured URL'
-    }
-  }
-  return `${connection.host ?? '127.0.0.1'}:${connection.port ?? 6379}`
 }

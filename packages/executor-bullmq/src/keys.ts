@@ -91,3 +91,25 @@ export function workerLost(d: TaskDispatch, why: string): TaskOutcome {
     },
   }
 }
+
+/** Rejects when `promise` takes longer than `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** `host:port` of a connection, never its password. */
+export function describeTarget(connection: RedisConnection): string {
+  if (typeof connection === 'string') {
+    try {
+      const u = new URL(connection)
+      return `${u.hostname}:${u.port || '6379'}`
+    } catch {
+      return 'the configured URL'
+    }
+  }
+  return `${connection.host ?? '127.0.0.1'}:${connection.port ?? 6379}`
+}

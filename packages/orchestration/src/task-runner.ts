@@ -67,7 +67,15 @@ export function createTaskRunner(options: TaskRunnerOptions = {}): TaskHandler {
     let graph: Graph | undefined
     let index = -1
     if (pipeline !== undefined) {
-      graph = pipelineGraph(pipeline)
+      try {
+        graph = pipelineGraph(pipeline)
+      } catch (error) {
+        // e.g. a pool the worker process never defined: the same code must run on both sides.
+        return fail(
+          'DF_PIPELINE_INVALID',
+          `Pipeline '${d.pipelineId}' does not compile on this worker: ${error instanceof Error ? error.message : String(error)}`,
+        )
+      }
       if (d.definitionHash !== undefined && graph.definitionHash !== d.definitionHash) {
         return fail(
           'DF_DEFINITION_MISMATCH',
@@ -110,7 +118,10 @@ export function createTaskRunner(options: TaskRunnerOptions = {}): TaskHandler {
   }
 }
 
-function fail(code: 'DF_DEFINITION_MISMATCH' | 'DF_TASK_INVALID', message: string) {
+function fail(
+  code: 'DF_DEFINITION_MISMATCH' | 'DF_TASK_INVALID' | 'DF_PIPELINE_INVALID',
+  message: string,
+) {
   return Promise.resolve<TaskOutcome>({
     status: 'failed',
     retryable: false,

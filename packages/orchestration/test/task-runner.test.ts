@@ -135,6 +135,20 @@ describe('createTaskRunner', () => {
     })
   })
 
+  it('a loaded pipeline that does not compile on the worker (undefined pool) fails non-retryably', async () => {
+    const p = new Pipeline('runner_pool').addTask(
+      new Task({ name: 't', pool: 'runner_pool_never_defined', run: () => 1 }),
+    )
+    const d = { ...dispatch(loaded, 't'), pipelineId: 'runner_pool', definitionHash: 'x' }
+    const outcome = await createTaskRunner({ pipelines: [p] })(d, control())
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      retryable: false,
+      error: { code: 'DF_PIPELINE_INVALID' },
+    })
+    expect(outcome.status === 'failed' && outcome.error.message).toMatch(/definePool/)
+  })
+
   it('refuses unknown options and two pipelines with one name', () => {
     expect(() => createTaskRunner({ nope: 1 } as never)).toThrow(/nope/)
     expect(() => createTaskRunner({ pipelines: [pipeline(), pipeline()] })).toThrow(

@@ -112,6 +112,8 @@ export class TaskTable extends Transitions {
             // once a write of the task has bumped its version, so a late write of the old
             // engine (which also receives the outcome) loses its compare-and-set.
             this.resumePool(i)
+            // A retry's start is not stored on the task: count the adopted attempt from now.
+            if (Number.isNaN(this.attemptStartedAt[i]!)) this.attemptStartedAt[i] = now
             this.write(i, Object.assign(this.update(i), { state: 'RUNNING' as const }))
             this.driver.dispatchAfter(i, this.driver.batch)
             break
