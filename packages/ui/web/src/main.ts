@@ -1,0 +1,30 @@
+/** SPA entry: read the session, then mount; logged-out users land on /login. */
+import { createApp, watch } from 'vue'
+import App from './App.vue'
+import { setUnauthenticatedHandler } from './lib/api.js'
+import { connectEvents, stopEvents } from './lib/events.js'
+import { navigate, route } from './lib/router.js'
+import { loadSession, session } from './lib/session.js'
+import './style.css'
+
+function toLogin(): void {
+  if (route.value.name === 'login') return
+  const here = location.pathname + location.search
+  navigate(`/login?next=${encodeURIComponent(here)}`, true)
+}
+
+setUnauthenticatedHandler(() => {
+  session.value = undefined
+  stopEvents()
+  toLogin()
+})
+
+watch(session, (s) => {
+  if (s !== undefined) connectEvents()
+})
+
+void loadSession().then((ok) => {
+  if (!ok) toLogin()
+  else if (route.value.name === 'login') navigate('/runs', true)
+  createApp(App).mount('#app')
+})
