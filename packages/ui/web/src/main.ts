@@ -23,8 +23,9 @@ watch(session, (s) => {
   if (s !== undefined) connectEvents()
 })
 
-void loadSession().then((ok) => {
+// On /login (where the server sends the logged-out) there is no session to ask about.
+const ready = route.value.name === 'login' ? Promise.resolve(true) : loadSession()
+void ready.then((ok) => {
   if (!ok) toLogin()
-  else if (route.value.name === 'login') navigate('/runs', true)
   createApp(App).mount('#app')
 })

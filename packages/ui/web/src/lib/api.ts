@@ -101,7 +101,7 @@ export const api = {
   session: () => request<Session>('GET', '/api/session'),
   login: (username: string, password: string) =>
     request<void>('POST', '/api/login', { username, password }),
-  logout: () => request<void>('POST', '/api/logout'),
+  logout: () => request<void>('POST', '/api/logout', {}),
   pipelines: () => request<{ pipelines: PipelineInfo[] }>('GET', '/api/pipelines'),
   trigger: (name: string, body: { params?: Record<string, unknown>; logicalDate?: string }) =>
     request<{ runId: string }>('POST', `/api/pipelines/${enc(name)}/trigger`, body),

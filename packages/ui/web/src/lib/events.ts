@@ -1,8 +1,10 @@
 /**
  * The tab's one live stream: a single `EventSource('/api/events')` shared by every view. Views
- * subscribe to `run`, `task` and `log` events and apply them incrementally. On a dropped
- * connection the browser reconnects by itself and sends `Last-Event-ID`, so the server resumes
- * where the stream stopped.
+ * subscribe to `run`, `task`, `log` (and `reset`: events were missed, refetch) and apply them
+ * incrementally. On a dropped connection the browser reconnects by itself and sends
+ * `Last-Event-ID`, so the server resumes where the stream stopped. The run page asks to watch
+ * its run (`?runs=`: the server then also streams that run's log lines); changing what is
+ * watched replaces the stream, resuming from the last event id seen.
  */
 import { ref } from 'vue'
 import type { LogEvent, RunEvent, TaskEvent } from './types.js'
@@ -11,6 +13,7 @@ interface EventMap {
   run: RunEvent
   task: TaskEvent
   log: LogEvent
+  reset: { reason?: string }
 }
 type EventName = keyof EventMap
 type Handler<K extends EventName> = (event: EventMap[K]) => void
@@ -22,12 +25,17 @@ const handlers: { [K in EventName]: Set<Handler<K>> } = {
   run: new Set(),
   task: new Set(),
   log: new Set(),
+  reset: new Set(),
 }
 let source: EventSource | undefined
 /** Whether the app wants the stream (true between login and logout). */
 let wanted = false
+let lastEventId = ''
+let watched: string[] = []
+let retryTimer: ReturnType<typeof setTimeout> | undefined
 
 function dispatch<K extends EventName>(name: K, raw: MessageEvent<string>): void {
+  if (raw.lastEventId !== '') lastEventId = raw.lastEventId
   let data: EventMap[K]
   try {
     data = JSON.parse(raw.data) as EventMap[K]
@@ -43,34 +51,45 @@ function dispatch<K extends EventName>(name: K, raw: MessageEvent<string>): void
   }
 }
 
-/** Opens the stream (idempotent); called once logged in. */
-export function startEvents(): void {
-  if (source !== undefined) return
+function open(): void {
+  const q = new URLSearchParams()
+  if (watched.length > 0) q.set('runs', watched.join(','))
+  if (lastEventId !== '') q.set('lastEventId', lastEventId)
+  const qs = q.toString()
   liveState.value = 'connecting'
-  const es = new EventSource('/api/events')
+  const es = new EventSource(qs === '' ? '/api/events' : `/api/events?${qs}`)
   source = es
   es.addEventListener('open', () => {
-    liveState.value = 'open'
+    if (source === es) liveState.value = 'open'
   })
   es.addEventListener('error', () => {
-    // CONNECTING: the browser retries (with Last-Event-ID). CLOSED: it gave up (e.g. a 401).
-    liveState.value = es.readyState === EventSource.CLOSED ? 'closed' : 'connecting'
-    if (es.readyState === EventSource.CLOSED && source === es) {
-      source = undefined
-      setTimeout(() => {
-        if (source === undefined && liveState.value === 'closed' && wanted) startEvents()
+    if (source !== es) return
+    // CONNECTING: the browser retries by itself (with Last-Event-ID). CLOSED: it gave up
+    // (e.g. the server answered 401 or restarted badly): retry a little later ourselves.
+    if (es.readyState !== EventSource.CLOSED) {
+      liveState.value = 'connecting'
+      return
+    }
+    liveState.value = 'closed'
+    source = undefined
+    if (wanted && retryTimer === undefined) {
+      retryTimer = setTimeout(() => {
+        retryTimer = undefined
+        if (wanted && source === undefined) open()
       }, 3000)
     }
   })
-  for (const name of ['run', 'task', 'log'] as const) {
-    es.addEventListener(name, (e) => dispatch(name, e as MessageEvent<string>))
+  for (const name of ['run', 'task', 'log', 'reset'] as const) {
+    es.addEventListener(name, (e) => {
+      if (source === es) dispatch(name, e as MessageEvent<string>)
+    })
   }
 }
 
-/** Starts the stream and keeps it wanted (re-opened after the browser gives up). */
+/** Starts the stream (idempotent); called once logged in. */
 export function connectEvents(): void {
   wanted = true
-  startEvents()
+  if (source === undefined) open()
 }
 
 /** Closes the stream (on logout). */
@@ -78,7 +97,22 @@ export function stopEvents(): void {
   wanted = false
   source?.close()
   source = undefined
+  lastEventId = ''
   liveState.value = 'closed'
+}
+
+/**
+ * Watches these runs (their task events and log lines); `[]` for none. Re-opens the stream when
+ * the set changes, resuming after the last event seen.
+ */
+export function watchRuns(runIds: string[]): void {
+  const next = [...new Set(runIds)].sort()
+  if (next.join(',') === watched.join(',')) return
+  watched = next
+  if (!wanted) return
+  source?.close()
+  source = undefined
+  open()
 }
 
 /** Subscribes to one event type; returns the unsubscribe function (call it on unmount). */

@@ -1,0 +1,63 @@
+/** Real pipelines the browser tests run (on the same SQLite backend as the UI server). */
+import { type Backend, NonRetryableError, Pipeline, Task } from '@df/orchestration'
+import type { Latch } from './harness.js'
+
+/**
+ * The demo's shape: extract → transform → validate → load → cleanup, params
+ * `{ region: 'eu' | 'us' = 'eu', limit?: integer ≥ 1 }`. `transform` waits on `latch`.
+ */
+export function demoPipeline(backend: Backend, latch: Latch): Pipeline {
+  const p = new Pipeline('demo_etl', {
+    backend,
+    description: 'Orders from the lake to the mart',
+    params: {
+      region: { type: 'string', enum: ['eu', 'us'], default: 'eu', description: 'Which shard' },
+      limit: { type: 'integer', minimum: 1, description: 'Rows to copy' },
+    },
+  })
+  const extract = new Task({
+    name: 'extract',
+    run: (ctx) => {
+      ctx.log.info(`extracting orders for ${String(ctx.params.region)}`)
+      ctx.setMeta?.('dremioJobId', '1f2e3d4c-0000-4abc-9def-000000000042')
+      return { table: `staging.orders_${String(ctx.params.region)}` }
+    },
+  })
+  const transform = new Task({
+    name: 'transform',
+    run: async (ctx) => {
+      ctx.log.info('waiting for the latch')
+      await latch.wait()
+      ctx.log.info('transformed')
+      return 'ok'
+    },
+  })
+  const validate = new Task({ name: 'validate', run: () => ({ nulls: 0 }) })
+  const load = new Task({ name: 'load', run: () => ({ rows: 1234 }) })
+  const cleanup = new Task({ name: 'cleanup', triggerRule: 'all_done', run: () => null })
+  p.addTask(extract, transform, validate, load, cleanup)
+  extract.setDownstream(transform)
+  transform.setDownstream(validate)
+  validate.setDownstream(load)
+  load.setDownstream(cleanup)
+  return p
+}
+
+/** a → b → c; `b` fails (no retry) while `fail.value` is true. */
+export function flakyPipeline(backend: Backend, fail: { value: boolean }): Pipeline {
+  const p = new Pipeline('flaky', { backend })
+  const a = new Task({ name: 'a', run: () => 1 })
+  const b = new Task({
+    name: 'b',
+    run: (ctx) => {
+      ctx.log.warn('checking the source')
+      if (fail.value) throw new NonRetryableError('source table is empty')
+      return 2
+    },
+  })
+  const c = new Task({ name: 'c', run: () => 3 })
+  p.addTask(a, b, c)
+  a.setDownstream(b)
+  b.setDownstream(c)
+  return p
+}

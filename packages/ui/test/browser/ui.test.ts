@@ -1,0 +1,185 @@
+/**
+ * The SPA in real Chromium against the real server over SQLite: log in, the runs list, a run
+ * page whose running task turns SUCCESS live, trigger with params (validated in the form),
+ * rerun from failed, and what a viewer may not do. Screenshots: test/browser/artifacts/.
+ */
+import { copyFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Pipeline } from '@df/orchestration'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoPipeline, flakyPipeline } from './fixtures.js'
+import {
+  type BrowserUi,
+  Latch,
+  launchChromium,
+  logIn,
+  screenshot,
+  startBrowserUi,
+} from './harness.js'
+
+const latch = new Latch()
+const fail = { value: true }
+let env: BrowserUi
+let browser: Browser
+let context: BrowserContext
+let page: Page
+let demo: Pipeline
+let flaky: Pipeline
+let failedRunId: string
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  env = await startBrowserUi((backend) => {
+    demo = demoPipeline(backend, latch)
+    flaky = flakyPipeline(backend, fail)
+    return [demo, flaky]
+  })
+  const failed = await flaky.run()
+  expect(failed.status).toBe('FAILED')
+  failedRunId = failed.id
+  browser = await launchChromium()
+  context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+  page = await context.newPage()
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text())
+  })
+}, 90_000)
+
+afterAll(async () => {
+  latch.release()
+  await browser?.close()
+  await env?.close()
+})
+
+const row = (taskId: string) => `[data-testid=task-row][data-task="${taskId}"]`
+
+describe('@df/ui in Chromium', () => {
+  it('logs in through the form and lists the runs', async () => {
+    await logIn(page, env.ui.url, 'admin')
+    const failedRow = page.locator(`[data-testid=run-row][data-run="${failedRunId}"]`)
+    await failedRow.waitFor()
+    expect(await failedRow.getAttribute('data-status')).toBe('FAILED')
+    await page.locator('[data-testid=live-state]', { hasText: 'live' }).waitFor()
+    await screenshot(page, 'runs')
+  })
+
+  it('opens a run and shows a running task turn SUCCESS live', async () => {
+    latch.hold()
+    const running = demo.run({ params: { region: 'us' } })
+    // The run appears in the open runs list live (no reload), RUNNING.
+    const liveRow = page.locator('[data-testid=run-row][data-status=RUNNING]').first()
+    await liveRow.waitFor({ timeout: 10_000 })
+    const runId = (await liveRow.getAttribute('data-run')) as string
+    await liveRow.click()
+    await page.waitForURL(new RegExp(`/runs/${runId}`))
+    await page.locator('[data-testid=dag-canvas]').waitFor()
+    await page.locator(`${row('transform')}[data-state=RUNNING]`).waitFor({ timeout: 10_000 })
+    expect(await page.locator(`${row('extract')}`).getAttribute('data-state')).toBe('SUCCESS')
+    expect(await page.locator('[data-testid=run-status]').textContent()).toBe('RUNNING')
+    const drawn = await page.evaluate(() => performance.getEntriesByName('df-graph-drawn').length)
+    expect(drawn).toBe(1)
+    await screenshot(page, 'run-running')
+    latch.release()
+    const finished = await running
+    expect(finished.status).toBe('SUCCESS')
+    await page.locator(`${row('transform')}[data-state=SUCCESS]`).waitFor({ timeout: 10_000 })
+    await page.locator(`${row('cleanup')}[data-state=SUCCESS]`).waitFor({ timeout: 10_000 })
+    await page.locator('[data-testid=run-status]', { hasText: 'SUCCESS' }).waitFor()
+    // The task panel: the attempt's log lines and Dremio job id.
+    await page.click(row('extract'))
+    const panel = page.locator('[data-testid=task-panel][data-task=extract]')
+    await panel.locator('[data-testid=task-log]', { hasText: 'extracting orders for us' }).waitFor()
+    expect(await panel.locator('[data-testid=dremio-job]').textContent()).toContain(
+      '1f2e3d4c-0000-4abc-9def-000000000042',
+    )
+    expect(await page.locator('[data-testid=run-params]').textContent()).toContain('"us"')
+    const shot = await screenshot(page, 'run-success')
+    copyFileSync(shot, join(import.meta.dirname, '..', '..', '..', '..', 'docs', 'ui-run.png'))
+  })
+
+  it('triggers with params: bad JSON and bad values are refused in the form', async () => {
+    await page.click('nav >> text=Pipelines')
+    const demoRow = page.locator('[data-testid=pipelines] tr[data-pipeline=demo_etl]')
+    await demoRow.waitFor()
+    await demoRow.locator('[data-testid=trigger]').click()
+    const dialog = page.locator('[data-testid=trigger-dialog]')
+    const params = dialog.locator('textarea[name=params]')
+    const submit = dialog.locator('button[type=submit]')
+    await params.fill('{"region": ')
+    await dialog.locator('[data-testid=params-errors]', { hasText: 'not valid JSON' }).waitFor()
+    expect(await submit.isDisabled()).toBe(true)
+    await params.fill('{"region": "mars"}')
+    await dialog.locator('[data-testid=params-errors]', { hasText: 'must be one of' }).waitFor()
+    await params.fill('{"region": "eu", "limit": 0}')
+    await dialog
+      .locator('[data-testid=params-errors]', { hasText: "'limit' must be >= 1" })
+      .waitFor()
+    await params.fill('{"region": "eu", "limit": 50}')
+    expect(await submit.isDisabled()).toBe(false)
+    await screenshot(page, 'trigger-dialog')
+    await submit.click()
+    await page.waitForURL(/\/runs\/[^/?]+/)
+    await page
+      .locator('[data-testid=run-status]', { hasText: 'SUCCESS' })
+      .waitFor({ timeout: 15_000 })
+    const shown = JSON.parse((await page.locator('[data-testid=run-params]').textContent()) ?? '')
+    expect(shown).toEqual({ region: 'eu', limit: 50 })
+    const runId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() as string)
+    const stored = await env.backend.getRun(runId)
+    expect(stored?.params).toEqual({ region: 'eu', limit: 50 })
+    expect(stored?.trigger).toBe('ui')
+  })
+
+  it('reruns a failed run from the failed task', async () => {
+    await page.goto(`${env.ui.url}/runs/${failedRunId}`)
+    await page.locator(`${row('b')}[data-state=FAILED]`).waitFor()
+    expect(await page.locator(row('c')).getAttribute('data-state')).toBe('UPSTREAM_FAILED')
+    await page.click(row('b'))
+    await page
+      .locator('[data-testid=task-panel][data-task=b]', { hasText: 'source table is empty' })
+      .waitFor()
+    await screenshot(page, 'run-failed')
+    fail.value = false
+    await page.click('[data-testid=rerun-failed]')
+    await page.waitForURL(
+      (u) => u.pathname.startsWith('/runs/') && !u.pathname.endsWith(failedRunId),
+    )
+    await page
+      .locator('[data-testid=run-status]', { hasText: 'SUCCESS' })
+      .waitFor({ timeout: 15_000 })
+    await page.locator(`${row('c')}[data-state=SUCCESS]`).waitFor()
+    const rerunId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() as string)
+    const stored = await env.backend.getRun(rerunId)
+    expect(stored?.rerunOf).toBe(failedRunId)
+    expect(stored?.status).toBe('SUCCESS')
+    // Only the failed part ran again: `a` kept its first attempt's success.
+    const attempts = await env.backend.listAttempts(rerunId, 'a')
+    expect(attempts.length).toBe(0)
+  })
+
+  it('a viewer sees runs but no trigger, cancel or rerun', async () => {
+    const viewer = await browser.newContext({ viewport: { width: 1200, height: 800 } })
+    const p = await viewer.newPage()
+    try {
+      await logIn(p, env.ui.url, 'vic')
+      await p.locator(`[data-testid=run-row][data-run="${failedRunId}"]`).waitFor()
+      await p.click('nav >> text=Pipelines')
+      await p.locator('[data-testid=pipelines] tr[data-pipeline=demo_etl]').waitFor()
+      expect(await p.locator('[data-testid=trigger]').count()).toBe(0)
+      await p.goto(`${env.ui.url}/runs/${failedRunId}`)
+      await p.locator(`${row('b')}[data-state=FAILED]`).waitFor()
+      expect(await p.locator('[data-testid=rerun-failed]').count()).toBe(0)
+      await p.click(row('b'))
+      await p.locator('[data-testid=task-panel][data-task=b]').waitFor()
+      expect(await p.locator('[data-testid=rerun-from-task]').count()).toBe(0)
+    } finally {
+      await viewer.close()
+    }
+  })
+
+  it('logged no page errors (CSP violations included)', () => {
+    expect(pageErrors).toEqual([])
+  })
+})
