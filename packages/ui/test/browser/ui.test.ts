@@ -80,13 +80,6 @@ describe('@df/ui in Chromium', () => {
     expect(await page.locator('[data-testid=run-status]').textContent()).toBe('RUNNING')
     const drawn = await page.evaluate(() => performance.getEntriesByName('df-graph-drawn').length)
     expect(drawn).toBe(1)
-    await screenshot(page, 'run-running')
-    latch.release()
-    const finished = await running
-    expect(finished.status).toBe('SUCCESS')
-    await page.locator(`${row('transform')}[data-state=SUCCESS]`).waitFor({ timeout: 10_000 })
-    await page.locator(`${row('cleanup')}[data-state=SUCCESS]`).waitFor({ timeout: 10_000 })
-    await page.locator('[data-testid=run-status]', { hasText: 'SUCCESS' }).waitFor()
     // The task panel: the attempt's log lines and Dremio job id.
     await page.click(row('extract'))
     const panel = page.locator('[data-testid=task-panel][data-task=extract]')
@@ -95,8 +88,23 @@ describe('@df/ui in Chromium', () => {
       '1f2e3d4c-0000-4abc-9def-000000000042',
     )
     expect(await page.locator('[data-testid=run-params]').textContent()).toContain('"us"')
-    const shot = await screenshot(page, 'run-success')
+    // The README's screenshot: the demo's shape mid-run, one task open.
+    const shot = await screenshot(page, 'run-running')
     copyFileSync(shot, join(import.meta.dirname, '..', '..', '..', '..', 'docs', 'ui-run.png'))
+    latch.release()
+    const finished = await running
+    expect(finished.status).toBe('SUCCESS')
+    await page.locator(`${row('transform')}[data-state=SUCCESS]`).waitFor({ timeout: 10_000 })
+    await page.locator(`${row('cleanup')}[data-state=SUCCESS]`).waitFor({ timeout: 10_000 })
+    await page.locator('[data-testid=run-status]', { hasText: 'SUCCESS' }).waitFor()
+    // The open panel re-read the attempts when the task changed: the later log line is there.
+    await page.click(row('transform'))
+    await page
+      .locator('[data-testid=task-panel][data-task=transform] [data-testid=task-log]', {
+        hasText: 'transformed',
+      })
+      .waitFor()
+    await screenshot(page, 'run-success')
   })
 
   it('triggers with params: bad JSON and bad values are refused in the form', async () => {
