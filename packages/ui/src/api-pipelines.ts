@@ -5,7 +5,7 @@ import { UiError } from './errors.js'
 import { readJsonBody, sendJson } from './http-util.js'
 import { checkParams, createRunRequest, storedParams } from './run-requests.js'
 import { roleAllows } from './users.js'
-import { redactText, scheduleView } from './views.js'
+import { paramsView, redactText, scheduleView } from './views.js'
 
 /** Every stored definition, by id. */
 async function allDefinitions(state: UiState): Promise<PipelineRecord[]> {
@@ -57,7 +57,7 @@ async function listPipelines(ctx: RequestContext): Promise<void> {
         tasks: d.tasks.length,
         canTrigger: operator,
         inProcess: state.inProcess.has(d.id),
-        ...(params !== undefined ? { params } : {}),
+        ...(params !== undefined ? { params: paramsView(params) } : {}),
         ...(own[0] !== undefined ? { schedule: scheduleView(own[0]) } : {}),
         ...(own.length > 1 ? { schedules: own.map(scheduleView) } : {}),
         lastRuns: runs.items.map((r) => ({

@@ -271,13 +271,14 @@ export class LiveHub {
       const key = `${r.status}|${r.version}|${r.cancelRequestedAt ?? ''}|${r.owner ?? ''}`
       if (this.#runKeys.get(r.id) === key) continue
       this.#runKeys.set(r.id, key)
-      if (!priming) changed.push(r)
+      // While priming (nothing recorded yet), only runs created since are news.
+      if (!priming || r.createdAt >= this.#primedAt) changed.push(r)
     }
     for (const r of changed) this.#emit('run', r.id, true, runSummary(r, now))
     this.#active = new Set(active.items.map((r) => r.id))
     // Tasks: of active runs and runs that just ended, watched runs first.
     const watched = this.#watched()
-    const candidates = [...new Set([...ended, ...this.#active])].sort(
+    const candidates = [...new Set([...ended, ...changed.map((r) => r.id), ...this.#active])].sort(
       (x, y) => Number(watched.has(y)) - Number(watched.has(x)),
     )
     const taskRuns = candidates.slice(0, MAX_TASK_RUNS)
@@ -287,7 +288,7 @@ export class LiveHub {
       const tasks = taskLists[i]!
       const run = seen.get(runId)
       const known = this.#taskKeys.get(runId)
-      const silent = priming || (known === undefined && (run?.createdAt ?? 0) < this.#primedAt)
+      const silent = known === undefined && (run?.createdAt ?? 0) < this.#primedAt
       const keys = known ?? new Map<string, string>()
       this.#taskKeys.set(runId, keys)
       for (const t of tasks) {

@@ -29,7 +29,7 @@ import { UiError } from './errors.js'
 import { applySecurityHeaders, isTls, sendError } from './http-util.js'
 import { InProcessRuns } from './in-process.js'
 import { LiveHub } from './live.js'
-import { defaultWebRoot, serveStatic } from './static-files.js'
+import { defaultWebRoot, resolveStaticPath, serveStatic } from './static-files.js'
 import { resolveUsers, roleAllows, type UiAuth } from './users.js'
 
 /** Options of {@link startUi}. */
@@ -187,9 +187,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, env: Env): Prom
   const method = req.method ?? 'GET'
   let url: URL
   try {
+    // The raw path is checked before URL parsing, which would resolve `..` silently.
+    resolveStaticPath('/', (req.url ?? '/').split('?')[0]!)
     url = new URL(req.url ?? '/', 'http://ui.invalid')
-  } catch {
-    return sendError(req, res, new UiError('DF_UI_BAD_REQUEST', 'Malformed request URL.'))
+  } catch (error) {
+    return sendError(
+      req,
+      res,
+      error instanceof UiError ? error : new UiError('DF_UI_BAD_REQUEST', 'Malformed request URL.'),
+    )
   }
   const path = url.pathname
   try {

@@ -55,11 +55,37 @@ export function redactJson<T extends JsonValue | undefined>(value: T): T {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, JsonValue> = {}
     for (const [k, v] of Object.entries(value)) {
-      out[k] = /pass(word)?|secret|token|credential|api[_-]?key/i.test(k) ? '***' : redactJson(v)
+      out[k] = SECRET_KEY.test(k) ? '***' : redactJson(v)
     }
     return out as T
   }
   return value
+}
+
+const SECRET_KEY = /pass(word)?|secret|token|credential|api[_-]?key/i
+
+/**
+ * A declared params schema for the trigger form: a param whose name says it is a secret
+ * (password, token, secret, …) loses its `default` (the form must not show it) and is marked
+ * `secret: true`; other defaults and descriptions are scrubbed like free text.
+ */
+export function paramsView(schema: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [name, spec] of Object.entries(schema)) {
+    const { default: def, ...others } = spec as Record<string, JsonValue>
+    const rest = redactJson(others as JsonValue) as Record<string, JsonValue>
+    out[name] = SECRET_KEY.test(name)
+      ? {
+          ...rest,
+          secret: true,
+          ...(def !== undefined ? { hasDefault: true } : {}),
+        }
+      : {
+          ...rest,
+          ...(def !== undefined ? { default: redactJson(def) } : {}),
+        }
+  }
+  return out
 }
 
 /** The API's view of a run. */

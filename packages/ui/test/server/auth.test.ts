@@ -236,11 +236,12 @@ describe('CSRF', () => {
   })
 
   it('a cross-site POST is refused even with the token', async () => {
-    for (const extra of [
+    const extras: Record<string, string>[] = [
       { origin: 'https://evil.example' },
       { 'sec-fetch-site': 'cross-site' },
       { origin: 'null' },
-    ]) {
+    ]
+    for (const extra of extras) {
       const r = await http(base, 'POST', '/api/runs/missing/cancel', {
         headers: { ...s.post, ...extra },
         body: '{}',

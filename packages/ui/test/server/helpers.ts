@@ -90,6 +90,7 @@ export interface Answer {
   readonly status: number
   readonly headers: Record<string, string | string[] | undefined>
   readonly text: string
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answers ad hoc
   json(): any
 }
 
