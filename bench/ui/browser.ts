@@ -43,7 +43,14 @@ function pct(sorted: readonly number[], p: number): number {
 
 function row(name: string, values: number[], target: string): BrowserRow {
   const s = [...values].sort((a, b) => a - b)
-  return { case: name, n: s.length, p50: pct(s, 0.5), p99: pct(s, 0.99), max: s.at(-1) ?? NaN, target }
+  return {
+    case: name,
+    n: s.length,
+    p50: pct(s, 0.5),
+    p99: pct(s, 0.99),
+    max: s.at(-1) ?? NaN,
+    target,
+  }
 }
 
 async function logIn(page: Page, url: string): Promise<void> {
@@ -55,7 +62,12 @@ async function logIn(page: Page, url: string): Promise<void> {
 }
 
 /** ms from navigation start to the first full graph draw of `runId`'s page. */
-async function timeRunPage(page: Page, url: string, runId: string, reload: boolean): Promise<number> {
+async function timeRunPage(
+  page: Page,
+  url: string,
+  runId: string,
+  reload: boolean,
+): Promise<number> {
   if (reload) await page.reload()
   else await page.goto(`${url}/runs/${encodeURIComponent(runId)}`)
   const handle = await page.waitForFunction(
@@ -141,7 +153,12 @@ async function latencies(
       // A RUNNING that the poller never saw (it ended within one poll) is not a miss.
       if (key.endsWith('|SUCCESS')) {
         missed++
-        if (process.env.DEBUG_MISSED) console.error('missed', key, [...seen.keys()].filter((k) => k.startsWith(key.split('|')[0] as string)))
+        if (process.env.DEBUG_MISSED)
+          console.error(
+            'missed',
+            key,
+            [...seen.keys()].filter((k) => k.startsWith(key.split('|')[0] as string)),
+          )
       }
       continue
     }
@@ -157,7 +174,8 @@ export async function runBrowserBench(tasks = 10_000, repeats = 5): Promise<Brow
     cwd: join(here, '..', '..'),
     stdio: ['ignore', 'ignore', 'inherit'],
   })
-  if (built.status !== 0) throw new Error('Building the SPA (pnpm --filter @df/ui build:web) failed.')
+  if (built.status !== 0)
+    throw new Error('Building the SPA (pnpm --filter @df/ui build:web) failed.')
   const dir = mkdtempSync(join(tmpdir(), 'df-bench-ui-browser-'))
   const backend: SqliteBackend = createSqliteBackend({ path: join(dir, 'runs.db') })
   await backend.init()
@@ -168,17 +186,29 @@ export async function runBrowserBench(tasks = 10_000, repeats = 5): Promise<Brow
     const large = largePipeline(backend, tasks)
     const big = await large.run()
     let gate: () => void = () => {}
-    const pushedChain = chainPipeline('chain_pushed', backend, () => new Promise<void>((r) => (gate = r)))
+    const pushedChain = chainPipeline(
+      'chain_pushed',
+      backend,
+      () => new Promise<void>((r) => (gate = r)),
+    )
     // The same chain, run by an engine (its own backend handle) the server does not know.
     const polledBackend = createSqliteBackend({ path: join(dir, 'runs.db') })
     await polledBackend.init()
     let gate2: () => void = () => {}
-    const polledChain = chainPipeline('chain_polled', polledBackend, () => new Promise<void>((r) => (gate2 = r)))
+    const polledChain = chainPipeline(
+      'chain_polled',
+      polledBackend,
+      () => new Promise<void>((r) => (gate2 = r)),
+    )
     ui = await startUi({
       backend,
       pipelines: [pushedChain],
       port: 0,
-      auth: { users: [{ username: 'bench', role: 'operator', passwordHash: await hashPassword(PASSWORD) }] },
+      auth: {
+        users: [
+          { username: 'bench', role: 'operator', passwordHash: await hashPassword(PASSWORD) },
+        ],
+      },
       log: () => {},
     })
     browser = await chromium.launch({
@@ -187,9 +217,21 @@ export async function runBrowserBench(tasks = 10_000, repeats = 5): Promise<Brow
     })
     rows.push(...(await pageLoadRows(browser, ui, big.id, tasks, repeats)))
     const pushed = await latencies(browser, ui, pushedChain, () => gate())
-    rows.push(row(`state change -> drawn, pushed (pipeline in startUi), ${pushed.missed} missed`, pushed.values, '<= 250 ms p99'))
+    rows.push(
+      row(
+        `state change -> drawn, pushed (pipeline in startUi), ${pushed.missed} missed`,
+        pushed.values,
+        '<= 250 ms p99',
+      ),
+    )
     const polled = await latencies(browser, ui, polledChain, () => gate2())
-    rows.push(row(`state change -> drawn, polled (other engine, pollMs 200), ${polled.missed} missed`, polled.values, '<= 250 ms p99'))
+    rows.push(
+      row(
+        `state change -> drawn, polled (other engine, pollMs 200), ${polled.missed} missed`,
+        polled.values,
+        '<= 250 ms p99',
+      ),
+    )
     await polledBackend.close()
   } finally {
     await browser?.close()
@@ -205,7 +247,9 @@ export function printRows(rows: readonly BrowserRow[]): void {
   console.log('| case | n | p50 ms | p99 ms | max ms | target |')
   console.log('| --- | --- | --- | --- | --- | --- |')
   for (const r of rows) {
-    console.log(`| ${r.case} | ${r.n} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.max.toFixed(0)} | ${r.target} |`)
+    console.log(
+      `| ${r.case} | ${r.n} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.max.toFixed(0)} | ${r.target} |`,
+    )
   }
 }
 

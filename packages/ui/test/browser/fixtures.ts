@@ -61,3 +61,30 @@ export function flakyPipeline(backend: Backend, fail: { value: boolean }): Pipel
   b.setDownstream(c)
   return p
 }
+
+/** `n` no-op tasks in layers of `width`, each fed by 1–3 tasks of the layer before; a few fail. */
+export function largePipeline(backend: Backend, n: number, width = 100): Pipeline {
+  const p = new Pipeline(`large_${n}`, { backend, maxWorkers: 64 })
+  const layers = Math.ceil(n / width)
+  const tasks: Task[] = []
+  for (let i = 0; i < n; i++) {
+    const layer = Math.floor(i / width)
+    const failing = layer === layers - 2 && i % 37 === 0
+    tasks.push(
+      new Task({
+        name: `l${String(layer).padStart(3, '0')}_t${String(i % width).padStart(3, '0')}`,
+        run: () => {
+          if (failing) throw new NonRetryableError('synthetic failure')
+          return null
+        },
+      }),
+    )
+  }
+  p.addTask(...tasks)
+  for (let i = width; i < n; i++) {
+    const base = (Math.floor(i / width) - 1) * width
+    for (let k = 0; k <= i % 3; k++)
+      tasks[base + ((i * 31 + k * 17) % width)]?.setDownstream(tasks[i] as Task)
+  }
+  return p
+}

@@ -82,7 +82,9 @@ export function drawGraph(
       ctx.bezierCurveTo(mx, ay, mx, by, bx, by)
     } else ctx.lineTo(bx, by)
   }
-  ctx.strokeStyle = 'rgba(80, 92, 110, 0.45)'
+  // Dense overviews: faint edges, so the state colours stay readable.
+  ctx.strokeStyle =
+    scale < 0.2 && edgeFrom.length > 2000 ? 'rgba(80, 92, 110, 0.14)' : 'rgba(80, 92, 110, 0.45)'
   ctx.lineWidth = Math.max(1 / scale, 1)
   ctx.stroke()
 
