@@ -5,7 +5,7 @@
  */
 import { copyFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Pipeline } from '@df/orchestration'
+import { type Pipeline, schedulePipeline } from '@df/orchestration'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPipeline, flakyPipeline } from './fixtures.js'
@@ -35,6 +35,10 @@ beforeAll(async () => {
     flaky = flakyPipeline(backend, fail)
     return [demo, flaky]
   })
+  // A stored hourly schedule of demo_etl (this process stops firing it; the record stays).
+  const hourly = schedulePipeline(demo, { id: 'demo_hourly', every: '1h' })
+  await hourly.ready
+  await hourly.stop()
   const failed = await flaky.run()
   expect(failed.status).toBe('FAILED')
   failedRunId = failed.id
@@ -167,6 +171,24 @@ describe('@df/ui in Chromium', () => {
     expect(attempts.length).toBe(0)
   })
 
+  it('shows the schedule with its next run, and pauses and resumes it', async () => {
+    await page.click('nav >> text=Pipelines')
+    const demoRow = page.locator('[data-testid=pipelines] tr[data-pipeline=demo_etl]')
+    await demoRow.waitFor()
+    expect(await demoRow.textContent()).toContain('every 1h')
+    expect(await demoRow.locator('[data-testid=status-strip] a').count()).toBeGreaterThanOrEqual(2)
+    const next = await demoRow.locator('td').nth(3).textContent()
+    expect(next).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/)
+    await demoRow.locator('[data-testid=pause]').click()
+    await demoRow.locator('[data-testid=resume]').waitFor()
+    expect(await demoRow.textContent()).toContain('paused')
+    expect((await env.backend.getSchedule('demo_hourly'))?.paused).toBe(true)
+    await screenshot(page, 'pipelines')
+    await demoRow.locator('[data-testid=resume]').click()
+    await demoRow.locator('[data-testid=pause]').waitFor()
+    expect((await env.backend.getSchedule('demo_hourly'))?.paused).toBe(false)
+  })
+
   it('a viewer sees runs but no trigger, cancel or rerun', async () => {
     const viewer = await browser.newContext({ viewport: { width: 1200, height: 800 } })
     const p = await viewer.newPage()
@@ -176,6 +198,7 @@ describe('@df/ui in Chromium', () => {
       await p.click('nav >> text=Pipelines')
       await p.locator('[data-testid=pipelines] tr[data-pipeline=demo_etl]').waitFor()
       expect(await p.locator('[data-testid=trigger]').count()).toBe(0)
+      expect(await p.locator('[data-testid=pause]').count()).toBe(0)
       await p.goto(`${env.ui.url}/runs/${failedRunId}`)
       await p.locator(`${row('b')}[data-state=FAILED]`).waitFor()
       expect(await p.locator('[data-testid=rerun-failed]').count()).toBe(0)

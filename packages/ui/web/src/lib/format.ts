@@ -66,6 +66,25 @@ export function span(
   return formatDuration((toMs(end) ?? Date.now()) - a)
 }
 
+/** An interval in the schedule syntax: 3_600_000 → `1h`, 90_000 → `1m30s`, 1500 → `1500ms`. */
+export function interval(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0 || ms % 1000 !== 0) return `${ms}ms`
+  let s = ms / 1000
+  let out = ''
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
+    if (s >= size) {
+      out += `${Math.floor(s / size)}${unit}`
+      s %= size
+    }
+  }
+  return out
+}
+
 /** `in 5 m`, `3 h ago`. */
 export function relative(t: string | number | null | undefined): string {
   const ms = toMs(t)
