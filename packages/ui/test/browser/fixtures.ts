@@ -27,7 +27,9 @@ export function demoPipeline(backend: Backend, latch: Latch): Pipeline {
     name: 'transform',
     run: async (ctx) => {
       ctx.log.info('waiting for the latch')
-      await latch.wait()
+      const aborted = new Promise<void>((r) => ctx.signal.addEventListener('abort', () => r()))
+      await Promise.race([latch.wait(), aborted])
+      ctx.signal.throwIfAborted()
       ctx.log.info('transformed')
       return 'ok'
     },

@@ -171,6 +171,35 @@ describe('@df/ui in Chromium', () => {
     expect(attempts.length).toBe(0)
   })
 
+  it('cancels a running run, then reruns it from a chosen task', async () => {
+    latch.hold()
+    await page.click('nav >> text=Pipelines')
+    const demoRow = page.locator('[data-testid=pipelines] tr[data-pipeline=demo_etl]')
+    await demoRow.locator('[data-testid=trigger]').click()
+    await page.locator('[data-testid=trigger-dialog] button[type=submit]').click()
+    await page.waitForURL(/\/runs\/[^/?]+/)
+    const runId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() as string)
+    await page.locator(`${row('transform')}[data-state=RUNNING]`).waitFor({ timeout: 10_000 })
+    await page.click('[data-testid=cancel-run]')
+    await page
+      .locator('[data-testid=run-status]', { hasText: 'CANCELLED' })
+      .waitFor({ timeout: 15_000 })
+    expect(await page.locator(row('transform')).getAttribute('data-state')).toBe('CANCELLED')
+    expect((await env.backend.getRun(runId))?.status).toBe('CANCELLED')
+    latch.release()
+    // Rerun from `transform`: a new run that copies `extract` and redoes the rest.
+    await page.click(row('transform'))
+    await page.click('[data-testid=rerun-from-task]')
+    await page.waitForURL((u) => u.pathname.startsWith('/runs/') && !u.pathname.endsWith(runId))
+    await page
+      .locator('[data-testid=run-status]', { hasText: 'SUCCESS' })
+      .waitFor({ timeout: 15_000 })
+    const rerunId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() as string)
+    expect((await env.backend.getRun(rerunId))?.rerunOf).toBe(runId)
+    expect(await env.backend.listAttempts(rerunId, 'extract')).toHaveLength(0)
+    expect(await env.backend.listAttempts(rerunId, 'transform')).toHaveLength(1)
+  })
+
   it('shows the schedule with its next run, and pauses and resumes it', async () => {
     await page.click('nav >> text=Pipelines')
     const demoRow = page.locator('[data-testid=pipelines] tr[data-pipeline=demo_etl]')
