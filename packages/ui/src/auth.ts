@@ -89,6 +89,8 @@ export interface AuthSettings {
 export class Authenticator {
   readonly #users: Map<string, UserRecord>
   readonly #sessions = new Map<string, Session>()
+  readonly #verified = new Map<string, number>()
+  readonly #salt = randomBytes(16)
   readonly #perUser: FailureCounter
   readonly #perAddress: FailureCounter
   readonly #idleMs: number
@@ -123,6 +125,14 @@ export class Authenticator {
       )
     }
     const user = this.#users.get(username)
+    // Scripts send Basic credentials on every request: a verified pair is remembered (by a
+    // keyed hash, never the password) for a minute, so each request does not cost a scrypt.
+    const cacheKey = createHash('sha256')
+      .update(this.#salt)
+      .update(`${username}\u0000${password}`)
+      .digest('base64url')
+    const cached = this.#verified.get(cacheKey)
+    if (user !== undefined && cached !== undefined && cached > now) return user
     const ok = await verifyPassword(password, user?.passwordHash)
     if (!ok || user === undefined) {
       this.#perUser.fail(userKey, now)
@@ -130,6 +140,8 @@ export class Authenticator {
       throw new UiError('DF_UI_UNAUTHENTICATED', 'Wrong username or password.')
     }
     this.#perUser.clear(userKey)
+    if (this.#verified.size > 1000) this.#verified.clear()
+    this.#verified.set(cacheKey, now + 60_000)
     return user
   }
 

@@ -53,7 +53,8 @@ export class LiveHub {
   readonly #taskKeys = new Map<string, Map<string, string>>()
   readonly #logCounts = new Map<string, number>()
   readonly #pushedRuns = new Set<string>()
-  #active = new Set<string>()
+  /** Active runs seen by the last poll: id → createdAt. */
+  #active = new Map<string, number>()
   #primed = false
   #primedAt = 0
   #timer: NodeJS.Timeout | undefined
@@ -259,7 +260,11 @@ export class LiveHub {
     ])
     const seen = new Map<string, RunRecord>()
     for (const r of [...active.items, ...recent.items]) seen.set(r.id, r)
-    const ended = [...this.#active].filter((id) => !seen.has(id))
+    // With more active runs than one page, only those newer than the page's oldest are known.
+    const oldest = active.nextCursor !== undefined ? (active.items.at(-1)?.createdAt ?? 0) : 0
+    const ended = [...this.#active]
+      .filter(([id, createdAt]) => !seen.has(id) && createdAt >= oldest)
+      .map(([id]) => id)
     for (const r of await Promise.all(ended.map((id) => b.getRun(id)))) {
       if (r !== undefined) seen.set(r.id, r)
     }
@@ -275,10 +280,12 @@ export class LiveHub {
       if (!priming || r.createdAt >= this.#primedAt) changed.push(r)
     }
     for (const r of changed) this.#emit('run', r.id, true, runSummary(r, now))
-    this.#active = new Set(active.items.map((r) => r.id))
+    this.#active = new Map(active.items.map((r) => [r.id, r.createdAt]))
     // Tasks: of active runs and runs that just ended, watched runs first.
     const watched = this.#watched()
-    const candidates = [...new Set([...ended, ...changed.map((r) => r.id), ...this.#active])].sort(
+    // QUEUED runs' tasks do not move; a run that starts is in `changed`.
+    const running = active.items.filter((r) => r.status === 'RUNNING').map((r) => r.id)
+    const candidates = [...new Set([...ended, ...changed.map((r) => r.id), ...running])].sort(
       (x, y) => Number(watched.has(y)) - Number(watched.has(x)),
     )
     const taskRuns = candidates.slice(0, MAX_TASK_RUNS)
