@@ -60,7 +60,7 @@ describe('the runs page', () => {
     await page.locator(`${rows}[data-status=FAILED]`).first().waitFor()
     await page.waitForFunction(
       (sel) =>
-        [...document.querySelectorAll(sel)].every(
+        Array.from(document.querySelectorAll(sel)).every(
           (r) => r.getAttribute('data-status') === 'FAILED',
         ),
       rows,

@@ -5,7 +5,10 @@ import { setUnauthenticatedHandler } from './lib/api.js'
 import { connectEvents, stopEvents } from './lib/events.js'
 import { navigate, route } from './lib/router.js'
 import { loadSession, session } from './lib/session.js'
-import './style.css'
+import './styles/base.css'
+import './styles/layout.css'
+import './styles/lists.css'
+import './styles/run.css'
 
 function toLogin(): void {
   if (route.value.name === 'login') return
