@@ -218,6 +218,14 @@ describe('@df/ui in Chromium', () => {
     const viewer = await browser.newContext({ viewport: { width: 1200, height: 800 } })
     const p = await viewer.newPage()
     try {
+      // A wrong password: the form says so and stays.
+      await p.goto(`${env.ui.url}/`)
+      await p.waitForURL(/\/login/)
+      await p.fill('input[name=username]', 'vic')
+      await p.fill('input[name=password]', 'not-the-password')
+      await p.click('[data-testid=login-form] button[type=submit]')
+      await p.locator('[data-testid=login-form] [role=alert]').waitFor()
+      expect(new URL(p.url()).pathname).toBe('/login')
       await logIn(p, env.ui.url, 'vic')
       await p.locator(`[data-testid=run-row][data-run="${failedRunId}"]`).waitFor()
       await p.click('nav >> text=Pipelines')
@@ -230,6 +238,12 @@ describe('@df/ui in Chromium', () => {
       await p.click(row('b'))
       await p.locator('[data-testid=task-panel][data-task=b]').waitFor()
       expect(await p.locator('[data-testid=rerun-from-task]').count()).toBe(0)
+      // Log out: back to the form, and the pages need a login again.
+      await p.click('text=Log out')
+      await p.waitForURL(/\/login/)
+      await p.goto(`${env.ui.url}/runs`)
+      await p.waitForURL(/\/login/)
+      await p.locator('[data-testid=login-form]').waitFor()
     } finally {
       await viewer.close()
     }
