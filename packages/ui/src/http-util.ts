@@ -1,5 +1,6 @@
 /** Small HTTP helpers: security headers, JSON answers, bounded body reading. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { gzipSync } from 'node:zlib'
 import { UiError } from './errors.js'
 
 /**
@@ -38,6 +39,9 @@ export function applySecurityHeaders(res: ServerResponse, tls: boolean): void {
   if (tls) res.setHeader('Strict-Transport-Security', 'max-age=31536000')
 }
 
+/** Answers at least this long are gzipped when the client accepts it. */
+const GZIP_MIN_BYTES = 16_384
+
 /** Answers JSON (no body for HEAD). API answers are never cached unless `cache` says so. */
 export function sendJson(
   req: IncomingMessage,
@@ -49,9 +53,19 @@ export function sendJson(
   const text = JSON.stringify(body)
   res.statusCode = status
   res.setHeader('Content-Type', 'application/json; charset=utf-8')
-  res.setHeader('Content-Length', Buffer.byteLength(text))
   res.setHeader('Cache-Control', cache)
-  res.end(req.method === 'HEAD' ? undefined : text)
+  res.setHeader('Vary', 'Accept-Encoding')
+  // Large answers (a 10,000-task run's states) go gzipped: ~15x smaller.
+  let payload: string | Buffer = text
+  if (
+    text.length >= GZIP_MIN_BYTES &&
+    /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
+  ) {
+    payload = gzipSync(text, { level: 4 })
+    res.setHeader('Content-Encoding', 'gzip')
+  }
+  res.setHeader('Content-Length', Buffer.byteLength(payload))
+  res.end(req.method === 'HEAD' ? undefined : payload)
 }
 
 /** Answers an error as `{ error: { code, message } }`. */

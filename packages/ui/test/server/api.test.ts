@@ -197,6 +197,42 @@ describe('runs', () => {
     expect((await get('/api/runs/does-not-exist/tasks')).status).toBe(404)
   })
 
+  it('gzips large answers for clients that accept it', async () => {
+    for (let i = 0; i < 80; i++) await post('/api/pipelines/flaky/trigger', {})
+    await waitFor(async () =>
+      (await get('/api/runs?status=QUEUED,RUNNING')).json().runs.length === 0 ? true : undefined,
+    )
+    const plain = await http(base, 'GET', '/api/runs?limit=1000', { headers: s.get })
+    expect(plain.text.length).toBeGreaterThan(16_384)
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    const { request } = await import('node:http')
+    const { gunzipSync } = await import('node:zlib')
+    const u = new URL(base)
+    const answer = await new Promise<{ headers: Record<string, unknown>; raw: Buffer }>(
+      (resolve, reject) => {
+        request(
+          {
+            host: u.hostname,
+            port: u.port,
+            path: '/api/runs?limit=1000',
+            headers: { ...s.get, 'accept-encoding': 'gzip, br' },
+          },
+          (res) => {
+            const chunks: Buffer[] = []
+            res.on('data', (c: Buffer) => chunks.push(c))
+            res.on('end', () => resolve({ headers: res.headers, raw: Buffer.concat(chunks) }))
+          },
+        )
+          .on('error', reject)
+          .end()
+      },
+    )
+    expect(answer.headers['content-encoding']).toBe('gzip')
+    expect(answer.headers.vary).toBe('Accept-Encoding')
+    expect(gunzipSync(answer.raw).toString('utf8')).toBe(plain.text)
+    expect(answer.raw.length).toBeLessThan(plain.text.length / 3)
+  })
+
   it('gives attempts with error, log lines and meta', async () => {
     const b = (await get(`/api/runs/${flakyRun}/tasks/b/attempts`)).json()
     expect(b.attempts).toHaveLength(1)
