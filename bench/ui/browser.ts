@@ -9,9 +9,9 @@
  *   with it (`window.__dfUiOnDraw`, same machine clock). Two rows: the pipeline given to
  *   `startUi` (its events are pushed) and an engine the server does not know (the server polls
  *   the backend, `pollMs` 200). Target ≤ 250 ms p99.
- * Usage: node --conditions=@df/source --import tsx bench/ui/browser.ts [tasks=10000] [repeats=5]
- * (or from bench/ui/run.ts: `runBrowserBench()`). Needs the SPA built: it runs
- * `pnpm --filter @df/ui build:web` first.
+ * Usage: `pnpm bench ui browser` (bench/ui/run.ts calls `run()`), or alone with
+ * `node --conditions=@df/source --import tsx bench/ui/browser.ts [tasks=10000] [repeats=5]`.
+ * It builds the SPA first (`pnpm --filter @df/ui build:web`).
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -243,6 +243,12 @@ export function printRows(rows: readonly BrowserRow[]): void {
       `| ${r.case} | ${r.n} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.max.toFixed(0)} | ${r.target} |`,
     )
   }
+}
+
+/** Entry for `pnpm bench ui … browser` (bench/ui/run.ts): every case, printed. */
+export async function run(): Promise<void> {
+  console.log('# bench/ui browser: Chromium, SQLite backend')
+  printRows(await runBrowserBench())
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
