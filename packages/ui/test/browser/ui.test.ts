@@ -3,7 +3,7 @@
  * page whose running task turns SUCCESS live, trigger with params (validated in the form),
  * rerun from failed, and what a viewer may not do. Screenshots: test/browser/artifacts/.
  */
-import { type Pipeline, schedulePipeline } from '@df/orchestration'
+import { Pipeline, schedulePipeline, Task } from '@df/orchestration'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoPipeline, flakyPipeline } from './fixtures.js'
@@ -24,6 +24,8 @@ let context: BrowserContext
 let page: Page
 let demo: Pipeline
 let flaky: Pipeline
+/** Stored in the backend, but its code is not given to the UI: triggers become run requests. */
+let remote: Pipeline
 let failedRunId: string
 const pageErrors: string[] = []
 
@@ -31,8 +33,12 @@ beforeAll(async () => {
   env = await startBrowserUi((backend) => {
     demo = demoPipeline(backend, latch)
     flaky = flakyPipeline(backend, fail)
+    remote = new Pipeline('remote_only', { backend }).addTask(
+      new Task({ name: 'ping', run: (ctx) => ctx.log.info('pong') }),
+    )
     return [demo, flaky]
   })
+  await remote.recover({ limit: 0, wait: false }) // stores its definition
   // A stored hourly schedule of demo_etl (this process stops firing it; the record stays).
   const hourly = schedulePipeline(demo, { id: 'demo_hourly', every: '1h' })
   await hourly.ready
@@ -162,9 +168,15 @@ describe('@df/ui in Chromium', () => {
     const stored = await env.backend.getRun(rerunId)
     expect(stored?.rerunOf).toBe(failedRunId)
     expect(stored?.status).toBe('SUCCESS')
-    // Only the failed part ran again: `a` kept its first attempt's success.
-    const attempts = await env.backend.listAttempts(rerunId, 'a')
-    expect(attempts.length).toBe(0)
+    // Only the failed part ran again: `a` was copied from the first run, and says so.
+    expect(await env.backend.listAttempts(rerunId, 'a')).toHaveLength(0)
+    expect(await env.backend.listAttempts(rerunId, 'b')).toHaveLength(1)
+    await page.click(row('a'))
+    await page
+      .locator('[data-testid=task-panel][data-task=a] [data-testid=task-reason]', {
+        hasText: `Copied from run ${failedRunId}`,
+      })
+      .waitFor()
   })
 
   it('cancels a running run, then reruns it from a chosen task', async () => {
@@ -194,6 +206,25 @@ describe('@df/ui in Chromium', () => {
     expect((await env.backend.getRun(rerunId))?.rerunOf).toBe(runId)
     expect(await env.backend.listAttempts(rerunId, 'extract')).toHaveLength(0)
     expect(await env.backend.listAttempts(rerunId, 'transform')).toHaveLength(1)
+  })
+
+  it('a trigger of a pipeline the UI has no code for waits as a run request, then runs live', async () => {
+    await page.click('nav >> text=Pipelines')
+    const remoteRow = page.locator('[data-testid=pipelines] tr[data-pipeline=remote_only]')
+    await remoteRow.locator('[data-testid=trigger]').click()
+    await page.locator('[data-testid=trigger-dialog] button[type=submit]').click()
+    await page.waitForURL(/\/runs\/[^/?]+/)
+    const runId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() as string)
+    await page.locator('[data-testid=run-requested]').waitFor()
+    expect(await page.locator('[data-testid=run-status]').textContent()).toBe('QUEUED')
+    // Another engine with the code adopts it; the open page follows (the server polls).
+    const [adopted] = await remote.recover()
+    expect(adopted?.id).toBe(runId)
+    await page
+      .locator('[data-testid=run-status]', { hasText: 'SUCCESS' })
+      .waitFor({ timeout: 10_000 })
+    await page.locator(`${row('ping')}[data-state=SUCCESS]`).waitFor()
+    expect(await page.locator('[data-testid=run-requested]').count()).toBe(0)
   })
 
   it('shows the schedule with its next run, and pauses and resumes it', async () => {

@@ -2,7 +2,7 @@
 import { createApp, watch } from 'vue'
 import App from './App.vue'
 import { setUnauthenticatedHandler } from './lib/api.js'
-import { connectEvents, stopEvents } from './lib/events.js'
+import { connectEvents, setSessionCheck, stopEvents } from './lib/events.js'
 import { navigate, route } from './lib/router.js'
 import { loadSession, session } from './lib/session.js'
 import './styles/base.css'
@@ -21,6 +21,10 @@ setUnauthenticatedHandler(() => {
   stopEvents()
   toLogin()
 })
+
+// A stream the browser gave up on (e.g. the session expired: 401) re-opens only if the session
+// still holds; loadSession's 401 sends the user to the login page.
+setSessionCheck(loadSession)
 
 watch(session, (s) => {
   if (s !== undefined) connectEvents()

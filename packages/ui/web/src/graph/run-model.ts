@@ -25,6 +25,8 @@ export class RunModel {
   /** Epoch ms, NaN when not started / not finished. */
   readonly startedAt: Float64Array
   readonly finishedAt: Float64Array
+  /** Why a task ended without running (or was copied), when the server said. */
+  readonly reasons: (string | null)[]
 
   constructor(graphIds: string[], columns: TaskColumns) {
     const known = new Set(graphIds)
@@ -40,6 +42,7 @@ export class RunModel {
     this.attempts = new Int32Array(n)
     this.startedAt = new Float64Array(n).fill(Number.NaN)
     this.finishedAt = new Float64Array(n).fill(Number.NaN)
+    this.reasons = new Array<string | null>(n).fill(null)
     columns.ids.forEach((id, c) => {
       const i = this.index.get(id)
       if (i === undefined) return
@@ -47,6 +50,7 @@ export class RunModel {
       this.attempts[i] = columns.attempts[c] ?? 0
       this.startedAt[i] = columns.startedAt[c] ?? Number.NaN
       this.finishedAt[i] = columns.finishedAt[c] ?? Number.NaN
+      this.reasons[i] = columns.reasons?.[c] ?? null
     })
   }
 

@@ -73,8 +73,16 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
   return json as T
 }
 
+/** A pipeline definition as the server sends it. */
+export interface Definition {
+  definitionHash: string
+  /** False when the asked-for hash is no longer stored: this is the current definition instead. */
+  current: boolean
+  tasks: TaskDefinition[]
+}
+
 /** Definitions never change for a hash (the server marks them immutable): fetched once each. */
-const definitions = new Map<string, Promise<TaskDefinition[]>>()
+const definitions = new Map<string, Promise<Definition>>()
 
 export interface RunsQuery {
   pipeline?: string
@@ -104,7 +112,11 @@ export const api = {
   logout: () => request<void>('POST', '/api/logout', {}),
   pipelines: () => request<{ pipelines: PipelineInfo[] }>('GET', '/api/pipelines'),
   trigger: (name: string, body: { params?: Record<string, unknown>; logicalDate?: string }) =>
-    request<{ runId: string }>('POST', `/api/pipelines/${enc(name)}/trigger`, body),
+    request<{ runId: string; requested?: boolean }>(
+      'POST',
+      `/api/pipelines/${enc(name)}/trigger`,
+      body,
+    ),
   runs: (q: RunsQuery) =>
     request<{ runs: RunSummary[]; nextCursor: string | null }>('GET', `/api/runs${query(q)}`),
   run: (runId: string) => request<{ run: RunDetail }>('GET', `/api/runs/${enc(runId)}`),
@@ -114,14 +126,23 @@ export const api = {
       'GET',
       `/api/runs/${enc(runId)}/tasks/${enc(taskId)}/attempts`,
     ),
-  definition(pipelineId: string, hash: string): Promise<TaskDefinition[]> {
+  definition(pipelineId: string, hash: string): Promise<Definition> {
     const key = `${pipelineId}\u0000${hash}`
     let p = definitions.get(key)
     if (p === undefined) {
-      p = request<{ tasks: TaskDefinition[] }>(
+      p = request<Partial<Definition> & { tasks: TaskDefinition[] }>(
         'GET',
         `/api/pipelines/${enc(pipelineId)}/definitions/${enc(hash)}`,
-      ).then((r) => r.tasks)
+      ).then((r) => {
+        const d: Definition = {
+          definitionHash: r.definitionHash ?? hash,
+          current: r.current !== false,
+          tasks: r.tasks,
+        }
+        // Another hash's definition stands in for one no longer stored: ask again next time.
+        if (d.definitionHash !== hash) definitions.delete(key)
+        return d
+      })
       p.catch(() => definitions.delete(key))
       definitions.set(key, p)
     }

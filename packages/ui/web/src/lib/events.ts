@@ -33,6 +33,8 @@ let wanted = false
 let lastEventId = ''
 let watched: string[] = []
 let retryTimer: ReturnType<typeof setTimeout> | undefined
+/** Asked before re-opening a stream the browser gave up on: false when the session ended. */
+let stillLoggedIn: () => Promise<boolean> = async () => true
 
 function dispatch<K extends EventName>(name: K, raw: MessageEvent<string>): void {
   if (raw.lastEventId !== '') lastEventId = raw.lastEventId
@@ -75,7 +77,9 @@ function open(): void {
     if (wanted && retryTimer === undefined) {
       retryTimer = setTimeout(() => {
         retryTimer = undefined
-        if (wanted && source === undefined) open()
+        void stillLoggedIn().then((ok) => {
+          if (ok && wanted && source === undefined) open()
+        })
       }, 3000)
     }
   })
@@ -84,6 +88,11 @@ function open(): void {
       if (source === es) dispatch(name, e as MessageEvent<string>)
     })
   }
+}
+
+/** Sets the check run before re-opening a closed stream (a 401 there ends the session). */
+export function setSessionCheck(check: () => Promise<boolean>): void {
+  stillLoggedIn = check
 }
 
 /** Starts the stream (idempotent); called once logged in. */

@@ -65,6 +65,12 @@ export interface RunSummary {
   taskCounts?: TaskCounts
   rerunOf?: string
   leaseExpired?: boolean
+  createdAt?: number
+  scheduleId?: string
+  /** Why it ended (or what it waits for). */
+  message?: string
+  /** A run request no process holding the code has adopted yet. */
+  requested?: boolean
 }
 
 export interface RunDetail extends RunSummary {
@@ -72,6 +78,8 @@ export interface RunDetail extends RunSummary {
   definitionHash: string
   error?: { code?: string; message: string }
   cancelRequestedAt?: string | number | null
+  dataIntervalStart?: string
+  dataIntervalEnd?: string
 }
 
 export interface TaskDefinition {
@@ -89,6 +97,8 @@ export interface TaskColumns {
   attempts: number[]
   startedAt: (number | null)[]
   finishedAt: (number | null)[]
+  /** Why a task was skipped, upstream-failed, cancelled or copied; present when any has one. */
+  reasons?: (string | null)[]
 }
 
 export interface AttemptInfo {
@@ -97,7 +107,7 @@ export interface AttemptInfo {
   startedAt?: string | number | null
   finishedAt?: string | number | null
   worker?: string
-  error?: { code?: string; message: string; stack?: string }
+  error?: { code?: string; name?: string; message: string; stack?: string }
   log: string[]
   meta?: { dremioJobId?: string; [key: string]: unknown }
 }
