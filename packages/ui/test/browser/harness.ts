@@ -3,7 +3,7 @@
  * over a real SQLite file, and Debian's Chromium driven by playwright-core. Screenshots go to
  * `test/browser/artifacts/` (gitignored).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,6 +35,11 @@ export async function buildSpa(outDir: string): Promise<string> {
 
 /** Chromium, headless, with no network but localhost worth talking about. */
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not at ${CHROMIUM}: run \`bash scripts/services.sh\` (installs Debian's chromium) or set DF_CHROMIUM.`,
+    )
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
