@@ -209,3 +209,42 @@ export async function benchLive(pollMs: number, length: number): Promise<void> {
     rmSync(dir, { recursive: true, force: true })
   }
 }
+
+/** Rows: the server's CPU while one stream is open and nothing changes, on the 1M-run stores. */
+export async function benchPollCost(backends: readonly string[], pollMs: number): Promise<void> {
+  const { seededPostgres, seededSqlite } = await import('../backends/listing.js')
+  console.log(
+    `# idle poller cost: one open SSE stream, nothing changing, 1,000,000 stored runs (50,000 of them QUEUED), pollMs ${pollMs}, 10 s`,
+  )
+  console.log('backend\tcpu_ms\tpercent_of_one_core\tpolls')
+  for (const name of backends) {
+    const store = name === 'sqlite' ? await seededSqlite() : await seededPostgres()
+    const ui = await startUi({
+      backend: store.backend,
+      port: 0,
+      pollMs,
+      auth: { username: 'b', password: 'b-pw' },
+      log: () => {},
+    })
+    try {
+      const cookie = await sessionCookie(ui.url, 'b', 'b-pw')
+      const close = stream(ui.url, cookie, () => {})
+      await new Promise((r) => setTimeout(r, 1000))
+      const c0 = process.cpuUsage()
+      const t0 = performance.now()
+      await new Promise((r) => setTimeout(r, 10_000))
+      const c = process.cpuUsage(c0)
+      const wall = performance.now() - t0
+      const cpu = (c.user + c.system) / 1000
+      console.log(
+        [name, cpu.toFixed(0), ((cpu / wall) * 100).toFixed(1), Math.round(wall / pollMs)].join(
+          '\t',
+        ),
+      )
+      close()
+    } finally {
+      await ui.close()
+      await store.backend.close()
+    }
+  }
+}

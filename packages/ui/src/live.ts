@@ -27,7 +27,7 @@ interface Client {
 /** Options of the hub. */
 export interface LiveOptions {
   readonly backend: Backend & RunHistory
-  /** @default 200 */
+  /** @default 150 */
   readonly pollMs?: number
   /** Events kept for `Last-Event-ID` replay. @default 10_000 */
   readonly bufferSize?: number
@@ -36,7 +36,7 @@ export interface LiveOptions {
   readonly log: (message: string, error?: unknown) => void
 }
 
-const ACTIVE = ['QUEUED', 'RUNNING'] as const
+type ActiveState = 'QUEUED' | 'RUNNING'
 /** Tasks are polled for at most this many active runs per pass (watched runs first). */
 const MAX_TASK_RUNS = 50
 
@@ -54,7 +54,7 @@ export class LiveHub {
   readonly #logCounts = new Map<string, number>()
   readonly #pushedRuns = new Set<string>()
   /** Active runs seen by the last poll: id → createdAt. */
-  #active = new Map<string, number>()
+  #active = new Map<string, { createdAt: number; status: ActiveState }>()
   #primed = false
   #primedAt = 0
   #timer: NodeJS.Timeout | undefined
@@ -64,7 +64,7 @@ export class LiveHub {
   #idleSince = 0
 
   constructor(options: LiveOptions) {
-    this.#o = { pollMs: 200, bufferSize: 10_000, pingMs: 15_000, ...options }
+    this.#o = { pollMs: 150, bufferSize: 10_000, pingMs: 15_000, ...options }
   }
 
   /** Open streams. */
@@ -254,16 +254,21 @@ export class LiveHub {
 
   async #poll(): Promise<void> {
     const b = this.#o.backend
-    const [active, recent] = await Promise.all([
-      b.listRuns({ status: [...ACTIVE], limit: 1000 }),
+    // RUNNING runs move; QUEUED ones rarely (a backlog of run requests can be long): fewer read.
+    const [running, queued, recent] = await Promise.all([
+      b.listRuns({ status: 'RUNNING', limit: 1000 }),
+      b.listRuns({ status: 'QUEUED', limit: 100 }),
       b.listRuns({ limit: 50 }),
     ])
+    const active = { items: [...running.items, ...queued.items] }
     const seen = new Map<string, RunRecord>()
     for (const r of [...active.items, ...recent.items]) seen.set(r.id, r)
-    // With more active runs than one page, only those newer than the page's oldest are known.
-    const oldest = active.nextCursor !== undefined ? (active.items.at(-1)?.createdAt ?? 0) : 0
+    // Beyond a truncated page only runs newer than its oldest are known to have left it.
+    const floor = (page: typeof running) =>
+      page.nextCursor !== undefined ? (page.items.at(-1)?.createdAt ?? 0) : 0
+    const floors = { RUNNING: floor(running), QUEUED: floor(queued) }
     const ended = [...this.#active]
-      .filter(([id, createdAt]) => !seen.has(id) && createdAt >= oldest)
+      .filter(([id, was]) => !seen.has(id) && was.createdAt >= floors[was.status])
       .map(([id]) => id)
     for (const r of await Promise.all(ended.map((id) => b.getRun(id)))) {
       if (r !== undefined) seen.set(r.id, r)
@@ -280,12 +285,14 @@ export class LiveHub {
       if (!priming || r.createdAt >= this.#primedAt) changed.push(r)
     }
     for (const r of changed) this.#emit('run', r.id, true, runSummary(r, now))
-    this.#active = new Map(active.items.map((r) => [r.id, r.createdAt]))
+    this.#active = new Map(
+      active.items.map((r) => [r.id, { createdAt: r.createdAt, status: r.status as ActiveState }]),
+    )
     // Tasks: of active runs and runs that just ended, watched runs first.
     const watched = this.#watched()
     // QUEUED runs' tasks do not move; a run that starts is in `changed`.
-    const running = active.items.filter((r) => r.status === 'RUNNING').map((r) => r.id)
-    const candidates = [...new Set([...ended, ...changed.map((r) => r.id), ...running])].sort(
+    const runningIds = running.items.map((r) => r.id)
+    const candidates = [...new Set([...ended, ...changed.map((r) => r.id), ...runningIds])].sort(
       (x, y) => Number(watched.has(y)) - Number(watched.has(x)),
     )
     const taskRuns = candidates.slice(0, MAX_TASK_RUNS)
