@@ -8,7 +8,7 @@
  *   timestamped when the engine reports it durable, and again when the open run page has redrawn
  *   with it (`window.__dfUiOnDraw`, same machine clock). Two rows: the pipeline given to
  *   `startUi` (its events are pushed) and an engine the server does not know (the server polls
- *   the backend, `pollMs` 200). Target ≤ 250 ms p99.
+ *   the backend every `pollMs`, its default). Target ≤ 250 ms p99.
  * Usage: `pnpm bench ui browser` (bench/ui/run.ts calls `run()`), or alone with
  * `node --conditions=@df/source --import tsx bench/ui/browser.ts [tasks=10000] [repeats=5]`.
  * It builds the SPA first (`pnpm --filter @df/ui build:web`).
@@ -219,7 +219,7 @@ export async function runBrowserBench(tasks = 10_000, repeats = 5): Promise<Brow
     const polled = await latencies(browser, ui, polledChain, () => gate2())
     rows.push(
       row(
-        `state change -> drawn, polled (other engine, pollMs 200), ${polled.missed} missed`,
+        `state change -> drawn, polled (other engine, default pollMs), ${polled.missed} missed`,
         polled.values,
         '<= 250 ms p99',
       ),
