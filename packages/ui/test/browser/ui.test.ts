@@ -103,6 +103,9 @@ describe('@df/ui in Chromium', () => {
     await page.locator(`${row('transform')}[data-state=SUCCESS]`).waitFor({ timeout: 10_000 })
     await page.locator(`${row('cleanup')}[data-state=SUCCESS]`).waitFor({ timeout: 10_000 })
     await page.locator('[data-testid=run-status]', { hasText: 'SUCCESS' }).waitFor()
+    // A click on the graph selects the box under it: the middle of the five is `validate`.
+    await page.locator('[data-testid=dag-canvas]').click()
+    await page.locator('[data-testid=task-panel][data-task=validate]').waitFor()
     // The open panel re-read the attempts when the task changed: the later log line is there.
     await page.click(row('transform'))
     await page
