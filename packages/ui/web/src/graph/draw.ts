@@ -4,7 +4,7 @@
  * tasks draw in a few milliseconds; no DOM node per task.
  */
 import { stateColor } from '../lib/format.js'
-import { NODE_H, NODE_W } from './layout.js'
+import { GAP_Y, NODE_H, NODE_W } from './layout.js'
 import type { Graph } from './layout-client.js'
 
 /** Screen = world × scale + offset (CSS pixels). */
@@ -101,13 +101,17 @@ export function drawGraph(
     else list.push(i)
     visible.push(i)
   }
-  // At tiny scales a box would be sub-pixel: keep it at least ~1.5 px so the overview shows state.
-  const minW = 1.5 / scale
-  for (const [state, list] of buckets) {
+  // Zoomed far out, boxes fill their row (no gaps): columns read as blocks of state colour.
+  const boxH = NODE_H * scale < 3 ? NODE_H + GAP_Y : NODE_H
+  // Rare states last (on top), and never smaller than 4 px: one failure in 10,000 stays visible.
+  const min = 4 / scale
+  const ordered = [...buckets].sort((a, b) => b[1].length - a[1].length)
+  for (const [state, list] of ordered) {
+    const loud = !QUIET.has(state)
+    const h = loud ? Math.max(boxH, min) : boxH
+    const dy = (h - boxH) / 2
     ctx.beginPath()
-    for (const i of list) {
-      ctx.rect(x[i] as number, y[i] as number, Math.max(NODE_W, minW), Math.max(NODE_H, minW))
-    }
+    for (const i of list) ctx.rect(x[i] as number, (y[i] as number) - dy, NODE_W, h)
     ctx.fillStyle = stateColor(state)
     ctx.fill()
   }
@@ -130,6 +134,9 @@ export function drawGraph(
     }
   }
 }
+
+/** States that need no emphasis in an overview. */
+const QUIET = new Set(['SUCCESS', 'PENDING', 'SKIPPED', 'REMOVED'])
 
 /** Characters of a task id that fit a box at 12 px. */
 const MAX_LABEL = 24
