@@ -48,6 +48,28 @@ beforeAll(async () => {
   failedRunId = failed.id
   browser = await launchChromium()
   context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+  // Counts the page's EventSources: at most one may be open at a time (one stream per tab).
+  await context.addInitScript(() => {
+    const w = window as unknown as {
+      EventSource: typeof EventSource
+      __es: { open: number; max: number; made: number }
+    }
+    const Native = w.EventSource
+    const es = { open: 0, max: 0, made: 0 }
+    w.__es = es
+    w.EventSource = class extends Native {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init)
+        es.made++
+        es.open++
+        es.max = Math.max(es.max, es.open)
+      }
+      override close(): void {
+        if (this.readyState !== Native.CLOSED) es.open--
+        super.close()
+      }
+    }
+  })
   page = await context.newPage()
   page.on('pageerror', (e) => pageErrors.push(e.message))
   page.on('console', (m) => {
@@ -97,6 +119,16 @@ describe('@df/ui in Chromium', () => {
     )
     expect(await page.locator('[data-testid=run-params]').textContent()).toContain('"us"')
     await screenshot(page, 'run-running')
+    // The running task's log line is there too (streamed or read with the attempt).
+    await page.click(row('transform'))
+    await page
+      .locator('[data-testid=task-panel][data-task=transform] [data-testid=task-log]', {
+        hasText: 'waiting for the latch',
+      })
+      .waitFor()
+    // Since the login: the runs page's stream, then the run page's (watching this run), never two at once.
+    const streams = await page.evaluate(() => (window as unknown as { __es: unknown }).__es)
+    expect(streams).toEqual({ open: 1, max: 1, made: 2 })
     latch.release()
     const finished = await running
     expect(finished.status).toBe('SUCCESS')

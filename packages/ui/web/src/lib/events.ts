@@ -36,6 +36,33 @@ let retryTimer: ReturnType<typeof setTimeout> | undefined
 /** Asked before re-opening a stream the browser gave up on: false when the session ended. */
 let stillLoggedIn: () => Promise<boolean> = async () => true
 
+/**
+ * Log lines seen on the stream, per run (the newest runs, bounded): a running attempt's log is
+ * stored only when the attempt ends, so a task panel opened mid-attempt shows these.
+ */
+const logs = new Map<string, Map<string, string[]>>()
+const LOG_RUNS = 20
+const LOG_LINES = 2000
+
+function remember(e: LogEvent): void {
+  let byTask = logs.get(e.runId)
+  if (byTask === undefined) {
+    byTask = new Map()
+    logs.set(e.runId, byTask)
+    if (logs.size > LOG_RUNS) logs.delete(logs.keys().next().value as string)
+  }
+  const key = `${e.taskId}\u0000${e.attempt}`
+  const lines = byTask.get(key) ?? []
+  lines.push(e.line)
+  if (lines.length > LOG_LINES) lines.splice(0, lines.length - LOG_LINES)
+  byTask.set(key, lines)
+}
+
+/** The log lines of one attempt seen live so far (empty when none were). */
+export function liveLog(runId: string, taskId: string, attempt: number): string[] {
+  return [...(logs.get(runId)?.get(`${taskId}\u0000${attempt}`) ?? [])]
+}
+
 function dispatch<K extends EventName>(name: K, raw: MessageEvent<string>): void {
   if (raw.lastEventId !== '') lastEventId = raw.lastEventId
   let data: EventMap[K]
@@ -44,6 +71,7 @@ function dispatch<K extends EventName>(name: K, raw: MessageEvent<string>): void
   } catch {
     return
   }
+  if (name === 'log') remember(data as LogEvent)
   for (const h of handlers[name]) {
     try {
       h(data)
