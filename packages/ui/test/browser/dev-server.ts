@@ -1,4 +1,4 @@
-/** Dev aid (not a test): `node --conditions=@df/source --import tsx test/browser/dev-server.ts` serves the fixtures on :8099. */
+/** Dev aid (not a test): `node --conditions=@df/source --import tsx test/browser/dev-server.ts` serves the fixtures (log in as admin / admin-password-1) and prints the URL; WEB_ROOT=dir serves another SPA build. */
 import { demoPipeline, flakyPipeline } from './fixtures.js'
 import { Latch, startBrowserUi } from './harness.js'
 

@@ -186,9 +186,17 @@ describe('@df/ui in Chromium', () => {
     await page.locator(`${row('b')}[data-state=FAILED]`).waitFor()
     expect(await page.locator(row('c')).getAttribute('data-state')).toBe('UPSTREAM_FAILED')
     await page.click(row('b'))
-    await page
-      .locator('[data-testid=task-panel][data-task=b]', { hasText: 'source table is empty' })
-      .waitFor()
+    const failedPanel = page.locator('[data-testid=task-panel][data-task=b]')
+    await failedPanel.locator('.attempt-error', { hasText: 'source table is empty' }).waitFor()
+    // The error's code and stack (folded), and the attempt's log line.
+    expect(await failedPanel.locator('.attempt-error code').first().textContent()).toMatch(/\S/)
+    await failedPanel.locator('details summary', { hasText: 'Stack' }).click()
+    expect(await failedPanel.locator('details pre').textContent()).toContain(
+      'source table is empty',
+    )
+    expect(await failedPanel.locator('[data-testid=task-log]').textContent()).toContain(
+      'checking the source',
+    )
     await screenshot(page, 'run-failed')
     fail.value = false
     await page.click('[data-testid=rerun-failed]')
