@@ -6,8 +6,10 @@
  * from a ring buffer, or gets `event: reset` (refetch) when that is no longer possible.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Backend, PipelineEvent, RunHistory, RunRecord, TaskRecord } from '@df/orchestration'
-import { FINISHED_RUN_STATES, FINISHED_TASK_STATES } from '@df/orchestration'
+import type { Backend, PipelineEvent, RunHistory, RunRecord } from '@df/orchestration'
+import { FINISHED_RUN_STATES } from '@df/orchestration'
+import { UiError } from './errors.js'
+import { pushedData, taskData } from './live-events.js'
 import { redactText, runSummary } from './views.js'
 
 interface Buffered {
@@ -22,7 +24,12 @@ interface Client {
   readonly res: ServerResponse
   readonly runs: ReadonlySet<string> | undefined
   readonly sessionId: string | undefined
+  readonly user: string
 }
+
+/** Open streams allowed per user and in all (each holds a socket). */
+const MAX_STREAMS_PER_USER = 50
+const MAX_STREAMS = 2000
 
 /** Options of the hub. */
 export interface LiveOptions {
@@ -62,6 +69,7 @@ export class LiveHub {
   #polling: Promise<void> | undefined
   #closed = false
   #idleSince = 0
+  #loggedAt = 0
 
   constructor(options: LiveOptions) {
     this.#o = { pollMs: 150, bufferSize: 10_000, pingMs: 15_000, ...options }
@@ -73,7 +81,21 @@ export class LiveHub {
   }
 
   /** Serves `GET /api/events` (SSE). */
-  attach(req: IncomingMessage, res: ServerResponse, url: URL, sessionId: string | undefined): void {
+  attach(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    principal: { readonly username: string; readonly sessionId?: string | undefined },
+  ): void {
+    const mine = [...this.#clients].filter((c) => c.user === principal.username).length
+    if (mine >= MAX_STREAMS_PER_USER || this.#clients.size >= MAX_STREAMS) {
+      throw new UiError(
+        'DF_UI_RATE_LIMITED',
+        `Too many open event streams (${mine} for ${principal.username}); close some tabs.`,
+        { headers: { 'Retry-After': '5' } },
+      )
+    }
+    const sessionId = principal.sessionId
     const filter = url.searchParams.get('runs')
     const runs =
       filter === null || filter === ''
@@ -97,7 +119,7 @@ export class LiveHub {
     req.socket.setTimeout(0)
     req.socket.setNoDelay(true)
     res.flushHeaders()
-    const client: Client = { res, runs, sessionId }
+    const client: Client = { res, runs, sessionId, user: principal.username }
     const last = req.headers['last-event-id'] ?? url.searchParams.get('lastEventId') ?? undefined
     res.write(`retry: 1000\n\n`)
     this.#replay(client, Array.isArray(last) ? last[0] : last)
@@ -131,41 +153,16 @@ export class LiveHub {
     if (this.#closed) return
     this.#pushedRuns.add(e.runId)
     if (this.#pushedRuns.size > 10_000) this.#pushedRuns.clear()
-    if (e.type === 'run') {
-      const final = FINISHED_RUN_STATES.has(e.state)
-      this.#emit('run', e.runId, true, {
-        runId: e.runId,
-        pipelineId: e.pipelineId,
-        status: e.state,
-        trigger: e.trigger,
-        ...(e.state === 'RUNNING' ? { startedAt: e.at } : {}),
-        ...(final ? { finishedAt: e.at } : {}),
-        ...(e.message !== undefined ? { message: redactText(e.message) } : {}),
-      })
-    } else if (e.type === 'task') {
+    // Task keys only matter to a running poller (they stop it re-sending pushed changes).
+    if (e.type === 'task' && this.#primed) {
       let keys = this.#taskKeys.get(e.runId)
       if (keys === undefined) {
         keys = new Map()
         this.#taskKeys.set(e.runId, keys)
       }
       keys.set(e.taskId, `${e.state}|${e.attempt}`)
-      this.#emit('task', e.runId, false, {
-        runId: e.runId,
-        taskId: e.taskId,
-        state: e.state,
-        attempt: e.attempt,
-        ...(e.attemptStartedAt !== undefined ? { startedAt: e.attemptStartedAt } : {}),
-        ...(FINISHED_TASK_STATES.has(e.state) ? { finishedAt: e.at } : {}),
-      })
-    } else {
-      this.#emit('log', e.runId, false, {
-        runId: e.runId,
-        taskId: e.taskId,
-        attempt: e.attempt,
-        level: e.level,
-        line: redactText(e.message),
-      })
     }
+    this.#emit(e.type, e.runId, e.type === 'run', pushedData(e))
   }
 
   /** Ends every stream and stops polling. */
@@ -233,7 +230,12 @@ export class LiveHub {
     this.#timer = undefined
     if (this.#closed || this.#polling !== undefined) return
     this.#polling = this.#poll()
-      .catch((error: unknown) => this.#o.log('[@df/ui] live poll failed', error))
+      .catch((error: unknown) => {
+        // Once a minute at most: a backend that is down would otherwise log every poll.
+        if (Date.now() - this.#loggedAt < 60_000) return
+        this.#loggedAt = Date.now()
+        this.#o.log('[@df/ui] live poll failed (retrying every poll)', error)
+      })
       .finally(() => {
         this.#polling = undefined
         if (this.#closed) return
@@ -243,6 +245,8 @@ export class LiveHub {
           if (Date.now() - this.#idleSince > 30_000) {
             this.#primed = false
             this.#gapAt = this.#seq + 1
+            this.#taskKeys.clear()
+            this.#logCounts.clear()
             clearInterval(this.#ping)
             this.#ping = undefined
             return
@@ -358,15 +362,4 @@ export class LiveHub {
 
 function wants(c: Client, b: Buffered): boolean {
   return b.always || c.runs === undefined || (b.runId !== undefined && c.runs.has(b.runId))
-}
-
-function taskData(t: TaskRecord): Record<string, unknown> {
-  return {
-    runId: t.runId,
-    taskId: t.taskId,
-    state: t.state,
-    attempt: t.attempt,
-    ...(t.startedAt !== undefined ? { startedAt: t.startedAt } : {}),
-    ...(t.endedAt !== undefined ? { finishedAt: t.endedAt } : {}),
-  }
 }

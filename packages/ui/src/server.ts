@@ -112,13 +112,17 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     if (byName.has(p.name)) {
       throw new UiError('DF_UI_CONFIG_INVALID', `[@df/ui] Two pipelines are named '${p.name}'.`)
     }
+    if (p.backend !== options.backend) {
+      throw new UiError(
+        'DF_UI_CONFIG_INVALID',
+        `[@df/ui] Pipeline '${p.name}' stores its runs in another backend (${p.backend.name}) than the UI's: build it with the same backend object.`,
+      )
+    }
     byName.set(p.name, p)
   }
-  // Store the definitions of the given pipelines (a recover() that claims nothing does that).
-  for (const p of byName.values()) {
-    if ((await backend.getPipeline(p.name)) === undefined)
-      await p.recover({ limit: 0, wait: false })
-  }
+  // Store the current definitions of the given pipelines (a recover() that claims nothing).
+  for (const p of byName.values()) await p.recover({ limit: 0, wait: false })
+
   const live = new LiveHub({
     backend,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
@@ -233,7 +237,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, env: Env): Prom
     }
     if (path === '/api/events') {
       if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(['GET', 'HEAD'])
-      env.state.live.attach(req, res, url, principal.sessionId)
+      env.state.live.attach(req, res, url, principal)
       return
     }
     if (path.startsWith('/api/')) return await apiRoute(req, res, url, principal, env)
@@ -322,8 +326,9 @@ function checkSameOrigin(req: IncomingMessage): void {
     } catch {
       throw new UiError('DF_UI_CSRF', 'Malformed Origin header.')
     }
-    if (host !== req.headers.host)
-      throw new UiError('DF_UI_CSRF', 'Cross-origin requests are refused.')
+    const forwarded = req.headers['x-forwarded-host']
+    const hosts = [req.headers.host, ...(Array.isArray(forwarded) ? forwarded : [forwarded])]
+    if (!hosts.includes(host)) throw new UiError('DF_UI_CSRF', 'Cross-origin requests are refused.')
   } else if (origin === 'null') {
     throw new UiError('DF_UI_CSRF', 'Requests from an opaque origin are refused.')
   }

@@ -32,10 +32,17 @@ export async function runUi(ctx: CliContext, flags: PipelineUiFlags): Promise<nu
     }
     for (const p of pipelines) ctx.onClose(() => void p.close().catch(() => {}))
   }
-  const ui = await startCliUi(ctx, backend, pipelines, flags)
-  ctx.io.stdout.write(
-    `UI at ${ui.url} (${pipelines.length} pipeline(s) in this process; Ctrl-C stops)\n`,
-  )
+  // A module that built its own backend runs elsewhere: the UI shows it as stored (run requests).
+  const own = pipelines.filter((p) => p.backend === backend)
+  for (const p of pipelines) {
+    if (p.backend !== backend) {
+      ctx.io.stderr.write(
+        `warning: pipeline '${p.name}' was built with its own backend (${p.backend.name}): its triggers are not run here. Build it with ctx.backend.\n`,
+      )
+    }
+  }
+  const ui = await startCliUi(ctx, backend, own, flags)
+  ctx.io.stdout.write(`UI at ${ui.url} (${own.length} pipeline(s) in this process; Ctrl-C stops)\n`)
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (name: NodeJS.Signals) => resolve(name)
     process.once('SIGINT', onSignal)

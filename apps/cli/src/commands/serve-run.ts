@@ -58,7 +58,9 @@ export async function serve(ctx: CliContext, flags: ServeUiFlags): Promise<numbe
   if (flags.ui) {
     let ui: Awaited<ReturnType<typeof startCliUi>>
     try {
-      ui = await startCliUi(ctx, backend, runtime.pipelines, flags)
+      // serve already warned about pipelines built with their own backend.
+      const own = runtime.pipelines.filter((p) => p.backend === backend)
+      ui = await startCliUi(ctx, backend, own, flags)
     } catch (error) {
       await runtime.stop(shutdownMs)
       throw error

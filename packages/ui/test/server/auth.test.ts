@@ -1,6 +1,7 @@
 /** Auth over real HTTP: every route and method, login, cookies, Basic, roles, CSRF, rate limit. */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createMemoryBackend, Pipeline } from '@df/orchestration'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   CONTENT_SECURITY_POLICY,
@@ -249,6 +250,15 @@ describe('CSRF', () => {
       expect(r.status).toBe(403)
       expect(r.json().error.code).toBe('DF_UI_CSRF')
     }
+    const proxied = await http(base, 'POST', '/api/runs/missing/cancel', {
+      headers: {
+        ...s.post,
+        origin: 'https://ui.example.com',
+        'x-forwarded-host': 'ui.example.com',
+      },
+      body: '{}',
+    })
+    expect(proxied.status).toBe(404)
     const same = await http(base, 'POST', '/api/runs/missing/cancel', {
       headers: { ...s.post, origin: base, 'sec-fetch-site': 'same-origin' },
       body: '{}',
@@ -314,6 +324,18 @@ describe('configuration', () => {
     expect((err as UiError).message).toContain('0.0.0.0')
     const none = await startUi({ backend: t.backend, port: 0 }).catch((e: unknown) => e)
     expect((none as UiError).code).toBe('DF_UI_CONFIG_INVALID')
+  })
+
+  it('refuses a pipeline that stores its runs in another backend', async () => {
+    const other = new Pipeline('elsewhere', { backend: createMemoryBackend() })
+    const err = await startUi({
+      backend: t.backend,
+      pipelines: [other],
+      port: 0,
+      auth: { users: await testUsers() },
+    }).catch((e: unknown) => e)
+    expect((err as UiError).code).toBe('DF_UI_CONFIG_INVALID')
+    expect((err as UiError).message).toContain("'elsewhere'")
   })
 
   it('binds 127.0.0.1 by default and loads a users file', async () => {

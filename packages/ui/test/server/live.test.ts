@@ -151,6 +151,26 @@ describe('GET /api/events', () => {
     sse.close()
   })
 
+  it('refuses the 51st open stream of a user with 429 and keeps the others', async () => {
+    const mine = await login(t.ui.url, 'olivia', PASSWORDS.operator)
+    const open = []
+    for (let i = 0; i < 50; i++) open.push(await openSse(t.ui.url, '/api/events', mine.get))
+    expect(open.every((x) => x.status === 200)).toBe(true)
+    const extra = await openSse(t.ui.url, '/api/events', mine.get)
+    expect(extra.status).toBe(429)
+    extra.close()
+    // Another user is not affected.
+    const other = await openSse(t.ui.url, '/api/events', s.get)
+    expect(other.status).toBe(200)
+    other.close()
+    for (const x of open) x.close()
+    await Promise.all(open.map((x) => x.ended))
+    await new Promise((r) => setTimeout(r, 50))
+    const again = await openSse(t.ui.url, '/api/events', mine.get)
+    expect(again.status).toBe(200)
+    again.close()
+  })
+
   it('ends the streams of a session at logout', async () => {
     const mine = await login(t.ui.url, 'vic', PASSWORDS.viewer)
     const sse = await openSse(t.ui.url, '/api/events', mine.get)
