@@ -4,8 +4,8 @@
  * 1. layers by longest path from the sources (Kahn's topological order);
  * 2. order within each layer by barycentre sweeps (down, up, down, …) to reduce crossings;
  * 3. y by the mean y of each node's upstream, then the minimum separation, order kept;
- * 4. a layer with more than `MAX_ROWS` nodes wraps into several columns (wide fan-outs stay
- *    readable instead of one 10,000-row column).
+ * 4. a layer of more than `ALIGN_MAX` nodes is stacked in order, centred, and past `MAX_ROWS`
+ *    wraps into several columns (wide fan-outs stay readable instead of one 10,000-row column).
  * Long edges get no dummy nodes; the renderer draws them as curves.
  */
 
@@ -14,6 +14,8 @@ export const NODE_H = 26
 export const GAP_X = 56
 export const GAP_Y = 10
 export const MAX_ROWS = 120
+/** Layers up to this size are aligned with their upstream; wider ones are stacked in order. */
+const ALIGN_MAX = 40
 const PITCH_Y = NODE_H + GAP_Y
 const PITCH_X = NODE_W + GAP_X
 
@@ -149,9 +151,10 @@ export function layoutDag(input: LayoutInput): LayoutResult {
   const y = new Float32Array(count)
   let column = 0
   for (const nodes of layers) {
-    if (nodes.length > MAX_ROWS) {
-      // Wrapped layer: column-major grid, centred on 0.
-      const rows = MAX_ROWS
+    if (nodes.length > ALIGN_MAX) {
+      // A wide layer: a centred column in barycentre order (wrapped past MAX_ROWS). Aligning
+      // each node with its upstream pays off for small layers only; here it makes ragged towers.
+      const rows = Math.min(MAX_ROWS, nodes.length)
       nodes.forEach((v, i) => {
         x[v] = (column + Math.floor(i / rows)) * PITCH_X
         y[v] = ((i % rows) - (rows - 1) / 2) * PITCH_Y
@@ -175,7 +178,7 @@ export function layoutDag(input: LayoutInput): LayoutResult {
   }
   // Sources: next to the mean of what they feed (the first layer was placed blind).
   const first = layers[0]
-  if (first !== undefined && first.length <= MAX_ROWS && layers.length > 1) {
+  if (first !== undefined && first.length <= ALIGN_MAX && layers.length > 1) {
     const desired = new Float64Array(first.length)
     first.forEach((v, i) => {
       let sum = 0
