@@ -48,6 +48,10 @@ export interface PipelineInfo {
   canTrigger: boolean
   params?: ParamsSchema
   schedule?: ScheduleInfo
+  /** Every schedule, when the pipeline has more than one (`schedule` is the first). */
+  schedules?: ScheduleInfo[]
+  /** This server holds the code: a trigger runs here at once (else a run request). */
+  inProcess?: boolean
   /** Newest first, at most 20. */
   lastRuns: RunBrief[]
 }
