@@ -4,6 +4,7 @@
  * `test/browser/artifacts/` (gitignored).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -132,5 +133,56 @@ export class Latch {
   }
   wait(): Promise<void> {
     return this.#promise
+  }
+}
+
+/** A TCP proxy in front of the UI whose connections can be cut (to test stream resumption). */
+export interface CuttableProxy {
+  readonly url: string
+  /** The first bytes (request line and headers) of each connection let through, in order. */
+  readonly heads: string[]
+  /** Ends every open connection and refuses new ones until `restore()`. */
+  cut(): void
+  restore(): void
+  close(): Promise<void>
+}
+
+/** Starts a {@link CuttableProxy} on a free port, forwarding to `targetPort` on 127.0.0.1. */
+export async function startProxy(targetPort: number): Promise<CuttableProxy> {
+  const sockets = new Set<Socket>()
+  const heads: string[] = []
+  let down = false
+  const server = createNetServer((client) => {
+    if (down) {
+      client.destroy()
+      return
+    }
+    const upstream = connect(targetPort, '127.0.0.1')
+    for (const s of [client, upstream]) {
+      sockets.add(s)
+      s.on('close', () => sockets.delete(s))
+      s.on('error', () => s.destroy())
+    }
+    client.once('data', (chunk: Buffer) =>
+      heads.push(chunk.toString('latin1').split('\r\n\r\n')[0] ?? ''),
+    )
+    client.pipe(upstream).pipe(client)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    heads,
+    cut() {
+      down = true
+      for (const s of sockets) s.destroy()
+    },
+    restore() {
+      down = false
+    },
+    close() {
+      for (const s of sockets) s.destroy()
+      return new Promise((resolve) => server.close(() => resolve()))
+    },
   }
 }
