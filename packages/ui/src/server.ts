@@ -152,13 +152,26 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     : createHttpServer(handler)
   server.headersTimeout = 20_000
   server.requestTimeout = 60_000
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 8080, host, () => {
-      server.off('error', reject)
-      resolve()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 8080, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (cause) {
+    await live.close()
+    await state.inProcess.close(0)
+    const code = (cause as { code?: string }).code
+    throw new UiError(
+      'DF_UI_CONFIG_INVALID',
+      code === 'EADDRINUSE'
+        ? `[@df/ui] Port ${options.port ?? 8080} on ${host} is already in use: pick another (--port).`
+        : `[@df/ui] Cannot listen on ${host}:${options.port ?? 8080} (${code ?? 'error'}).`,
+      { cause },
+    )
+  }
   const port = (server.address() as AddressInfo).port
   const shown = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
   let closing: Promise<void> | undefined

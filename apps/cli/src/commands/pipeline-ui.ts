@@ -44,7 +44,7 @@ export function uiOptions(cmd: Command, portDefault = 8080): Command {
     )
     .option(
       '--host <host>',
-      'the address to listen on (anything but loopback needs auth)',
+      'the address the UI listens on (0.0.0.0: every interface)',
       '127.0.0.1',
     )
     .option(

@@ -326,6 +326,16 @@ describe('configuration', () => {
     expect((none as UiError).code).toBe('DF_UI_CONFIG_INVALID')
   })
 
+  it('a port in use is a typed error', async () => {
+    const err = await startUi({
+      backend: t.backend,
+      port: t.ui.port,
+      auth: { users: await testUsers() },
+    }).catch((e: unknown) => e)
+    expect((err as UiError).code).toBe('DF_UI_CONFIG_INVALID')
+    expect((err as UiError).message).toContain(`Port ${t.ui.port}`)
+  })
+
   it('refuses a pipeline that stores its runs in another backend', async () => {
     const other = new Pipeline('elsewhere', { backend: createMemoryBackend() })
     const err = await startUi({

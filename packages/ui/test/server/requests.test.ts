@@ -95,6 +95,25 @@ describe('run requests', () => {
   })
 })
 
+describe('rerun requests from a task', () => {
+  it('copy the tasks upstream of it, re-execute it and what follows', async () => {
+    const first = await etl.run({ params: { region: 'us' } })
+    const r = await post(`/api/runs/${first.id}/rerun`, { fromTask: 'transform' })
+    expect(r.status).toBe(201)
+    const stored = await t.backend.getTasks(r.json().runId)
+    expect(stored.map((x) => [x.taskId, x.state])).toEqual([
+      ['extract', 'SUCCESS'],
+      ['transform', 'PENDING'],
+      ['load', 'PENDING'],
+    ])
+    const [done] = await etl.recover()
+    expect(done).toMatchObject({ id: r.json().runId, status: 'SUCCESS', params: { region: 'us' } })
+    expect(done?.tasks.extract?.reason).toContain(`Copied from run ${first.id}`)
+    expect(done?.tasks.transform?.result).toEqual({ rows: 3 })
+    expect((await post(`/api/runs/${first.id}/rerun`, { fromTask: 'nope' })).status).toBe(404)
+  })
+})
+
 describe('cancel requests', () => {
   it('reach a run driven by another engine at its next lease renewal', async () => {
     const running = slow.run()
