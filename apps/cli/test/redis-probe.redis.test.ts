@@ -4,7 +4,7 @@
  * no message holds the password.
  */
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { startWorker } from '@df/executor-bullmq'
 import { describe, expect, it } from 'vitest'
 import { CliError } from '../src/cli-error.js'
@@ -12,6 +12,35 @@ import { probeRedis } from '../src/redis-probe.js'
 
 const REDIS_URL = process.env.DF_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const SECRET = 'not-the-password-9f3a'
+
+/** Deletes every key under `prefix:` (one EVAL over a raw connection: no Redis client here). */
+async function dropPrefix(prefix: string): Promise<void> {
+  const u = new URL(REDIS_URL)
+  const script = "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end"
+  const resp = (...args: string[]) =>
+    `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`
+  const auth = u.password
+    ? resp(
+        'AUTH',
+        ...(u.username ? [decodeURIComponent(u.username)] : []),
+        decodeURIComponent(u.password),
+      )
+    : ''
+  const wire = `${auth}${resp('EVAL', script, '0', `${prefix}:*`)}`
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(Number(u.port || 6379), u.hostname, () => socket.write(wire))
+    let text = ''
+    socket.on('data', (reply) => {
+      text += reply.toString()
+      // One reply per command: AUTH's +OK (when sent), then EVAL's.
+      if (text.split('\r\n').length - 1 < (auth ? 2 : 1)) return
+      socket.end()
+      if (/^-|\r\n-/.test(text)) reject(new Error(text))
+      else resolve()
+    })
+    socket.once('error', reject)
+  })
+}
 
 async function failure(url: string, timeoutMs?: number): Promise<CliError> {
   const error = await probeRedis(url, timeoutMs).then(
@@ -41,6 +70,7 @@ describe('probeRedis', () => {
       await worker.close()
     }
     expect(await probeRedis(REDIS_URL, 5000, queue)).toEqual({ workers: 0 })
+    await dropPrefix(prefix)
   })
 
   it('says the credentials were refused, with the password redacted', async () => {
