@@ -52,8 +52,9 @@ function shapeProblems(manifest, files) {
   }
   for (const file of files.keys()) {
     const source = file.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts')
-    // dist/chunks/ is the bundler's output (the CLI bin's lazily loaded command bodies).
-    const generated = file.startsWith('dist/chunks/')
+    // dist/chunks/ is the bundler's output (the CLI bin's lazily loaded command bodies);
+    // dist/web/ is @df/ui's SPA, built by Vite from web/ (not shipped as source).
+    const generated = file.startsWith('dist/chunks/') || file.startsWith('dist/web/')
     if (/^dist\/.*\.js$/.test(file) && !generated && !files.has(source)) {
       problems.push(`stale ${file}`)
     }

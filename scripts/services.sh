@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts PostgreSQL, MariaDB and Redis where they are not running, and makes the test logins.
+# Starts PostgreSQL, MariaDB and Redis where they are not running, and makes the test logins;
+# installs Debian's chromium (for the UI's browser tests) where /usr/bin/chromium is missing.
 # Idempotent: a second run when everything is up takes well under a second.
 # Prints the DF_TEST_* URLs the test suites read (source scripts/test-env.sh to get them exported).
 set -euo pipefail
@@ -9,6 +10,12 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 if ! command -v pg_ctlcluster >/dev/null || ! command -v redis-server >/dev/null || ! command -v mariadbd >/dev/null; then
   echo "[services] installing postgresql, mariadb-server, redis-server from Debian" >&2
   as_root apt-get update -qq && as_root apt-get install -y -qq postgresql mariadb-server redis-server >/dev/null
+fi
+
+# Chromium: the @df/ui browser tests and bench drive Debian's build (playwright-core downloads none)
+if [ ! -x /usr/bin/chromium ]; then
+  echo "[services] installing chromium from Debian" >&2
+  as_root apt-get update -qq && as_root apt-get install -y -qq chromium >/dev/null
 fi
 
 # PostgreSQL

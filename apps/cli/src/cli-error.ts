@@ -4,7 +4,7 @@
  * other `@df` errors: a `DF_*` code, a `cause`, a brand-checked `is()`, a message that starts
  * with `[@df/cli]` and never holds a secret.
  */
-const BRAND: unique symbol = Symbol.for('@df/error') as never
+import { brandError, isBranded } from '@df/client'
 
 /** Every code a {@link CliError} can carry. */
 export type CliErrorCode =
@@ -43,11 +43,7 @@ export class CliError extends Error {
 
   /** Brand check that works across duplicate copies of this package. */
   static is(value: unknown): value is CliError {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[BRAND] === 'cli'
-    )
+    return isBranded(value, 'cli')
   }
 }
-Object.defineProperty(CliError.prototype, BRAND, { value: 'cli' })
+brandError(CliError, 'cli')

@@ -1,5 +1,5 @@
 /**
- * The CLI's optional peers: `@df/backend-postgres`, `@df/backend-mysql` and `@df/emulator` are
+ * The CLI's optional peers: `@df/backend-postgres`, `@df/backend-mysql`, `@df/emulator` and `@df/ui` are
  * `peerDependenciesMeta.optional`, so `pnpm add @df/cli` installs neither the database drivers
  * nor DuckDB. They are loaded with a dynamic `import()` when a command needs one, and a missing
  * one is a `CliError` `DF_DEPENDENCY_MISSING` that says how to install it.
@@ -7,7 +7,7 @@
 import { CliError } from './cli-error.js'
 
 /** The packages the CLI loads on demand (backends through `createBackendFromUrl`). */
-export type OptionalPeer = '@df/backend-postgres' | '@df/backend-mysql' | '@df/emulator'
+export type OptionalPeer = '@df/backend-postgres' | '@df/backend-mysql' | '@df/emulator' | '@df/ui'
 
 /** How an optional package is imported; a test passes one that resolves from elsewhere. */
 export type ModuleImporter = (specifier: string) => Promise<Record<string, unknown>>

@@ -17,6 +17,7 @@ import { registerDqCommands } from './commands/dq.js'
 import { registerEmulatorCommand } from './commands/emulator.js'
 import { registerPipelineCommands } from './commands/pipeline.js'
 import { registerScheduleCommands } from './commands/pipeline-schedules.js'
+import { registerUiCommands } from './commands/pipeline-ui.js'
 import { registerServeCommand } from './commands/serve.js'
 import { registerSqlCommand } from './commands/sql.js'
 import type { CliContext, CliIo, GlobalFlags } from './context.js'
@@ -60,6 +61,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void): Comma
     }
   const pipeline = registerPipelineCommands(program, action)
   registerScheduleCommands(pipeline, action)
+  registerUiCommands(pipeline, action)
   registerServeCommand(program, action)
   registerSqlCommand(program, action)
   registerCatalogCommands(program, action)

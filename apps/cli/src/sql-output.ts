@@ -16,8 +16,9 @@ import { cellText, renderCsv, renderTable } from './format.js'
 /** One statement that ran. */
 export interface StatementOutcome {
   readonly sql: string
-  readonly jobId: string
-  /** Dremio's result row count. */
+  /** The Dremio job; absent over Arrow Flight, where Dremio does not report it. */
+  readonly jobId?: string
+  /** Dremio's result row count (over Flight: the rows the stream delivered). */
   readonly rowCount: number
   readonly schema: readonly DremioField[]
   /** The rows read (all of them, unless the format needs none). */
@@ -29,7 +30,7 @@ export interface SqlSummary {
   readonly ok: boolean
   /** Why it failed or was cancelled (`cancelled by SIGTERM`). */
   readonly error?: string
-  /** Every job, in order (one per statement that was submitted). */
+  /** Every job, in order (one per statement submitted over REST; Flight reports none). */
   readonly jobIds: string[]
   readonly statements: Record<string, unknown>[]
   /** The last statement's result row count. */
@@ -66,7 +67,8 @@ export function printStatement(
   for (const row of shown) cells.push(columns.map((c) => cellText(row[c])))
   out.write(`${renderTable(columns, cells)}\n`)
   const more = s.rowCount > shown.length ? `, ${shown.length} shown` : ''
-  out.write(`(${s.rowCount} row${s.rowCount === 1 ? '' : 's'}${more}; job ${s.jobId})\n`)
+  const source = s.jobId === undefined ? 'Arrow Flight' : `job ${s.jobId}`
+  out.write(`(${s.rowCount} row${s.rowCount === 1 ? '' : 's'}${more}; ${source})\n`)
 }
 
 /**
@@ -101,12 +103,12 @@ export function summarize(
     if (parsed?.kind === 'dml') records = (records ?? 0) + parsed.recordsAffected
     return {
       sql: excerpt(s.sql, 200),
-      jobId: s.jobId,
+      ...(s.jobId !== undefined ? { jobId: s.jobId } : {}),
       rowCount: s.rowCount,
       ...executeResultFields(parsed),
     }
   })
-  const jobIds = done.map((s) => s.jobId)
+  const jobIds = done.flatMap((s) => (s.jobId === undefined ? [] : [s.jobId]))
   if (failure?.jobId !== undefined) jobIds.push(failure.jobId)
   return {
     ok: failure === undefined,

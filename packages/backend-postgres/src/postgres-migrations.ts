@@ -132,6 +132,16 @@ CREATE INDEX "schedules_due_idx" ON {s}."schedules" ("next_due_at") WHERE "next_
 CREATE INDEX "schedules_pipeline_idx" ON {s}."schedules" ("pipeline_id", "id");
 `,
   },
+  {
+    version: 4,
+    description: 'runs listed by pipeline and status together (the UI filter) from one index',
+    // Without it, a pipeline + status filter that matches nothing (a healthy pipeline's FAILED
+    // runs) walks every run of that status: ~150 ms on 1,000,000 runs (bench/ui).
+    sql: `
+CREATE INDEX "runs_pipeline_status_created_idx"
+  ON {s}."runs" ("pipeline_id", "status", "created_at" DESC, "id" DESC);
+`,
+  },
 ]
 
 /** Quotes an identifier for PostgreSQL (`"` doubled), so any schema name is safe. */

@@ -1,7 +1,9 @@
 /**
  * Dremio catalog API (reference §9): get by id or path, list children, create spaces, folders and
- * views, update views with optimistic concurrency on `tag`, delete, and an idempotent
- * `ensureFolder`. Not-found is `undefined` (or `false`); `…OrThrow` variants throw.
+ * views, update views with optimistic concurrency on `tag`, delete, an idempotent
+ * `ensureFolder`, collaboration tags and wiki (optimistic concurrency on `version`), search, and
+ * promotion of source files and folders. Not-found is `undefined` (or `false`); `…OrThrow`
+ * variants throw.
  */
 import { DremioError, DremioHttpError } from './errors.js'
 import type { Transport } from './internal/transport.js'
@@ -36,6 +38,28 @@ export interface CatalogEntity {
   nextPageToken?: string
   createdAt?: string
   [key: string]: unknown
+}
+
+/** Collaboration tags of a dataset; `version` is what a later `setTags` must send back. */
+export interface CatalogTags {
+  tags: string[]
+  version: string
+}
+
+/** The wiki (Markdown) of an entity; `version` is what a later `setWiki` must send back. */
+export interface CatalogWiki {
+  text: string
+  version: number
+}
+
+/**
+ * How Dremio reads a promoted file or folder: `type` is `'Parquet'`, `'Text'` (CSV, with e.g.
+ * `fieldDelimiter`, `extractHeader`), `'JSON'`, `'Excel'`, `'Iceberg'`, `'Delta'`…; other keys
+ * are passed through as Dremio documents them.
+ */
+export interface DatasetFormat {
+  type: string
+  [option: string]: unknown
 }
 
 /** Percent-encodes path segments for `/catalog/by-path/…`, one URL segment each. */
@@ -222,6 +246,111 @@ export class Catalog {
       }
     }
     return entity as CatalogEntity
+  }
+
+  /**
+   * Tags of a dataset (`GET /catalog/{id}/collaboration/tag`), or `undefined` when it has none
+   * (or the id is unknown: Dremio answers 404 for both).
+   */
+  async getTags(id: string): Promise<CatalogTags | undefined> {
+    return this.#collaboration<CatalogTags>(id, 'tag')
+  }
+
+  /**
+   * Replaces a dataset's tags. Once it has tags, pass the `version` you read: if someone changed
+   * them since (or `version` is missing), Dremio answers 409 and this throws
+   * `DF_DREMIO_CONFLICT`. Only datasets take tags (else `DF_DREMIO_BAD_REQUEST`).
+   */
+  async setTags(
+    id: string,
+    tags: readonly string[],
+    options: { version?: string } = {},
+  ): Promise<CatalogTags> {
+    return this.#collaborate<CatalogTags>(id, 'tag', {
+      tags: [...tags],
+      ...(options.version !== undefined ? { version: options.version } : {}),
+    })
+  }
+
+  /** The wiki of an entity (`GET /catalog/{id}/collaboration/wiki`), or `undefined` when unset. */
+  async getWiki(id: string): Promise<CatalogWiki | undefined> {
+    return this.#collaboration<CatalogWiki>(id, 'wiki')
+  }
+
+  /**
+   * Replaces the wiki of a space, source, folder or dataset. Once one exists, pass the `version`
+   * you read (a stale or missing one throws `DF_DREMIO_CONFLICT`).
+   */
+  async setWiki(
+    id: string,
+    text: string,
+    options: { version?: number } = {},
+  ): Promise<CatalogWiki> {
+    return this.#collaborate<CatalogWiki>(id, 'wiki', {
+      text,
+      ...(options.version !== undefined ? { version: options.version } : {}),
+    })
+  }
+
+  /** Catalog search (`GET /catalog/search?query=`): matching datasets and containers. */
+  async search(query: string): Promise<CatalogItem[]> {
+    const res = await this.#t.request<{ data?: CatalogItem[] }>({
+      method: 'GET',
+      path: '/catalog/search',
+      query: { query },
+      retry: 'idempotent',
+    })
+    return res?.data ?? []
+  }
+
+  /**
+   * Promotes a file or folder of a filesystem or object-store source to a table
+   * (`POST /catalog/{id}` with a PHYSICAL_DATASET body and `format`). `target` is its path
+   * (`['lake', 'orders.csv']`) or its id (unpromoted files have text ids such as
+   * `dremio:/lake/orders.csv`). Resolves with the new dataset.
+   * @throws DremioHttpError `DF_DREMIO_NOT_FOUND` (no such file), `DF_DREMIO_CONFLICT` (already
+   *   promoted), `DF_DREMIO_BAD_REQUEST` (not a file or folder, bad format)
+   */
+  async promote(target: string | readonly string[], format: DatasetFormat): Promise<CatalogEntity> {
+    if (typeof format?.type !== 'string' || format.type === '') {
+      throw new DremioError('DF_DREMIO_INVALID_SQL_INPUT', 'promote() needs a format with a type.')
+    }
+    const entity =
+      typeof target === 'string'
+        ? await this.getOrThrow(target)
+        : await this.getByPathOrThrow(target)
+    return this.#t.request<CatalogEntity>({
+      method: 'POST',
+      path: `/catalog/${encodeURIComponent(entity.id)}`,
+      body: {
+        entityType: 'dataset',
+        id: entity.id,
+        path: entity.path,
+        type: 'PHYSICAL_DATASET',
+        format: { ...format },
+      },
+      retry: 'unaccepted',
+    })
+  }
+
+  async #collaboration<T>(id: string, what: 'tag' | 'wiki'): Promise<T | undefined> {
+    return this.#t
+      .request<T>({
+        method: 'GET',
+        path: `/catalog/${encodeURIComponent(id)}/collaboration/${what}`,
+        retry: 'idempotent',
+      })
+      .catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)))
+  }
+
+  async #collaborate<T>(id: string, what: 'tag' | 'wiki', body: unknown): Promise<T> {
+    // A lost answer retried would be a stale version: retried only when provably not accepted.
+    return this.#t.request<T>({
+      method: 'POST',
+      path: `/catalog/${encodeURIComponent(id)}/collaboration/${what}`,
+      body,
+      retry: 'unaccepted',
+    })
   }
 
   async #create(body: Record<string, unknown>): Promise<CatalogEntity> {

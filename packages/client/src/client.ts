@@ -10,6 +10,7 @@ import { type ExecuteResult, parseExecuteResult } from './execute-result.js'
 import type { CallScope } from './flight/connection.js'
 import { FlightResults, type ResultTransport } from './flight/results.js'
 import { batchRows } from './flight/rows.js'
+import { cancelQuietly, runCancellable, submitCancellable } from './internal/cancel-on-abort.js'
 import { Transport } from './internal/transport.js'
 import { Job } from './job.js'
 import type { LoadData } from './loading/load-data.js'
@@ -30,7 +31,15 @@ import type { ReadOptions, Row, SubmitOptions, WaitOptions } from './types.js'
  */
 export type QueryOptions = SubmitOptions &
   WaitOptions &
-  ReadOptions & { transport?: ResultTransport }
+  ReadOptions & {
+    transport?: ResultTransport
+    /**
+     * When `signal` aborts, also cancel the Dremio job (`POST /job/{id}/cancel`; over Flight the
+     * call is cancelled and Dremio cancels the job). `false` leaves the job running.
+     * @default true
+     */
+    cancelOnAbort?: boolean
+  }
 
 /**
  * A Dremio REST client for Software (`/api/v3`) and Cloud (`/v0/projects/{id}`).
@@ -74,6 +83,15 @@ export class DremioClient {
    * accept it (connection refused, 429, 503), so a statement never runs twice.
    */
   async submit(sql: SqlText, options: SubmitOptions & { signal?: AbortSignal } = {}): Promise<Job> {
+    return this.#submit(sql, options, options.signal, undefined)
+  }
+
+  async #submit(
+    sql: SqlText,
+    options: SubmitOptions,
+    signal: AbortSignal | undefined,
+    stopRetries: AbortSignal | undefined,
+  ): Promise<Job> {
     const text = sqlText(sql)
     if (typeof text !== 'string' || text.trim() === '') {
       throw new DremioError('DF_DREMIO_INVALID_SQL_INPUT', 'SQL text is empty.')
@@ -87,7 +105,8 @@ export class DremioClient {
         ...(options.references ? { references: options.references } : {}),
       },
       retry: 'unaccepted',
-      signal: options.signal,
+      signal,
+      stopRetries,
     })
     if (typeof res?.id !== 'string') {
       throw new DremioError('DF_DREMIO_PROTOCOL', 'POST /sql answered without a job id.')
@@ -120,11 +139,11 @@ export class DremioClient {
         }
         return rows
       },
-      async () => {
-        const job = await this.submit(sql, options)
-        await job.wait(options)
-        return job.toArray<T>(options)
-      },
+      () =>
+        this.#withJob(sql, options, async (job) => {
+          await job.wait(options)
+          return job.toArray<T>(options)
+        }),
     )
   }
 
@@ -140,11 +159,11 @@ export class DremioClient {
         for await (const batch of this.#flightBatches(sql, options)) batches.push(batch)
         return new Table(batches)
       },
-      async () => {
-        const job = await this.submit(sql, options)
-        await job.wait(options)
-        return job.toArrow(options)
-      },
+      () =>
+        this.#withJob(sql, options, async (job) => {
+          await job.wait(options)
+          return job.toArrow(options)
+        }),
     )
   }
 
@@ -178,12 +197,29 @@ export class DremioClient {
   }
 
   async *#restBatches(sql: SqlText, options: QueryOptions): AsyncGenerator<RecordBatch> {
-    const job = await this.submit(sql, options)
-    await job.wait(options)
-    for await (const page of job.pages(options)) {
-      const builder = new ArrowTableBuilder(page.schema)
-      builder.append(page.rows)
-      yield* builder.finish().batches
+    const signal = options.signal
+    const job =
+      signal !== undefined && (options.cancelOnAbort ?? true)
+        ? await submitCancellable(
+            (s) => this.#submit(sql, options, s.signal, s.stopRetries),
+            signal,
+            this.#transport.logger,
+          )
+        : await this.submit(sql, options)
+    let finished = false
+    try {
+      await job.wait(options)
+      for await (const page of job.pages(options)) {
+        const builder = new ArrowTableBuilder(page.schema)
+        builder.append(page.rows)
+        yield* builder.finish().batches
+      }
+      finished = true
+    } finally {
+      // Stopped early by an abort: stop the job too, as the Flight path does.
+      if (!finished && options.signal?.aborted && (options.cancelOnAbort ?? true)) {
+        await cancelQuietly(job, this.#transport.logger)
+      }
     }
   }
 
@@ -192,15 +228,27 @@ export class DremioClient {
    * `optimize`/`vacuum` counters, or `rows` for anything else.
    */
   async execute(sql: SqlText, options: QueryOptions = {}): Promise<ExecuteResult> {
-    const job = await this.submit(sql, options)
-    await job.wait(options)
-    const rows: Row[] = []
-    let schema: Parameters<typeof parseExecuteResult>[0] = []
-    for await (const page of job.pages(options)) {
-      schema = page.schema
-      for (const r of page.rows) rows.push(r)
-    }
-    return parseExecuteResult(schema, rows)
+    return this.#withJob(sql, options, async (job) => {
+      await job.wait(options)
+      const rows: Row[] = []
+      let schema: Parameters<typeof parseExecuteResult>[0] = []
+      for await (const page of job.pages(options)) {
+        schema = page.schema
+        for (const r of page.rows) rows.push(r)
+      }
+      return parseExecuteResult(schema, rows)
+    })
+  }
+
+  /** Submits `sql` and runs `use` on the job; an abort cancels the job (see `cancelOnAbort`). */
+  #withJob<T>(sql: SqlText, options: QueryOptions, use: (job: Job) => Promise<T>): Promise<T> {
+    return runCancellable(
+      (s) => this.#submit(sql, options, s.signal, s.stopRetries),
+      use,
+      options.signal,
+      options.cancelOnAbort ?? true,
+      this.#transport.logger,
+    )
   }
 
   /**

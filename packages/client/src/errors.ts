@@ -4,7 +4,7 @@
  * Messages start with `[@df/client]` and never contain tokens or passwords.
  */
 
-const BRAND: unique symbol = Symbol.for('@df/error') as never
+import { brandError, isBranded } from './error-brand.js'
 
 /**
  * Every code `@df/client` throws.
@@ -58,15 +58,10 @@ export class DremioError extends Error {
 
   /** Brand check: true for any `@df/client` error, even from another copy of the package. */
   static is(value: unknown): value is DremioError {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[BRAND] === 'client' &&
-      typeof (value as { code?: unknown }).code === 'string'
-    )
+    return isBranded(value, 'client') && typeof (value as { code?: unknown }).code === 'string'
   }
 }
-Object.defineProperty(DremioError.prototype, BRAND, { value: 'client', enumerable: false })
+brandError(DremioError, 'client')
 
 /** Options or environment are missing, malformed or inconsistent. */
 export class DremioConfigError extends DremioError {
@@ -110,14 +105,17 @@ export class DremioHttpError extends DremioError {
     errorMessage?: string | undefined
     requestId?: string | undefined
     retryAfterSeconds?: number | undefined
+    /** What the status means for the caller and how to fix it, appended to the message. */
+    hint?: string | undefined
     cause?: unknown
   }) {
     const detail = init.errorMessage ? `: ${init.errorMessage}` : ''
-    super(
-      codeForStatus(init.status),
-      `${init.method} ${init.path} failed with HTTP ${init.status}${detail}`,
-      { cause: init.cause, retryable: RETRYABLE_STATUSES.has(init.status) },
-    )
+    const base = `${init.method} ${init.path} failed with HTTP ${init.status}${detail}`
+    const hint = init.hint ? `${/[.!?]$/.test(base) ? '' : '.'} ${init.hint}` : ''
+    super(codeForStatus(init.status), `${base}${hint}`, {
+      cause: init.cause,
+      retryable: RETRYABLE_STATUSES.has(init.status),
+    })
     this.status = init.status
     this.method = init.method
     this.path = init.path

@@ -3,10 +3,17 @@
  * results as rows or Apache Arrow, catalog, and the SQL-building helpers every `@df` package uses.
  */
 export { ArrowTableBuilder, decimalWords, dremioTypeToArrow } from './arrow.js'
-export type { CatalogEntity, CatalogItem } from './catalog.js'
+export type {
+  CatalogEntity,
+  CatalogItem,
+  CatalogTags,
+  CatalogWiki,
+  DatasetFormat,
+} from './catalog.js'
 export { Catalog, encodeCatalogPath } from './catalog.js'
 export type { QueryOptions } from './client.js'
 export { DremioClient } from './client.js'
+export { brandError, ERROR_BRAND, isBranded } from './error-brand.js'
 export type { DremioErrorCode } from './errors.js'
 export {
   DremioConfigError,
@@ -41,6 +48,7 @@ export type {
 export { FLIGHT_PROTO_PATH, flightProtocol } from './flight/protocol.js'
 export type { ResultTransport } from './flight/results.js'
 export { batchRows } from './flight/rows.js'
+export { dremioSchemaOf } from './flight/schema.js'
 export { Job } from './job.js'
 export type { LoadData, LoadRow } from './loading/load-data.js'
 export type { LoadErrorReason } from './loading/load-error.js'

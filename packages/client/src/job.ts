@@ -61,7 +61,8 @@ export class Job {
    * @throws DremioJobFailedError (Dremio's `errorMessage`, job id, SQL excerpt)
    * @throws DremioJobCancelledError
    * @throws DremioError `DF_DREMIO_TIMEOUT` after `timeoutMs`, `DF_DREMIO_ABORTED` on `signal`
-   *   (both leave the job running; call `cancel()` to stop it)
+   *   (`job.wait()` only stops waiting: call `cancel()` to stop the job; `client.query()`,
+   *   `queryArrow()` and `execute()` cancel it on abort themselves)
    */
   async wait(options: WaitOptions = {}): Promise<JobStatus> {
     const deadline = options.timeoutMs !== undefined ? Date.now() + options.timeoutMs : Infinity
@@ -103,19 +104,20 @@ export class Job {
    * Asks Dremio to cancel the job. Resolves `true` when the request was accepted (204), `false`
    * when the job had already finished (Dremio answers 404 or, on old servers, 400).
    */
-  async cancel(): Promise<boolean> {
+  async cancel(options: { signal?: AbortSignal } = {}): Promise<boolean> {
     try {
       await this.#transport.request<void>({
         method: 'POST',
         path: `${this.#path}/cancel`,
         retry: 'idempotent',
+        signal: options.signal,
       })
       this.#final = undefined
       return true
     } catch (error) {
       if (error instanceof DremioHttpError && (error.status === 404 || error.status === 400)) {
         // Distinguish "finished" from "never existed": the status call throws 404 for the latter.
-        await this.status()
+        await this.status(options)
         return false
       }
       throw error

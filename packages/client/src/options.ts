@@ -5,6 +5,7 @@
  */
 import { DremioConfigError } from './errors.js'
 import type { ResultTransport } from './flight/results.js'
+import { parseConfigUrl } from './internal/safe-url.js'
 
 /** Where log lines go. Messages never contain tokens or passwords. */
 export interface DremioLogger {
@@ -14,10 +15,21 @@ export interface DremioLogger {
   warn?(message: string, data?: Record<string, unknown>): void
 }
 
-/** Retry policy for idempotent requests (and `POST /sql` when provably not accepted). */
+/**
+ * Retry policy for idempotent requests (and `POST /sql` when provably not accepted). 429 and 503
+ * (the server says it is overloaded and did not run the request) are retried while `budgetMs`
+ * lasts, honouring `Retry-After`; other transient failures (connection errors, timeouts, 502,
+ * 504 on idempotent requests) up to `retries` times.
+ */
 export interface RetryOptions {
-  /** Retries after the first attempt. @default 3 */
+  /** Retries after the first attempt, for failures other than 429/503 (and at least this many for those). @default 3 */
   retries: number
+  /**
+   * Time from the first attempt within which 429/503 answers are retried (jittered exponential
+   * backoff, or the server's `Retry-After` when longer, even beyond `maxDelayMs`). 0: only
+   * `retries` applies. @default 30000, or 0 when `retries` is given without `budgetMs`
+   */
+  budgetMs: number
   /** First backoff delay; doubles each retry, with jitter. @default 200 */
   minDelayMs: number
   /** Backoff cap; also caps `Retry-After`. @default 5000 */
@@ -40,7 +52,7 @@ export interface DremioClientOptions {
   tls?: { ca?: string | Buffer | readonly (string | Buffer)[]; rejectUnauthorized?: boolean }
   /** Per-request timeout. @default 60000 */
   timeoutMs?: number
-  /** Retry policy. @default { retries: 3, minDelayMs: 200, maxDelayMs: 5000 } */
+  /** Retry policy. @default { retries: 3, budgetMs: 30000, minDelayMs: 200, maxDelayMs: 5000 } */
   retry?: Partial<RetryOptions>
   /** Result pages fetched at once. @default 6 */
   maxConcurrentPages?: number
@@ -75,15 +87,13 @@ export interface ResolvedConfig {
   maxConcurrentPages: number
 }
 
+/** Default time within which 429/503 are retried. */
+const DEFAULT_BUDGET_MS = 30_000
+
 const CLOUD_URLS = { us: 'https://api.dremio.cloud', eu: 'https://api.eu.dremio.cloud' } as const
 
 function parseBaseUrl(raw: string, what: string): URL {
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch (cause) {
-    throw new DremioConfigError(`${what} is not a valid URL.`, { cause })
-  }
+  const url = parseConfigUrl(raw, what)
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new DremioConfigError(`${what} must be an http:// or https:// URL.`)
   }
@@ -151,15 +161,22 @@ export function resolveOptions(options: DremioClientOptions): ResolvedConfig {
   }
   const retry: RetryOptions = {
     retries: options.retry?.retries ?? 3,
+    // An explicit `retries` alone keeps its old meaning (a hard count); the default client, or
+    // one that sets `budgetMs`, retries 429/503 within the budget.
+    budgetMs:
+      options.retry?.budgetMs ?? (options.retry?.retries !== undefined ? 0 : DEFAULT_BUDGET_MS),
     minDelayMs: options.retry?.minDelayMs ?? 200,
     maxDelayMs: options.retry?.maxDelayMs ?? 5000,
   }
   if (
     !(retry.retries >= 0) ||
+    !(retry.budgetMs >= 0) ||
     !(retry.minDelayMs >= 0) ||
     !(retry.maxDelayMs >= retry.minDelayMs)
   ) {
-    throw new DremioConfigError('retry needs retries >= 0 and 0 <= minDelayMs <= maxDelayMs.')
+    throw new DremioConfigError(
+      'retry needs retries >= 0, budgetMs >= 0 and 0 <= minDelayMs <= maxDelayMs.',
+    )
   }
   const timeoutMs = options.timeoutMs ?? 60_000
   if (!(timeoutMs > 0)) throw new DremioConfigError('timeoutMs must be a positive number.')

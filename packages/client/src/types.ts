@@ -93,7 +93,10 @@ export interface SubmitOptions {
 
 /** Options for `job.wait()`. */
 export interface WaitOptions {
-  /** Aborts the wait (not the job) with `DF_DREMIO_ABORTED`. */
+  /**
+   * Aborts with `DF_DREMIO_ABORTED`. `job.wait()` stops waiting only; `client.query()`,
+   * `queryArrow()` and `execute()` also cancel the job (see `QueryOptions.cancelOnAbort`).
+   */
   signal?: AbortSignal
   /** Gives up with `DF_DREMIO_TIMEOUT` after this long (the job keeps running). */
   timeoutMs?: number

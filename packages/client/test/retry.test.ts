@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { ResultPage } from '../src/index.js'
 import { orderedPages } from '../src/internal/pager.js'
-import { backoffDelay, parseRetryAfter, pollDelay, sleep } from '../src/internal/retry.js'
+import {
+  backoffDelay,
+  parseRetryAfter,
+  pollDelay,
+  retryDelay,
+  sleep,
+} from '../src/internal/retry.js'
 
 const policy = { retries: 3, minDelayMs: 100, maxDelayMs: 1000 }
 
@@ -19,6 +25,21 @@ describe('backoff', () => {
     expect(parseRetryAfter(null)).toBeUndefined()
     expect(parseRetryAfter('soon')).toBeUndefined()
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 7_000)).toBe(3)
+  })
+  it('retries 429/503 within the time budget, honouring Retry-After beyond the cap (issue 15 item 18)', () => {
+    const budget = { ...policy, budgetMs: 30_000 }
+    // Past the retry count, an overload is still retried while the budget lasts.
+    expect(retryDelay(7, budget, true, 0, undefined, 5_000, () => 1)).toBe(1000)
+    expect(retryDelay(7, budget, false, 0, undefined, 5_000, () => 1)).toBeUndefined()
+    // Retry-After beyond maxDelayMs is honoured when it fits in the budget…
+    expect(retryDelay(0, budget, true, 0, 12, 1_000, () => 0)).toBe(12_000)
+    // …and not when it does not (then only the counted retries apply, capped as before).
+    expect(retryDelay(0, budget, true, 0, 60, 1_000, () => 0)).toBe(1000)
+    expect(retryDelay(5, budget, true, 0, 60, 1_000, () => 0)).toBeUndefined()
+    // budgetMs 0: the count alone.
+    expect(
+      retryDelay(3, { ...budget, budgetMs: 0 }, true, 0, undefined, 0, () => 1),
+    ).toBeUndefined()
   })
   it('polls at once, then grows to the cap', () => {
     const delays = Array.from({ length: 20 }, (_, i) => pollDelay(i))

@@ -18,7 +18,7 @@ export type EmulatorErrorCode =
   | 'DF_EMULATOR_SQL_FAILED'
   | 'DF_EMULATOR_JOB_NOT_FOUND'
 
-const BRAND = Symbol.for('@df/error')
+import { brandError, isBranded } from '@df/client'
 
 /** Error with a `DF_*` code; `EmulatorError.is()` checks the brand, not `instanceof`. */
 export class EmulatorError extends Error {
@@ -32,13 +32,8 @@ export class EmulatorError extends Error {
 
   /** True for an EmulatorError from any copy of this package. */
   static is(value: unknown): value is EmulatorError {
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[BRAND] === true &&
-      (value as { name?: unknown }).name === 'EmulatorError'
-    )
+    return isBranded(value, 'emulator') && (value as { name?: unknown }).name === 'EmulatorError'
   }
 }
 
-Object.defineProperty(EmulatorError.prototype, BRAND, { value: true })
+brandError(EmulatorError, 'emulator')

@@ -48,6 +48,12 @@ export interface FaultOptions {
   statuses?: readonly number[]
   /** Sets a `Retry-After` header (seconds) on injected answers. */
   retryAfterSeconds?: number
+  /**
+   * How `Retry-After` is written: `'seconds'` (`Retry-After: 2`) or `'http-date'` (the moment
+   * `retryAfterSeconds` from now, e.g. `Retry-After: Thu, 03 Dec 2026 06:20:02 GMT`; RFC 9110
+   * allows both). @default 'seconds'
+   */
+  retryAfter?: 'seconds' | 'http-date'
   /** Only requests whose path (e.g. `/api/v3/sql`) matches are affected. */
   paths?: RegExp
   /** Stop after this many injected failures (deterministic tests). @default unlimited */

@@ -51,6 +51,8 @@ export interface Emulator {
    * @throws EmulatorError `DF_EMULATOR_SQL_FAILED` with the job's error message.
    */
   query(sql: string, options?: { context?: readonly string[] }): Promise<Record<string, unknown>[]>
+  /** Counters since start: HTTP requests, logins, and requests refused with 401. */
+  stats(): EmulatorStats
   /** Injects 429/5xx answers; `undefined` clears. */
   setFaults(options: FaultOptions | undefined): void
   /** Changes the job latency for jobs submitted from now on. */
@@ -59,6 +61,16 @@ export interface Emulator {
   expireSessions(): void
   /** Cancels running jobs, stops the server and closes DuckDB. Idempotent. */
   close(): Promise<void>
+}
+
+/** Counters of {@link Emulator.stats}. */
+export interface EmulatorStats {
+  /** HTTP requests received (faulted ones included). */
+  requests: number
+  /** Successful `POST /apiv2/login` calls. */
+  logins: number
+  /** Requests the auth filter refused with 401 (missing, unknown or expired token). */
+  unauthorized: number
 }
 
 /** Data directories of the emulators running in this process. */
@@ -78,6 +90,13 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     if (!Number.isInteger(p) || p < 0 || p > 65535) {
       throw new EmulatorError('DF_EMULATOR_INVALID_OPTIONS', `[@df/emulator] Invalid port ${p}`)
     }
+  }
+  const sessionMs = options.auth?.sessionMs
+  if (sessionMs !== undefined && !(Number.isFinite(sessionMs) && sessionMs > 0)) {
+    throw new EmulatorError(
+      'DF_EMULATOR_INVALID_OPTIONS',
+      `[@df/emulator] auth.sessionMs must be a positive number of milliseconds, got ${sessionMs}`,
+    )
   }
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir)
   if (dataDir !== undefined) {
@@ -133,11 +152,14 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   }
   const catalogApi = new CatalogApi({
     catalog,
+    sources,
     describe: (entry: CatalogEntry) =>
       withConn(async (conn) => {
-        const result = await conn.run(
-          `SELECT * FROM ${quoteIdent(entry.duckName as string)} LIMIT 0`,
-        )
+        const from =
+          entry.kind === 'promoted'
+            ? (sources.fileTable(entry.path) ?? '(SELECT NULL AS missing WHERE false)')
+            : quoteIdent(entry.duckName as string)
+        const result = await conn.run(`SELECT * FROM ${from} LIMIT 0`)
         const names = result.deduplicatedColumnNames()
         return result
           .columnTypes()
@@ -158,7 +180,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       }),
   })
   const projectId = options.cloud?.projectId ?? DEFAULT_PROJECT_ID
-  const server = createServer(createRequestListener({ auth, faults, jobs, catalogApi, projectId }))
+  const counters = { requests: 0, unauthorized: 0 }
+  const server = createServer(
+    createRequestListener({ auth, faults, jobs, catalogApi, projectId, counters }),
+  )
   // Clients page results with many parallel keep-alive requests; do not make them wait on Nagle.
   server.on('connection', (socket) => socket.setNoDelay(true))
   await listen(server, port, host).catch((error: unknown) => {
@@ -216,6 +241,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         })
       }
     },
+    stats: () => ({ ...counters, logins: auth.logins }),
     setFaults: (faultOptions) => faults.set(faultOptions),
     setJobLatency: (latency) => jobs.setLatency(latency),
     expireSessions: () => auth.expireSessions(),

@@ -1,4 +1,4 @@
-export { createEmulator, type Emulator } from './emulator.js'
+export { createEmulator, type Emulator, type EmulatorStats } from './emulator.js'
 export { EmulatorError, type EmulatorErrorCode } from './emulator-error.js'
 export {
   type AuthOptions,

@@ -28,6 +28,14 @@ describe("OPTIMIZE and VACUUM follow Dremio's documented grammar", () => {
     "VACUUM TABLE grammar.t EXPIRE SNAPSHOTS older_than = '2026-11-20 00:00:00.000' retain_last = 5",
     'VACUUM TABLE grammar.t EXPIRE SNAPSHOTS retain_last = 1',
     "VACUUM TABLE grammar.t REMOVE ORPHAN FILES older_than = '2026-11-20' location = 's3://b/t'",
+    // Issue 15 item 8: `=` is optional in Dremio's grammar (`older_than [=] <value>`); the Cloud
+    // docs show `older_than '…' retain_last=20`, and Dremio's keywords ignore case.
+    "VACUUM TABLE grammar.t EXPIRE SNAPSHOTS older_than '2026-11-20 00:00:00.000' retain_last 5",
+    "VACUUM TABLE grammar.t EXPIRE SNAPSHOTS older_than '2023-04-20 00:00:00.000' retain_last=20",
+    "VACUUM TABLE grammar.t EXPIRE SNAPSHOTS OLDER_THAN '2026-11-20'",
+    'VACUUM TABLE grammar.t EXPIRE SNAPSHOTS RETAIN_LAST 5',
+    "VACUUM TABLE grammar.t EXPIRE SNAPSHOTS retain_last 5 older_than '2026-11-20'",
+    "VACUUM TABLE grammar.t REMOVE ORPHAN FILES older_than '2026-11-20' location 's3://b/t'",
   ])('accepts %s', async (sql) => {
     expect((await run(emu, sql)).rowCount).toBe(1)
   })
@@ -43,13 +51,14 @@ describe("OPTIMIZE and VACUUM follow Dremio's documented grammar", () => {
       /expected end of statement/,
     ],
     ['OPTIMIZE TABLE grammar.t FOR PARTITIONS', /partition predicate/],
-    // dremioframe's spellings, which Dremio rejects:
+    // dremioframe's spelling, which Dremio rejects (RETAIN_LAST is one keyword):
     ['VACUUM TABLE grammar.t EXPIRE SNAPSHOTS RETAIN LAST 5', /expected older_than/],
-    [
-      "VACUUM TABLE grammar.t EXPIRE SNAPSHOTS OLDER_THAN '2026-11-20'",
-      /expected = after older_than/,
-    ],
-    ['VACUUM TABLE grammar.t EXPIRE SNAPSHOTS RETAIN_LAST 5', /expected = after retain_last/],
+    ["VACUUM TABLE grammar.t EXPIRE SNAPSHOTS older_than == '2026-11-20'", /a string literal/],
+    ['VACUUM TABLE grammar.t EXPIRE SNAPSHOTS retain_last = = 5', /whole number >= 1/],
+    ["VACUUM TABLE grammar.t EXPIRE SNAPSHOTS retain_last '5'", /whole number >= 1/],
+    ['VACUUM TABLE grammar.t EXPIRE SNAPSHOTS older_than 5', /a string literal/],
+    ['VACUUM TABLE grammar.t EXPIRE SNAPSHOTS retain_last 5 retain_last 6', /expected older_than/],
+    ["VACUUM TABLE grammar.t EXPIRE SNAPSHOTS location 's3://b/t'", /expected older_than/],
     ['VACUUM TABLE grammar.t', /EXPIRE SNAPSHOTS or REMOVE ORPHAN FILES/],
     ['VACUUM TABLE grammar.t EXPIRE SNAPSHOTS retain_last = 0', /whole number >= 1/],
     ["VACUUM TABLE grammar.t EXPIRE SNAPSHOTS older_than = 'yesterday'", /not a timestamp/],

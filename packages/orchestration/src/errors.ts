@@ -4,6 +4,8 @@
  * Brand-checked (`OrchestrationError.is`) rather than `instanceof`, so it survives duplicate
  * package copies. Messages are sentences with the package in front and never contain secrets.
  */
+// Same brand protocol as `brandError`/`isBranded` in @df/client (shared by the client, the
+// emulator and the CLI); kept as a local copy because @df/orchestration has zero runtime deps.
 const BRAND: unique symbol = Symbol.for('@df/error') as never
 
 /** Every code an {@link OrchestrationError} can carry. */

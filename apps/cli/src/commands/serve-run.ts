@@ -17,10 +17,13 @@ import type { TrackingDremioClient } from '../dremio-config.js'
 import { describeSchedule, formatTime } from '../format.js'
 import { type ServeEvent, startServe } from '../serve-runtime.js'
 
-import type { ServeFlags } from './serve.js'
+import { startCliUi, uiAuth } from '../ui-host.js'
+import type { ServeUiFlags } from './serve.js'
 
 /** `dremio-cli serve`. */
-export async function serve(ctx: CliContext, flags: ServeFlags): Promise<number> {
+export async function serve(ctx: CliContext, flags: ServeUiFlags): Promise<number> {
+  // With --ui, bad auth flags stop serve before anything starts.
+  if (flags.ui) uiAuth(ctx, flags)
   const recoverIntervalMs = durationFlag('--recover-interval', flags.recoverInterval)
   const shutdownMs = durationFlag('--shutdown-timeout', flags.shutdownTimeout)
   const out = (line: string) => ctx.io.stdout.write(`${line}\n`)
@@ -52,6 +55,20 @@ export async function serve(ctx: CliContext, flags: ServeFlags): Promise<number>
   }
   if (client !== undefined) ctx.onClose(registerDremioClient(DEFAULT_CLIENT_NAME, client))
 
+  if (flags.ui) {
+    let ui: Awaited<ReturnType<typeof startCliUi>>
+    try {
+      // serve already warned about pipelines built with their own backend.
+      const own = runtime.pipelines.filter((p) => p.backend === backend)
+      ui = await startCliUi(ctx, backend, own, flags)
+    } catch (error) {
+      await runtime.stop(shutdownMs)
+      throw error
+    }
+    runtime.onStop(() => ui.close())
+    if (flags.json) out(JSON.stringify({ type: 'ui', url: ui.url }))
+    else stamp(`UI at ${ui.url}`)
+  }
   const where = redactUrl(flags.backendUrl ?? ctx.io.env.DF_BACKEND_URL ?? DEFAULT_BACKEND_URL)
   if (!flags.json) {
     stamp(

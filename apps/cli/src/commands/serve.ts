@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander'
 import type { Action } from '../program.js'
+import { type UiFlags, uiOptions } from './pipeline-ui.js'
 
 /** The flags of `serve`. */
 export interface ServeFlags {
@@ -13,11 +14,16 @@ export interface ServeFlags {
   recoverInterval: string
   shutdownTimeout: string
   json?: boolean
+  /** Also serve the web UI (`@df/ui`) over the same backend and pipelines. */
+  ui?: boolean
 }
+
+/** `serve` flags with the UI's (used with `--ui`). */
+export type ServeUiFlags = ServeFlags & UiFlags
 
 /** Registers `serve` on the program. */
 export function registerServeCommand(program: Command, action: Action): void {
-  program
+  const serve = program
     .command('serve')
     .description(
       'run the schedules of a directory of pipelines and adopt orphaned runs, until SIGTERM',
@@ -38,7 +44,8 @@ export function registerServeCommand(program: Command, action: Action): void {
       '30s',
     )
     .option('--json', 'print every event as one JSON line')
-    .action(
-      action(async (ctx, flags: ServeFlags) => (await import('./serve-run.js')).serve(ctx, flags)),
-    )
+    .option('--ui', 'also serve the web UI (needs @df/ui): its triggers and reruns run here')
+  uiOptions(serve).action(
+    action(async (ctx, flags: ServeUiFlags) => (await import('./serve-run.js')).serve(ctx, flags)),
+  )
 }

@@ -13,6 +13,7 @@ import { CliError } from '../cli-error.js'
 import type { CliContext } from '../context.js'
 import { parseParams } from '../format.js'
 import { watchCancelSignals } from '../signals.js'
+import { readOverFlight } from '../sql-flight.js'
 import { printStatement, printSummary, type StatementOutcome } from '../sql-output.js'
 import { prepareStatements, readSqlText } from '../sql-text.js'
 import type { SqlFlags } from './sql.js'
@@ -46,6 +47,38 @@ export async function runSql(
         statements.length > 1 ? `Statement ${i + 1} of ${statements.length}` : 'Statement'
       ctx.verbose(`${label}: ${statement.replace(/\s+/g, ' ').slice(0, 200)}`)
       if (signal.aborted) return cancelled(ctx, format, done, watch.exitCode)
+      if (flags.transport === 'flight' || flags.transport === 'auto') {
+        const transport = flags.transport
+        try {
+          const json = format === 'json' || format === 'jsonl'
+          const keep =
+            format === 'csv' || (json && last)
+              ? Number.POSITIVE_INFINITY
+              : format === 'table'
+                ? maxRows
+                : COUNTER_ROWS
+          const stopAfter = json && last ? maxRows : undefined
+          const read = await readOverFlight(client, statement, transport, keep, signal, stopAfter)
+          if (stopAfter !== undefined && read.rowCount > stopAfter) {
+            const error = tooLarge(`more than ${maxRows}`, maxRows)
+            printSummary(out, format, done, { error: error.message })
+            throw error
+          }
+          const outcome = { sql: statement, ...read }
+          done.push(outcome)
+          printStatement(out, format, outcome, i, statements.length, maxRows)
+        } catch (error) {
+          if (signal.aborted) {
+            ctx.io.stderr.write(
+              '[dremio-cli] cancelled the Arrow Flight stream (Dremio cancels its job)\n',
+            )
+            return cancelled(ctx, format, done, watch.exitCode)
+          }
+          if (CliError.is(error)) throw error
+          return failed(ctx, format, done, label, i, error)
+        }
+        continue
+      }
       const job = await client.submit(statement)
       let cancelling: Promise<unknown> | undefined
       const cancel = () => {
@@ -57,7 +90,7 @@ export async function runSql(
         const status = await job.wait({ signal })
         const json = format === 'json' || format === 'jsonl'
         if (json && last && status.rowCount > maxRows) {
-          const error = tooLarge(status.rowCount, maxRows)
+          const error = tooLarge(String(status.rowCount), maxRows)
           printSummary(out, format, done, { error: error.message, jobId: job.id })
           throw error
         }
@@ -81,11 +114,7 @@ export async function runSql(
           return cancelled(ctx, format, done, watch.exitCode, job.id)
         }
         if (CliError.is(error)) throw error
-        const applied = i > 0 ? ` (statements 1-${i} completed and stay applied)` : ''
-        const message = `${label} failed${applied}: ${(error as Error).message}`
-        ctx.io.stderr.write(`${message}\n`)
-        printSummary(out, format, done, { error: message, jobId: job.id })
-        return 1
+        return failed(ctx, format, done, label, i, error, job.id)
       } finally {
         signal.removeEventListener('abort', cancel)
       }
@@ -119,7 +148,24 @@ async function readRows(
   return { schema, rows }
 }
 
-function tooLarge(rowCount: number, maxRows: number): CliError {
+/** Reports a failed statement (stderr, and the JSON summary line); resolves the exit code 1. */
+function failed(
+  ctx: CliContext,
+  format: SqlFlags['format'],
+  done: readonly StatementOutcome[],
+  label: string,
+  index: number,
+  error: unknown,
+  jobId?: string,
+): number {
+  const applied = index > 0 ? ` (statements 1-${index} completed and stay applied)` : ''
+  const message = `${label} failed${applied}: ${(error as Error).message}`
+  ctx.io.stderr.write(`${message}\n`)
+  printSummary(ctx.io.stdout, format, done, { error: message, ...(jobId ? { jobId } : {}) })
+  return 1
+}
+
+function tooLarge(rowCount: string, maxRows: number): CliError {
   return new CliError(
     'DF_CLI_RESULT_TOO_LARGE',
     `The result has ${rowCount} rows, more than --max-rows ${maxRows}: a JSON result belongs in the last stdout line only when it is small (Airflow keeps that line as an XCom). Keep big results in Dremio (CREATE TABLE … AS SELECT …) and return a count or a sample, use --format csv, or raise --max-rows.`,

@@ -1,6 +1,6 @@
 /**
  * `sql "<sql>" | --file f.sql [--param k=v]… [--logical-date iso] [--run-id id]
- * [--format table|json|jsonl|csv] [--max-rows n]`: registration only; the body
+ * [--format table|json|jsonl|csv] [--max-rows n] [--transport rest|flight|auto]`: registration only; the body
  * (`sql-run.ts`) is loaded when the command runs, so `--help` stays fast.
  */
 import type { Command } from 'commander'
@@ -20,7 +20,14 @@ export interface SqlFlags {
   readonly runId?: string
   readonly format: SqlFormat
   readonly maxRows: number
+  /** Where results come from; unset: the client's default (`rest`). */
+  readonly transport?: SqlTransport
 }
+
+/** How `sql` fetches results (see `sql-flight.ts`). */
+export const SQL_TRANSPORTS = ['rest', 'flight', 'auto'] as const
+/** One of {@link SQL_TRANSPORTS}. */
+export type SqlTransport = (typeof SQL_TRANSPORTS)[number]
 
 /** Registers `sql`. */
 export function registerSqlCommand(program: Command, action: Action): void {
@@ -50,6 +57,11 @@ export function registerSqlCommand(program: Command, action: Action): void {
       'rows shown per statement (table); a bigger json/jsonl result is refused',
       wholeNumber('--max-rows', 1, 10_000_000),
       1000,
+    )
+    .option(
+      '--transport <transport>',
+      'rest (JSON pages, reports job ids), flight (Arrow Flight: fast for big results, no job id) or auto (Flight when reachable)',
+      oneOf('--transport', SQL_TRANSPORTS),
     )
     .action(
       action(async (ctx, text: string | undefined, flags: SqlFlags) =>

@@ -5,6 +5,7 @@
  * its data endpoint (`api.dremio.cloud` -> `grpc+tls://data.dremio.cloud:443`, EU likewise).
  */
 import { DremioConfigError } from '../errors.js'
+import { parseConfigUrl } from '../internal/safe-url.js'
 import type { ResolvedConfig } from '../options.js'
 
 /** Dremio Software's default Flight port (`services.flight.port`). */
@@ -22,12 +23,7 @@ export interface FlightTarget {
 
 /** Parses and validates a `flightUrl`. @throws DremioConfigError */
 export function parseFlightUrl(raw: string, what = 'flightUrl'): FlightTarget {
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch (cause) {
-    throw new DremioConfigError(`${what} is not a valid URL.`, { cause })
-  }
+  const url = parseConfigUrl(raw, what)
   const scheme = url.protocol.replace(/:$/, '')
   if (scheme !== 'grpc' && scheme !== 'grpc+tcp' && scheme !== 'grpc+tls') {
     throw new DremioConfigError(`${what} must be a grpc://, grpc+tcp:// or grpc+tls:// URL.`)

@@ -7,8 +7,12 @@
 import { fileURLToPath } from 'node:url'
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js'
 import protobuf from 'protobufjs'
+import { FLIGHT_PROTO_TEXT } from './flight-proto-text.js'
 
-/** Absolute path of the vendored `flight.proto` (package `arrow.flight.protocol`). */
+/**
+ * Absolute path of the vendored `flight.proto` (package `arrow.flight.protocol`), for tools that
+ * want the file; the client itself parses the same text compiled into it.
+ */
 export const FLIGHT_PROTO_PATH: string = fileURLToPath(
   new URL('../../proto/flight.proto', import.meta.url),
 )
@@ -89,7 +93,7 @@ let cached: FlightProtocol | undefined
 /** Loads `flight.proto` once per process. */
 export function flightProtocol(): FlightProtocol {
   if (cached) return cached
-  const root = protobuf.loadSync(FLIGHT_PROTO_PATH)
+  const { root } = protobuf.parse(FLIGHT_PROTO_TEXT)
   const type = (name: string): protobuf.Type => root.lookupType(`arrow.flight.protocol.${name}`)
   const encoder =
     (t: protobuf.Type) =>

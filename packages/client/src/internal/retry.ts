@@ -8,7 +8,7 @@ import type { RetryOptions } from '../options.js'
  */
 export function backoffDelay(
   attempt: number,
-  retry: RetryOptions,
+  retry: Pick<RetryOptions, 'minDelayMs' | 'maxDelayMs'>,
   retryAfterSeconds?: number,
   random: () => number = Math.random,
 ): number {
@@ -16,6 +16,30 @@ export function backoffDelay(
   const jittered = exp / 2 + (random() * exp) / 2
   const server = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : 0
   return Math.min(retry.maxDelayMs, Math.max(jittered, server))
+}
+
+/**
+ * Delay before retry `attempt` (0-based) of a request that failed `since` (epoch ms of the first
+ * attempt), or `undefined` to give up. `overloaded` (429/503: the server did not run it) is
+ * retried while `budgetMs` lasts, waiting the longer of the backoff and `Retry-After` (which may
+ * exceed `maxDelayMs`, never the budget); anything else, and an overload past the budget, up to
+ * `retries` times with {@link backoffDelay}.
+ */
+export function retryDelay(
+  attempt: number,
+  retry: RetryOptions,
+  overloaded: boolean,
+  since: number,
+  retryAfterSeconds?: number,
+  now: number = Date.now(),
+  random: () => number = Math.random,
+): number | undefined {
+  const base = backoffDelay(attempt, retry, retryAfterSeconds, random)
+  if (overloaded) {
+    const wanted = Math.max(base, (retryAfterSeconds ?? 0) * 1000)
+    if (now - since + wanted <= retry.budgetMs) return wanted
+  }
+  return attempt < retry.retries ? base : undefined
 }
 
 /** Parses `Retry-After` (seconds or HTTP date) into seconds; undefined when absent or garbage. */

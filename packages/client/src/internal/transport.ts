@@ -11,7 +11,8 @@
 import { Agent } from 'undici'
 import { DremioConnectionError, DremioError, DremioHttpError } from '../errors.js'
 import type { DremioClientOptions, DremioLogger, ResolvedConfig } from '../options.js'
-import { abortedError, backoffDelay, parseRetryAfter, sleep } from './retry.js'
+import { AgentPool, DEFAULT_KEEP_ALIVE_MS } from './pool.js'
+import { abortedError, parseRetryAfter, retryDelay, sleep } from './retry.js'
 
 /** How a request may be retried. `unaccepted`: only when the server provably did not take it. */
 export type RetryMode = 'idempotent' | 'unaccepted'
@@ -24,6 +25,8 @@ export interface ApiRequest {
   body?: unknown
   retry: RetryMode
   signal?: AbortSignal | undefined
+  /** Once aborted, no further attempt starts (the one in flight is not torn down). */
+  stopRetries?: AbortSignal | undefined
 }
 
 type FetchLike = (url: string, init: Record<string, unknown>) => Promise<Response>
@@ -51,9 +54,9 @@ export class Transport {
   readonly #username: string | undefined
   readonly #password: string | undefined
   readonly #fetch: FetchLike | undefined
-  readonly #agent: Agent
+  readonly #pool: AgentPool
   readonly #logger: DremioLogger | undefined
-  #session: { token: string; expiresAt: number } | undefined
+  #session: { token: string; renewAt: number } | undefined
   #login: Promise<string> | undefined
 
   constructor(config: ResolvedConfig, options: DremioClientOptions) {
@@ -63,13 +66,19 @@ export class Transport {
     this.#password = options.password
     this.#logger = options.logger
     const ca = options.tls?.ca
-    this.#agent = new Agent({
-      connections: Math.max(8, config.maxConcurrentPages * 2),
-      connect: {
-        ...(ca !== undefined ? { ca: Array.isArray(ca) ? [...ca] : (ca as string | Buffer) } : {}),
-        rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
-      },
-    })
+    this.#pool = new AgentPool(
+      () =>
+        new Agent({
+          connections: Math.max(8, config.maxConcurrentPages * 2),
+          keepAliveTimeout: DEFAULT_KEEP_ALIVE_MS,
+          connect: {
+            ...(ca !== undefined
+              ? { ca: Array.isArray(ca) ? [...ca] : (ca as string | Buffer) }
+              : {}),
+            rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
+          },
+        }),
+    )
     this.#fetch = options.fetch as unknown as FetchLike | undefined
   }
 
@@ -85,13 +94,18 @@ export class Transport {
     return (await this.#send(req, url, true)) as T
   }
 
+  /** The client's logger, if any. */
+  get logger(): DremioLogger | undefined {
+    return this.#logger
+  }
+
   /** Closes pooled connections. */
   async close(): Promise<void> {
-    await this.#agent.close()
+    await this.#pool.close()
   }
 
   async #send(req: ApiRequest, url: string, auth: boolean): Promise<unknown> {
-    const { retry } = this.config
+    const since = Date.now()
     let relogged = false
     for (let attempt = 0; ; attempt++) {
       const authHeader = auth ? await this.#authHeader(req.signal) : undefined
@@ -106,8 +120,9 @@ export class Transport {
         const retryable =
           mapped.retryable &&
           (req.retry === 'idempotent' || NOT_SENT_CODES.has(errorCode(error) ?? ''))
-        if (!retryable || attempt >= retry.retries) throw mapped
-        await this.#pause(attempt, undefined, req, mapped.message)
+        const delay = retryable ? retryDelay(attempt, this.config.retry, false, since) : undefined
+        if (delay === undefined || req.stopRetries?.aborted) throw mapped
+        await this.#pause(delay, req, mapped.message)
         continue
       }
       this.#logger?.debug?.(`${req.method} ${pathOf(url)} -> ${res.status}`, {
@@ -115,7 +130,7 @@ export class Transport {
         ms: Math.round(performance.now() - started),
       })
       if (res.status >= 200 && res.status < 300) return readBody(res)
-      const error = httpError(res, req.method, url)
+      const error = httpError(res, req.method, url, res.status === 401 ? this.#authHint(auth) : '')
       if (res.status === 401 && auth && this.#username !== undefined && !relogged) {
         // Session tokens expire (30 h by default) or are revoked: log in again, once.
         relogged = true
@@ -127,17 +142,32 @@ export class Transport {
         attempt--
         continue
       }
-      const retryStatus =
-        res.status === 429 || res.status === 503 || (req.retry === 'idempotent' && error.retryable)
-      if (!retryStatus || attempt >= retry.retries) throw error
-      await this.#pause(attempt, error.retryAfterSeconds, req, error.message)
+      // 429/503: the server did not run the request, so even POST /sql may be sent again.
+      const overloaded = res.status === 429 || res.status === 503
+      const delay =
+        overloaded || (req.retry === 'idempotent' && error.retryable)
+          ? retryDelay(attempt, this.config.retry, overloaded, since, error.retryAfterSeconds)
+          : undefined
+      if (delay === undefined || req.stopRetries?.aborted) throw error
+      await this.#pause(delay, req, error.message)
     }
   }
 
-  async #pause(attempt: number, retryAfter: number | undefined, req: ApiRequest, why: string) {
-    const ms = backoffDelay(attempt, this.config.retry, retryAfter)
+  /** What a 401 means for this client's credentials, and how to check them (never the secret). */
+  #authHint(auth: boolean): string {
+    const server = new URL(this.config.apiBase).host
+    if (!auth) {
+      return `Dremio at ${server} refused the login: check DREMIO_USERNAME/DREMIO_PASSWORD (or the username/password options).`
+    }
+    if (this.#pat !== undefined) {
+      return `Dremio at ${server} refused the personal access token: check that DREMIO_PAT (or the pat option) is a current token of this server (tokens expire or are revoked; in Dremio, Account Settings > Personal Access Tokens) and that DREMIO_URL points at the server that issued it.`
+    }
+    return `Dremio at ${server} refused the session token even right after a fresh login: check that the user may use the REST API.`
+  }
+
+  async #pause(ms: number, req: ApiRequest, why: string) {
     this.#logger?.warn?.(`Retrying ${req.method} ${req.path} in ${Math.round(ms)} ms: ${why}`)
-    await sleep(ms, req.signal)
+    await sleep(ms, req.signal ?? req.stopRetries)
   }
 
   async #fetchOnce(
@@ -154,31 +184,39 @@ export class Transport {
       headers['content-type'] = 'application/json'
       body = JSON.stringify(req.body)
     }
-    if (this.#fetch) {
-      const init = { method: req.method, headers, body, signal, dispatcher: this.#agent }
-      const res = await this.#fetch(url, init)
-      const text = await res.text()
-      return { status: res.status, header: (n) => res.headers.get(n) ?? undefined, text }
-    }
-    // undici's request API: same Agent (TLS, pooling) as fetch, about half the CPU per call,
-    // which matters when paging 2,000 result pages (bench/client-results).
-    const u = new URL(url)
-    const res = await this.#agent.request({
-      origin: u.origin,
-      path: `${u.pathname}${u.search}`,
-      method: req.method,
-      headers,
-      body,
-      signal,
-    })
-    const text = await res.body.text()
-    return {
-      status: res.statusCode,
-      header: (n) => {
-        const v = res.headers[n]
-        return Array.isArray(v) ? v[0] : v
-      },
-      text,
+    const agent = this.#pool.acquire()
+    let reply: HttpReply | undefined
+    try {
+      if (this.#fetch) {
+        const init = { method: req.method, headers, body, signal, dispatcher: agent }
+        const res = await this.#fetch(url, init)
+        const text = await res.text()
+        reply = { status: res.status, header: (n) => res.headers.get(n) ?? undefined, text }
+        return reply
+      }
+      // undici's request API: same Agent (TLS, pooling) as fetch, about half the CPU per call,
+      // which matters when paging 2,000 result pages (bench/client-results).
+      const u = new URL(url)
+      const res = await agent.request({
+        origin: u.origin,
+        path: `${u.pathname}${u.search}`,
+        method: req.method,
+        headers,
+        body,
+        signal,
+      })
+      const text = await res.body.text()
+      reply = {
+        status: res.statusCode,
+        header: (n) => {
+          const v = res.headers[n]
+          return Array.isArray(v) ? v[0] : v
+        },
+        text,
+      }
+      return reply
+    } finally {
+      this.#pool.done(reply?.header('keep-alive'))
     }
   }
 
@@ -201,9 +239,21 @@ export class Transport {
         { cause: error },
       )
     }
+    if (code === undefined || NOT_SENT_CODES.has(code)) {
+      return new DremioConnectionError(
+        target,
+        `Cannot reach Dremio at ${target}${code ? ` (${code})` : ''}.`,
+        { cause: error },
+      )
+    }
+    // The request went out and the connection closed before an answer: the server is reachable.
+    const notRetried =
+      req.retry === 'unaccepted'
+        ? ' Dremio may have received the request, so it was not retried (a statement never runs twice): check its jobs before resubmitting.'
+        : ''
     return new DremioConnectionError(
       target,
-      `Cannot reach Dremio at ${target}${code ? ` (${code})` : ''}.`,
+      `Dremio at ${target} closed the connection during ${req.method} ${pathOf(url)} before answering (${code}).${notRetried}`,
       { cause: error },
     )
   }
@@ -211,8 +261,7 @@ export class Transport {
   async #authHeader(signal: AbortSignal | undefined): Promise<string> {
     if (this.#pat !== undefined) return `Bearer ${this.#pat}`
     const s = this.#session
-    // Renew a minute early so a token does not expire between check and use.
-    if (s && s.expiresAt - 60_000 > Date.now()) return `_dremio${s.token}`
+    if (s && s.renewAt > Date.now()) return `_dremio${s.token}`
     this.#login ??= this.#doLogin(signal).finally(() => {
       this.#login = undefined
     })
@@ -232,10 +281,27 @@ export class Transport {
     if (typeof body?.token !== 'string' || body.token === '') {
       throw new DremioError('DF_DREMIO_PROTOCOL', 'POST /apiv2/login answered without a token.')
     }
-    const expiresAt = typeof body.expires === 'number' ? body.expires : Date.now() + 30 * 3600_000
-    this.#session = { token: body.token, expiresAt }
+    this.#session = { token: body.token, renewAt: renewalTime(body.expires, Date.now()) }
     return body.token
   }
+}
+
+/** Share of a session's lifetime used before it is renewed. */
+const RENEW_AT = 0.8
+/** A session is used at least this long (server clock skew can make `expires` look past). */
+const MIN_SESSION_USE_MS = 1000
+/** Dremio's default session lifetime, assumed when the login answer has no `expires`. */
+const DEFAULT_SESSION_MS = 30 * 3600_000
+
+/**
+ * When to renew a session issued at `now` that expires at `expires` (epoch ms, server clock):
+ * after 80% of its lifetime (24 h of Dremio's 30 h; 24 s of a 30 s session), never sooner than
+ * a second, so a short session costs one login per 80% of it, not one per request. A 401 still
+ * triggers one re-login if the server ends the session earlier.
+ */
+export function renewalTime(expires: unknown, now: number): number {
+  const lifetime = typeof expires === 'number' ? expires - now : DEFAULT_SESSION_MS
+  return now + Math.max(MIN_SESSION_USE_MS, lifetime * RENEW_AT)
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -266,7 +332,7 @@ function readBody(res: HttpReply): unknown {
   }
 }
 
-function httpError(res: HttpReply, method: string, url: string): DremioHttpError {
+function httpError(res: HttpReply, method: string, url: string, hint: string): DremioHttpError {
   const text = res.text
   let message: string | undefined
   try {
@@ -283,5 +349,6 @@ function httpError(res: HttpReply, method: string, url: string): DremioHttpError
     errorMessage: message,
     requestId: res.header('x-request-id') ?? res.header('x-dremio-request-id'),
     retryAfterSeconds: parseRetryAfter(res.header('retry-after') ?? null),
+    ...(hint ? { hint } : {}),
   })
 }

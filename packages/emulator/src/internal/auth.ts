@@ -11,6 +11,11 @@ export interface AuthOptions {
   users?: Record<string, string>
   /** Personal access tokens accepted as `Bearer <pat>`. @default ['df-emulator-token'] */
   tokens?: readonly string[]
+  /**
+   * Lifetime of `/apiv2/login` sessions in ms (the `expires` the login answers is now + this).
+   * Short values test clients' renewal. @default 30 hours (Dremio's default)
+   */
+  sessionMs?: number
 }
 
 /** Dremio's default session lifetime: 30 hours. */
@@ -27,10 +32,14 @@ export class Auth {
   private readonly sessions = new Map<string, Session>()
   private readonly userIds = new Map<string, string>()
   private readonly createdAt = Date.now()
+  private readonly sessionMs: number
+  /** Successful `POST /apiv2/login` calls so far. */
+  logins = 0
 
   constructor(options: AuthOptions | undefined) {
     this.users = options?.users ?? { dremio: 'dremio123' }
     this.tokens = options?.tokens ?? ['df-emulator-token']
+    this.sessionMs = options?.sessionMs ?? SESSION_MS
   }
 
   /** The user a PAT acts as: the first configured user. */
@@ -73,7 +82,8 @@ export class Auth {
     const token = BigInt(`0x${randomBytes(17).toString('hex')}`)
       .toString(32)
       .slice(0, 26)
-    const expires = Date.now() + SESSION_MS
+    const expires = Date.now() + this.sessionMs
+    this.logins++
     this.sessions.set(token, { user: userName, expires })
     return {
       ok: true,

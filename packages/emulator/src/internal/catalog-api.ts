@@ -4,6 +4,7 @@
  * follows §9.2 (`entityType` discriminator, CatalogItem children, null fields omitted).
  */
 import type { Catalog, CatalogEntry } from './catalog.js'
+import { collaboration, promote, search, sourceEntity, sourcePathOfId } from './catalog-extras.js'
 import { entityJson, item } from './catalog-json.js'
 import type { DremioField } from './encode.js'
 import {
@@ -15,11 +16,14 @@ import {
   sendJson,
 } from './http.js'
 import type { RouteRequest } from './router.js'
+import type { Sources } from './sources.js'
 import { SqlError } from './sql-translate.js'
 
 /** What the catalog API needs from the emulator beyond the registry. */
 export interface CatalogCore {
   catalog: Catalog
+  /** Filesystem sources: their unpromoted files and folders, and promotion. */
+  sources: Sources
   /** Column descriptions of a table or view. */
   describe(entry: CatalogEntry): Promise<DremioField[]>
   /** Creates or replaces a view (Dremio SQL, resolved against `context`). */
@@ -56,13 +60,30 @@ export class CatalogApi {
       if (method !== 'POST') throw methodNotAllowed()
       return sendJson(res, 200, await this.batch(route, second))
     }
+    if (second === 'search' && more.length === 0) {
+      route.req.resume()
+      if (method !== 'GET') throw methodNotAllowed()
+      return sendJson(res, 200, search(this.core.catalog, route.params.get('query')))
+    }
     if (second === 'by-path') {
       route.req.resume()
       if (method !== 'GET') throw methodNotAllowed()
       const entry = this.core.catalog.get(more)
-      if (entry === undefined)
+      if (entry === undefined) {
+        const unpromoted = sourceEntity(this.core.sources, more)
+        if (unpromoted !== undefined) return sendJson(res, 200, unpromoted)
         throw new HttpError(404, `Could not find entity with path [[${more.join(', ')}]]`)
+      }
       return sendJson(res, 200, await this.entity(entry, route.params))
+    }
+    if (
+      more.length === 2 &&
+      more[0] === 'collaboration' &&
+      (more[1] === 'tag' || more[1] === 'wiki')
+    ) {
+      if (method !== 'GET' && method !== 'POST') throw methodNotAllowed()
+      const body = method === 'POST' ? await readJson(route.req) : route.req.resume()
+      return sendJson(res, 200, collaboration(this.core.catalog, second, more[1], method, body))
     }
     const entry = this.core.catalog.getById(second)
     if (more.length === 1 && more[0] === 'refresh' && method === 'POST') {
@@ -73,8 +94,25 @@ export class CatalogApi {
     if (more.length > 0) throw routeNotFound()
     if (method === 'GET') {
       route.req.resume()
-      if (entry === undefined) throw idNotFound(second)
+      if (entry === undefined) {
+        const path = sourcePathOfId(this.core.sources, second)
+        const unpromoted =
+          path && this.core.catalog.get(path) === undefined
+            ? sourceEntity(this.core.sources, path)
+            : undefined
+        if (unpromoted !== undefined) return sendJson(res, 200, unpromoted)
+        throw idNotFound(second)
+      }
       return sendJson(res, 200, await this.entity(entry, route.params))
+    }
+    if (method === 'POST') {
+      const promoted = promote(
+        this.core.catalog,
+        this.core.sources,
+        second,
+        await readJson(route.req),
+      )
+      return sendJson(res, 200, await this.entity(promoted))
     }
     if (method === 'PUT') return sendJson(res, 200, await this.update(second, entry, route))
     if (method === 'DELETE') {
@@ -86,6 +124,7 @@ export class CatalogApi {
         throw new HttpError(409, `Cannot delete, expected tag ${tag} but found tag ${entry.tag}`)
       }
       if (entry.kind === 'table') throw new HttpError(400, 'A physical dataset can not be deleted.')
+      // A promoted file or folder: only the promotion goes, the data stays (reference §9.4).
       const removed = this.core.catalog.remove(entry)
       await this.core.dropObjects(removed)
       return sendEmpty(res, 204)

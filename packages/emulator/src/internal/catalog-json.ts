@@ -51,7 +51,7 @@ export async function entityJson(
         tag: entry.tag,
         ...(view
           ? { sql: entry.sql, sqlContext: entry.sqlContext }
-          : { format: { type: 'Iceberg' } }),
+          : { format: entry.format ?? { type: 'Iceberg' } }),
         fields,
       }
     }

@@ -9,7 +9,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** What a catalog entry is. */
-export type EntryKind = 'space' | 'folder' | 'source' | 'table' | 'view'
+export type EntryKind = 'space' | 'folder' | 'source' | 'table' | 'view' | 'promoted'
 
 export interface CatalogEntry {
   id: string
@@ -24,6 +24,12 @@ export interface CatalogEntry {
   duckName?: string
   /** Local directory of a source (sources come from the options, they are never saved). */
   dir?: string
+  /** A promoted source file or folder: the format it was promoted with. */
+  format?: Record<string, unknown>
+  /** Collaboration tags (datasets only), with their own version. */
+  tags?: { tags: string[]; version: string }
+  /** Collaboration wiki, with its own version (0, 1, 2, …). */
+  wiki?: { text: string; version: number }
 }
 
 /** Lower-cased key: Dremio resolves paths without regard to case, and so does DuckDB. */
@@ -126,6 +132,18 @@ export class Catalog {
     Object.assign(entry, changes, { tag: newTag() })
     this.save()
     return entry
+  }
+
+  /** Changes fields that are not part of the entity's version (tags, wiki): no new tag. */
+  annotate(entry: CatalogEntry, changes: Pick<CatalogEntry, 'tags' | 'wiki'>): CatalogEntry {
+    Object.assign(entry, changes)
+    this.save()
+    return entry
+  }
+
+  /** Every entry, in creation order. */
+  all(): CatalogEntry[] {
+    return [...this.byIdMap.values()]
   }
 
   /** Removes an entry and everything under it; returns what was removed. */

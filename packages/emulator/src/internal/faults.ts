@@ -21,6 +21,14 @@ export class Faults {
       if (!(options.rate >= 0 && options.rate <= 1)) {
         throw new RangeError('[@df/emulator] setFaults: rate must be between 0 and 1')
       }
+      if (
+        options.retryAfter !== undefined &&
+        !['seconds', 'http-date'].includes(options.retryAfter)
+      ) {
+        throw new RangeError(
+          '[@df/emulator] setFaults: retryAfter must be "seconds" or "http-date"',
+        )
+      }
       for (const status of options.statuses ?? []) {
         if (!Number.isInteger(status) || status < 400 || status > 599) {
           throw new RangeError(`[@df/emulator] setFaults: ${status} is not an HTTP error status`)
@@ -43,8 +51,12 @@ export class Faults {
     // Cycle through the statuses so every listed one is seen in a short test.
     const status = statuses[this.next++ % statuses.length] as number
     const headers: Record<string, string> = { 'content-type': 'application/json' }
-    if (options.retryAfterSeconds !== undefined)
-      headers['retry-after'] = String(options.retryAfterSeconds)
+    if (options.retryAfterSeconds !== undefined) {
+      headers['retry-after'] =
+        options.retryAfter === 'http-date'
+          ? new Date(Date.now() + options.retryAfterSeconds * 1000).toUTCString()
+          : String(options.retryAfterSeconds)
+    }
     const message =
       status === 429 ? 'Too many requests' : `Injected failure (HTTP ${status}) by @df/emulator`
     return { status, body: JSON.stringify({ errorMessage: message, moreInfo: '' }), headers }

@@ -24,6 +24,8 @@ export interface RouterCore extends JobsRoutesCore {
   faults: Faults
   catalogApi: CatalogApi
   projectId: string
+  /** Counters behind `emulator.stats()`. */
+  counters: { requests: number; unauthorized: number }
 }
 
 /** Everything a handler knows about the request. */
@@ -60,6 +62,7 @@ async function handle(core: RouterCore, req: IncomingMessage, res: ServerRespons
   // Dremio tolerates a trailing slash (the docs post views to `/api/v3/catalog/`).
   const pathname = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname
   const method = req.method ?? 'GET'
+  core.counters.requests++
   const fault = core.faults.pick(pathname)
   if (fault !== undefined) {
     req.resume()
@@ -85,6 +88,7 @@ async function handle(core: RouterCore, req: IncomingMessage, res: ServerRespons
   const user = core.auth.check(req.headers.authorization)
   if (user === undefined) {
     req.resume()
+    core.counters.unauthorized++
     return sendEmpty(res, 401)
   }
   let segments: string[]

@@ -142,6 +142,50 @@ export class Sources {
   }
 }
 
+/** The text id Dremio gives an unpromoted file or folder of a filesystem source. */
+export function textId(path: readonly string[]): string {
+  return `dremio:/${path.join('/')}`
+}
+
+/** The path behind a text id, or undefined when `id` is not one. */
+export function textIdPath(id: string): string[] | undefined {
+  if (!id.startsWith('dremio:/')) return undefined
+  const path = id.slice('dremio:/'.length).split('/')
+  return path.length >= 2 && path.every((s) => s !== '') ? path : undefined
+}
+
+/** Whether a path below a source is a file or a directory on disk (undefined: neither). */
+export function sourcePathKind(
+  sources: Sources,
+  path: readonly string[],
+): 'file' | 'dir' | undefined {
+  if (path.length < 2) return undefined
+  let absolute: string
+  try {
+    absolute = sources.locate(`@${path[0]}/${path.slice(1).join('/')}`).absolute
+  } catch {
+    return undefined
+  }
+  try {
+    const st = statSync(absolute)
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Names directly inside a source directory, sorted, with whether each is a directory. */
+export function sourceListing(
+  sources: Sources,
+  path: readonly string[],
+): { name: string; dir: boolean }[] {
+  const { absolute } = sources.locate(`@${path[0]}/${path.slice(1).join('/')}`)
+  return readdirSync(absolute, { withFileTypes: true })
+    .filter((d) => d.isDirectory() || d.isFile())
+    .map((d) => ({ name: d.name, dir: d.isDirectory() }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+}
+
 function safeExists(file: string): boolean {
   try {
     statSync(file)

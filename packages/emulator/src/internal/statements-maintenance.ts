@@ -1,8 +1,10 @@
 /**
  * `OPTIMIZE TABLE` and `VACUUM TABLE` in Dremio's documented grammar (reference §12). Iceberg
  * maintenance has nothing to do on DuckDB, so after the table check these validate the rest of
- * the statement and report zero files. A form Dremio rejects fails here too, e.g. dremioframe's
- * `EXPIRE SNAPSHOTS RETAIN LAST 5` or `OLDER_THAN '…'` without `=`.
+ * the statement and report zero files. VACUUM settings are `name [=] value` (Dremio's grammar:
+ * `older_than [=] <string>`, `retain_last [=] <number>`, `location [=] <string>`; the Cloud docs
+ * write `older_than '…' retain_last=20`, the Software docs `older_than = '…'`; keywords ignore
+ * case). A form Dremio rejects fails here too, e.g. dremioframe's `EXPIRE SNAPSHOTS RETAIN LAST 5`.
  */
 import type { DuckDBMaterializedResult } from '@duckdb/node-api'
 import { type Cursor, splitTopLevel } from './sql-cursor.js'
@@ -72,7 +74,7 @@ export function vacuumTable(env: ExecEnv, c: Cursor): Promise<DuckDBMaterialized
   throw c.syntaxError('EXPIRE SNAPSHOTS or REMOVE ORPHAN FILES')
 }
 
-/** `name = value` settings, each at most once, until the end of the statement. */
+/** `name [=] value` settings, each at most once, until the end of the statement. */
 function settings(c: Cursor, readers: Record<string, (c: Cursor) => unknown>): void {
   const seen = new Set<string>()
   while (!c.done) {
@@ -80,12 +82,11 @@ function settings(c: Cursor, readers: Record<string, (c: Cursor) => unknown>): v
     const name = word?.kind === 'word' ? word.text.toLowerCase() : undefined
     const read = name === undefined ? undefined : readers[name]
     if (name === undefined || read === undefined || seen.has(name)) {
-      throw c.syntaxError(`${Object.keys(readers).join(' = …, ')} = …`)
+      throw c.syntaxError(`${Object.keys(readers).join(' [=] …, ')} [=] …`)
     }
     seen.add(name)
     c.next()
-    if (c.peek()?.text !== '=') throw c.syntaxError(`= after ${name}`)
-    c.next()
+    if (c.peek()?.text === '=') c.next()
     read(c)
   }
 }
