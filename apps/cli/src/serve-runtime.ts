@@ -19,6 +19,7 @@ import {
 } from '@df/orchestration'
 import { CliError } from './cli-error.js'
 import { loadPipelines, type PipelineModuleContext } from './load-pipelines.js'
+import { settleWithin } from './signals.js'
 
 /** What a running serve reports. */
 export type ServeEvent =
@@ -192,18 +193,5 @@ export async function startServe(options: ServeOptions): Promise<ServeRuntime> {
       })()
       return stopping
     },
-  }
-}
-
-/** True when `promise` settled within `ms`. */
-async function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms)
-  })
-  try {
-    return await Promise.race([promise.then(() => true), timeout])
-  } finally {
-    clearTimeout(timer)
   }
 }

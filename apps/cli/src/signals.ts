@@ -66,3 +66,38 @@ export function watchCancelSignals(options: CancelWatchOptions = {}): CancelWatc
     },
   }
 }
+
+/**
+ * For long-running commands (`serve`, `worker`): resolves with the first SIGINT/SIGTERM, after
+ * which the command stops gracefully; a second signal exits at once (130). The handlers go when
+ * `onClose` runs its callbacks.
+ */
+export function waitForStopSignal(onClose: (fn: () => void) => void): Promise<NodeJS.Signals> {
+  let signalled: NodeJS.Signals | undefined
+  return new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (name: NodeJS.Signals) => {
+      if (signalled) process.exit(130)
+      signalled = name
+      resolve(name)
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    onClose(() => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    })
+  })
+}
+
+/** True when `promise` settled within `ms` (a graceful stop's deadline). */
+export async function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  try {
+    return await Promise.race([promise.then(() => true), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -105,6 +105,8 @@ export type { Pool } from './pools.js'
 export { definePool, getPool } from './pools.js'
 export type { RetryOptions, RetryPolicy } from './retry-policy.js'
 export { computeRetryDelay, resolveRetryPolicy } from './retry-policy.js'
+export type { RunRequestOptions } from './run-requests.js'
+export { requestRerun, requestRun } from './run-requests.js'
 export type {
   ScheduleDroppedEvent,
   ScheduleErrorEvent,

@@ -17,7 +17,7 @@ import type { TrackingDremioClient } from '../dremio-config.js'
 import { createCliExecutor } from '../executor-option.js'
 import { describeSchedule, formatTime } from '../format.js'
 import { type ServeEvent, startServe } from '../serve-runtime.js'
-
+import { waitForStopSignal } from '../signals.js'
 import { startCliUi, uiAuth } from '../ui-host.js'
 import type { ServeUiFlags } from './serve.js'
 
@@ -96,20 +96,7 @@ export async function serve(ctx: CliContext, flags: ServeUiFlags): Promise<numbe
     )
   }
 
-  let signalled: NodeJS.Signals | undefined
-  const stop = await new Promise<NodeJS.Signals>((resolve) => {
-    const onSignal = (name: NodeJS.Signals) => {
-      if (signalled) process.exit(130)
-      signalled = name
-      resolve(name)
-    }
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
-    ctx.onClose(() => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    })
-  })
+  const stop = await waitForStopSignal((fn) => ctx.onClose(fn))
   if (!flags.json)
     stamp(`${stop}: stopping; runs in progress get ${flags.shutdownTimeout} to finish`)
   const { drained } = await runtime.stop(shutdownMs)

@@ -21,6 +21,7 @@ import { importExecutorBullmq, redactRedisUrl, resolveRedisUrl } from '../execut
 import { formatTime } from '../format.js'
 import { probeRedis } from '../redis-probe.js'
 import { loadPipelineFiles } from '../serve-runtime.js'
+import { settleWithin, waitForStopSignal } from '../signals.js'
 import { durationFlag } from './serve-run.js'
 import type { WorkerFlags } from './worker.js'
 
@@ -93,7 +94,7 @@ export async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<nu
     `worker ${worker.name} on ${redactRedisUrl(url)} (queue ${queue}, concurrency ${flags.concurrency}): ${pipelines.length} pipeline(s) from ${files.length} file(s): ${pipelines.map((p) => p.name).join(', ')}`,
   )
 
-  const stop = await waitForSignal(ctx)
+  const stop = await waitForStopSignal((fn) => ctx.onClose(fn))
   if (!flags.json) {
     stamp(`${stop}: stopping; running attempts get ${flags.shutdownTimeout} to finish`)
   }
@@ -149,37 +150,6 @@ class RepeatFilter {
     this.#at = now
     this.#count = 0
     return true
-  }
-}
-
-/** Resolves with the first SIGINT/SIGTERM; a second one exits at once (130). */
-function waitForSignal(ctx: CliContext): Promise<NodeJS.Signals> {
-  let signalled: NodeJS.Signals | undefined
-  return new Promise<NodeJS.Signals>((resolve) => {
-    const onSignal = (name: NodeJS.Signals) => {
-      if (signalled) process.exit(130)
-      signalled = name
-      resolve(name)
-    }
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
-    ctx.onClose(() => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    })
-  })
-}
-
-/** True when `promise` settled within `ms`. */
-async function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms)
-  })
-  try {
-    return await Promise.race([promise.then(() => true), timeout])
-  } finally {
-    clearTimeout(timer)
   }
 }
 

@@ -14,7 +14,7 @@ import { registerDriver, unregisterDriver } from './engine-hooks.js'
 import type { Graph } from './graph.js'
 import { checkJsonResult } from './json-result.js'
 import type { LeaseHolder, LeaseKeeper } from './lease-keeper.js'
-import { rerunSet } from './rerun-plan.js'
+import { copiedTasks, copiedTaskUpdate } from './rerun-plan.js'
 import { RunDriver } from './run-driver.js'
 import { newRunId, toIso } from './run-ids.js'
 import { recoverRuns } from './run-recovery.js'
@@ -96,13 +96,8 @@ export class RunLauncher {
       )
     }
     const records = await backend.getTasks(runId)
-    const redo = rerunSet(graph, records, o.from ?? 'failed')
-    const byName = new Map(records.map((r) => [r.taskId, r]))
-    const copied = new Map<string, TaskRecord>()
-    graph.tasks.forEach((t, i) => {
-      const r = byName.get(t.name)
-      if (!redo.has(i) && r) copied.set(t.name, r)
-    })
+    const shape = { ...graph, names: graph.tasks.map((t) => t.name) }
+    const copied = copiedTasks(shape, records, o.from ?? 'failed')
     const base = {
       params: previous.params,
       logicalDate: previous.logicalDate,
@@ -196,17 +191,7 @@ export class RunLauncher {
     let records: TaskRecord[]
     if (copied && copied.size > 0) {
       const results = await p.backend.updateTasks(
-        [...copied.values()].map((r) => ({
-          runId: id,
-          taskId: r.taskId,
-          expectedVersion: 1,
-          attempt: r.attempt,
-          ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
-          ...(r.endedAt !== undefined ? { endedAt: r.endedAt } : {}),
-          ...(r.result !== undefined ? { result: r.result } : {}),
-          ...(r.error !== undefined ? { error: r.error } : {}),
-          reason: `Copied from run ${base.rerunOf} (${r.state}).`,
-        })),
+        [...copied.values()].map((r) => copiedTaskUpdate(id, r, base.rerunOf as string)),
       )
       records = results.flatMap((r) => (r.ok ? [r.value] : []))
     } else {
