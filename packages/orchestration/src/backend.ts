@@ -2,7 +2,7 @@
  * The `Backend` contract: durable state for pipelines, runs, task instances and attempts, split
  * by who calls it. `Backend` is what the engine needs to drive runs (ten methods); `RunHistory`
  * (lists, attempts, deletion), `RunControl` (cross-process cancel requests), `WatermarkStore`
- * and `ScheduleStore` (schedule-store.ts: durable schedules) are optional interfaces that the
+ * (backend-optional.ts) and `ScheduleStore` (schedule-store.ts: durable schedules) are optional interfaces that the
  * CLI, the UI, the scheduler and `@df/incremental` detect and ask for with a clear error when a
  * backend lacks them. Implement `Backend` (and whichever optional interfaces you want) and make
  * `describeBackend` from `@df/conformance` pass; that is the whole guide for a third-party
@@ -30,8 +30,15 @@
  *   for a lease decision; it compares against the `now` it is given.
  */
 import type { JsonObject, JsonValue } from './json.js'
-import type { ScheduleStore } from './schedule-store.js'
 import type { RunState, TaskState } from './states.js'
+
+export type {
+  FullBackend,
+  RunControl,
+  RunHistory,
+  Watermark,
+  WatermarkStore,
+} from './backend-optional.js'
 
 /** Options every backend operation accepts. */
 export interface OperationOptions {
@@ -307,16 +314,6 @@ export interface TaskUpdate {
   readonly attemptRecord?: AttemptRecord
 }
 
-// ==== Watermarks ==================================================================================
-
-/** A stored watermark (`@df/incremental`'s `WatermarkStore` is a structural subset). */
-export interface Watermark {
-  /** The value as text: an ISO timestamp, a decimal number or a string. */
-  readonly value: string
-  readonly type: 'timestamp' | 'number' | 'string'
-  readonly updatedAt: number
-}
-
 // ==== The contracts ===============================================================================
 
 /**
@@ -379,65 +376,6 @@ export interface Backend {
    */
   renewLeases(renewal: LeaseRenewal, options?: OperationOptions): Promise<LeaseRenewalResult>
 }
-
-/**
- * The read side of run history, for the CLI (`pipeline list/show`), the UI and retention.
- * Optional: detect it with `hasRunHistory(backend)`.
- */
-export interface RunHistory {
-  getPipeline(id: string, options?: OperationOptions): Promise<PipelineRecord | undefined>
-  /** Pipelines ordered by id. */
-  listPipelines(query?: PageQuery, options?: OperationOptions): Promise<Page<PipelineRecord>>
-  /** Newest first; fast on a million runs with a status filter (indexed). */
-  listRuns(query: RunQuery, options?: OperationOptions): Promise<Page<RunRecord>>
-  /** The attempts of a run (ordered by task creation order, then attempt), or of one task. */
-  listAttempts(runId: string, taskId?: string, options?: OperationOptions): Promise<AttemptRecord[]>
-  /** Deletes runs (with their tasks and attempts) created before `before`; returns how many. */
-  deleteRuns(
-    query: { before: number; pipelineId?: string },
-    options?: OperationOptions,
-  ): Promise<number>
-}
-
-/**
- * Cancel requests that reach a run whichever process drives it. Optional: detect it with
- * `hasRunControl(backend)`.
- */
-export interface RunControl {
-  /**
-   * Stores a cancel request on an unfinished run without changing its `version`; the owner sees
-   * it in its next `renewLeases` answer and cancels. A run with no owner (QUEUED, never
-   * claimed) is ended CANCELLED at once (`version` + 1). Returns the run as stored, `not-found`,
-   * or `conflict` when the run already ended.
-   */
-  requestCancel(
-    request: CancelRequest,
-    options?: OperationOptions,
-  ): Promise<UpdateResult<RunRecord>>
-}
-
-/**
- * Watermarks for incremental loads (`@df/incremental`'s `WatermarkStore` is a structural
- * subset). Optional: detect it with `hasWatermarkStore(backend)`.
- */
-export interface WatermarkStore {
-  getWatermark(key: string, options?: OperationOptions): Promise<Watermark | undefined>
-  /** Compare-and-set on the whole previous value (`undefined`: the key must not exist). */
-  setWatermark(
-    key: string,
-    next: Watermark,
-    expected: Watermark | undefined,
-    options?: OperationOptions,
-  ): Promise<UpdateResult<Watermark>>
-}
-
-/** A backend with every optional interface: what the bundled backends implement. */
-export interface FullBackend
-  extends Backend,
-    RunHistory,
-    RunControl,
-    WatermarkStore,
-    ScheduleStore {}
 
 /** A backend factory: `create<Tech>Backend(options)`. It connects lazily (in `init`). */
 export type BackendFactory<Options, B extends Backend = Backend> = (options: Options) => B
