@@ -8,13 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import type {
-  CancelScope,
-  Executor,
-  ExecutorHooks,
-  TaskDispatch,
-  TaskOutcome,
-} from '@df/orchestration'
+import type { Executor, ExecutorHooks, TaskDispatch, TaskOutcome } from '@df/orchestration'
 import { createTaskRunner, OrchestrationError } from '@df/orchestration'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
@@ -24,6 +18,7 @@ import {
   describeTarget,
   type JobData,
   jobIdOf,
+  matches,
   messageOf,
   Names,
   withTimeout,
@@ -237,7 +232,7 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
     const outcomes = await checkJobs(
       cmd,
       names,
-      due.map((jobId) => [jobId, inflight.get(jobId)!.d] as const),
+      due.map((j) => [j, inflight.get(j)!.d] as const),
     )
     if (outcomes) for (const [jobId, outcome] of outcomes) settle(jobId, outcome)
   }
@@ -256,11 +251,6 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       })
     }
   }
-
-  const matches = (d: TaskDispatch, runId: string, taskId?: string, scope?: CancelScope) =>
-    d.runId === runId &&
-    (taskId === undefined || d.taskId === taskId) &&
-    (scope?.engineId === undefined || d.engineId === undefined || d.engineId === scope.engineId)
 
   return {
     name: 'bullmq',
