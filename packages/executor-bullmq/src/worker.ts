@@ -141,7 +141,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
         marks = await own.mget(names.cancelMarker(d.runId), names.cancelMarker(d.runId, d.taskId))
       } else {
         const answer = (await own
-          .multi()
+          .pipeline()
           .mget(names.cancelMarker(d.runId), names.cancelMarker(d.runId, d.taskId))
           .xadd(r, 'MAXLEN', '~', '100000', '*', 't', 's', 'k', jobId, 'w', o.name)
           .exec()) as [Error | null, unknown][]
