@@ -145,6 +145,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
           .mget(names.cancelMarker(d.runId), names.cancelMarker(d.runId, d.taskId))
           .xadd(r, 'MAXLEN', '~', '100000', '*', 't', 's', 'k', jobId, 'w', o.name)
           .exec()) as [Error | null, unknown][]
+        if (answer[0]?.[0]) throw answer[0][0] // never run an attempt its markers were not read for
         marks = (answer[0]?.[1] as (string | null)[] | undefined) ?? []
       }
       const cancelled = marks.find((m) => m !== null)
