@@ -53,12 +53,16 @@ export function buildPipeline(
   const timings: Timings = { startedAt: new Float64Array(n), endedAt: new Float64Array(n) }
   // maxWorkers is part of the definition hash: the engine and the workers build it the same way.
   const pipeline = new Pipeline('bench_executor', { maxWorkers: 100, ...options })
+  // DF_BENCH_TIMEOUT_MS (inherited by the forked workers): every task gets that per-attempt
+  // timeout, the executor's other path (a "started" reply, timers on both sides).
+  const timeoutMs = Number(process.env.DF_BENCH_TIMEOUT_MS ?? 0)
   const tasks: Task[] = []
   for (let layer = 0; layer < depth; layer++) {
     for (let i = 0; i < width; i++) {
       const k = layer * width + i
       const t = new Task({
         name: `t${layer}_${i}`,
+        ...(timeoutMs > 0 ? { timeoutMs } : {}),
         run: async () => {
           timings.startedAt[k] = now()
           await undefined

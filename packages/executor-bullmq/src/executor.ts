@@ -8,13 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import type {
-  CancelScope,
-  Executor,
-  ExecutorHooks,
-  TaskDispatch,
-  TaskOutcome,
-} from '@df/orchestration'
+import type { Executor, ExecutorHooks, TaskDispatch, TaskOutcome } from '@df/orchestration'
 import { createTaskRunner, OrchestrationError } from '@df/orchestration'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
@@ -24,6 +18,7 @@ import {
   describeTarget,
   type JobData,
   jobIdOf,
+  matches,
   messageOf,
   Names,
   withTimeout,
@@ -74,6 +69,8 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
   let stopped = false
   let redis: Redis | undefined
   let reader: Redis | undefined
+  /** The executor's own commands, off BullMQ's connection (see the worker). */
+  let cmd: Redis | undefined
   let queue: Queue<JobData> | undefined
   let localWorker: WorkerHandle | undefined
   let reconciler: NodeJS.Timeout | undefined
@@ -132,7 +129,7 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
   }
 
   const publishCancel = (m: CancelMessage): void => {
-    redis?.publish(names.cancelChannel, JSON.stringify(m)).catch(ignore)
+    cmd?.publish(names.cancelChannel, JSON.stringify(m)).catch(ignore)
   }
 
   const flush = async (): Promise<void> => {
@@ -213,7 +210,7 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
   /** Checks attempts without an outcome against their jobs (one pipelined round trip). */
   const reconcile = async (): Promise<void> => {
     const now = Date.now()
-    if (redis?.status !== 'ready' || reader?.status !== 'ready') {
+    if (redis?.status !== 'ready' || reader?.status !== 'ready' || cmd?.status !== 'ready') {
       downSince ??= now
       if (now - downSince >= o.connectionLossMs) failAll(now - downSince)
       return
@@ -222,7 +219,7 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
     // A dead engine's reply stream expires; a live one keeps pushing its expiry forward.
     if (now - expiredAt >= 60_000) {
       expiredAt = now
-      redis.expire(replyKey, Math.ceil(o.retentionMs / 1000)).catch(ignore)
+      cmd.expire(replyKey, Math.ceil(o.retentionMs / 1000)).catch(ignore)
     }
     const due: string[] = []
     for (const [jobId, e] of inflight) {
@@ -231,11 +228,11 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
         due.push(jobId)
       }
     }
-    if (due.length === 0 || !redis) return
+    if (due.length === 0) return
     const outcomes = await checkJobs(
-      redis,
+      cmd,
       names,
-      due.map((jobId) => [jobId, inflight.get(jobId)!.d] as const),
+      due.map((j) => [j, inflight.get(j)!.d] as const),
     )
     if (outcomes) for (const [jobId, outcome] of outcomes) settle(jobId, outcome)
   }
@@ -255,11 +252,6 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
     }
   }
 
-  const matches = (d: TaskDispatch, runId: string, taskId?: string, scope?: CancelScope) =>
-    d.runId === runId &&
-    (taskId === undefined || d.taskId === taskId) &&
-    (scope?.engineId === undefined || d.engineId === undefined || d.engineId === scope.engineId)
-
   return {
     name: 'bullmq',
     id,
@@ -276,6 +268,8 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       redis = connect(o.connection, ignore)
       reader = redis.duplicate()
       reader.on('error', ignore)
+      cmd = redis.duplicate()
+      cmd.on('error', ignore)
       queue = new Queue<JobData>(o.queue, { connection: redis, prefix: o.prefix })
       queue.on('error', ignore)
       try {
@@ -284,6 +278,7 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
         hooks = undefined
         await queue.close().catch(ignore)
         reader.disconnect()
+        cmd.disconnect()
         redis.disconnect()
         throw new OrchestrationError(
           'DF_EXECUTOR_UNAVAILABLE',
@@ -356,8 +351,8 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       const reason = `[@df/orchestration] Run '${runId}'${taskId ? ` task '${taskId}'` : ''} was cancelled.`
       for (const e of matched) hooks?.onOutcome(e.d, { status: 'cancelled', reason })
       if (inflight.size === 0) for (const w of idle.splice(0)) w()
-      if (!redis) return
-      const multi = redis.multi()
+      if (!cmd) return
+      const multi = cmd.multi()
       multi.set(names.cancelMarker(runId, taskId), reason, 'EX', MARKER_TTL_S)
       multi.publish(
         names.cancelChannel,
@@ -385,7 +380,9 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       await withTimeout(readLoop ?? Promise.resolve(), 1000, 'read loop').catch(ignore)
       // A Redis that is down must not hang close(): bounded waits, then drop the sockets.
       const ready = redis?.status === 'ready'
-      if (ready) await withTimeout(redis!.del(replyKey), 2000, 'DEL').catch(ignore)
+      if (cmd?.status === 'ready') await withTimeout(cmd.del(replyKey), 2000, 'DEL').catch(ignore)
+      if (cmd?.status === 'ready') await cmd.quit().catch(() => cmd?.disconnect())
+      else cmd?.disconnect()
       await withTimeout(queue?.close() ?? Promise.resolve(), 2000, 'close').catch(ignore)
       if (ready) await redis!.quit().catch(() => redis?.disconnect())
       else redis?.disconnect()

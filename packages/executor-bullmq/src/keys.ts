@@ -3,7 +3,7 @@
  * the dispatch and the outcome: task type, JSON options, params, upstream results; never code,
  * never credentials (the worker resolves clients from its own env or profile).
  */
-import type { TaskDispatch, TaskOutcome } from '@df/orchestration'
+import type { CancelScope, TaskDispatch, TaskOutcome } from '@df/orchestration'
 import { Redis, type RedisOptions } from 'ioredis'
 import type { RedisConnection } from './options.js'
 
@@ -51,6 +51,15 @@ export class Names {
  */
 export function jobIdOf(idempotencyKey: string): string {
   return encodeURIComponent(idempotencyKey)
+}
+
+/** Whether `cancel(runId, taskId, scope)` covers the attempt `d`. */
+export function matches(d: TaskDispatch, runId: string, taskId?: string, scope?: CancelScope) {
+  return (
+    d.runId === runId &&
+    (taskId === undefined || d.taskId === taskId) &&
+    (scope?.engineId === undefined || d.engineId === undefined || d.engineId === scope.engineId)
+  )
 }
 
 /** A cancel request on the channel. */

@@ -101,8 +101,12 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const onError = (error: Error) => report(messageOf(error))
   const names = new Names(o.prefix, o.queue)
   const handler: TaskHandler = o.handler ?? createTaskRunner({ pipelines: o.pipelines })
+  // BullMQ's connection, and a plain one for the worker's own commands: ioredis copies every
+  // script command BullMQ defines on a connection onto each pipeline made from it, which cost
+  // more than the commands themselves.
   const redis = connect(o.connection, onError)
-  const sub = redis.duplicate()
+  const own = connect(o.connection, onError)
+  const sub = own.duplicate()
   sub.on('error', onError)
   const active = new Map<string, Attempt>()
 
@@ -122,7 +126,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   await sub.subscribe(names.cancelChannel)
 
   const reply = (stream: string, fields: string[]) =>
-    redis.xadd(stream, 'MAXLEN', '~', '100000', '*', ...fields)
+    own.xadd(stream, 'MAXLEN', '~', '100000', '*', ...fields)
 
   const processor = async (job: Job<JobData>): Promise<TaskOutcome> => {
     const { d, r } = job.data
@@ -134,13 +138,14 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       // engine's backstop counts from it). Other attempts say who ran them with the outcome.
       let marks: (string | null)[]
       if (d.timeoutMs === undefined) {
-        marks = await redis.mget(names.cancelMarker(d.runId), names.cancelMarker(d.runId, d.taskId))
+        marks = await own.mget(names.cancelMarker(d.runId), names.cancelMarker(d.runId, d.taskId))
       } else {
-        const answer = (await redis
-          .multi()
+        const answer = (await own
+          .pipeline()
           .mget(names.cancelMarker(d.runId), names.cancelMarker(d.runId, d.taskId))
           .xadd(r, 'MAXLEN', '~', '100000', '*', 't', 's', 'k', jobId, 'w', o.name)
           .exec()) as [Error | null, unknown][]
+        if (answer[0]?.[0]) throw answer[0][0] // never run an attempt its markers were not read for
         marks = (answer[0]?.[1] as (string | null)[] | undefined) ?? []
       }
       const cancelled = marks.find((m) => m !== null)
@@ -218,6 +223,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
         const drain = closeOptions?.drain ?? true
         await worker.close(!drain)
         await sub.quit().catch(() => sub.disconnect())
+        await own.quit().catch(() => own.disconnect())
         await redis.quit().catch(() => redis.disconnect())
       })()
       return closing
