@@ -7,68 +7,31 @@
  */
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import type {
-  AttemptControl,
-  JsonObject,
-  TaskDispatch,
-  TaskHandler,
-  TaskOutcome,
+import type { TaskDispatch, TaskHandler, TaskOutcome } from '@df/orchestration'
+import {
+  abortOutcome,
+  createTaskRunner,
+  LazyAttemptControl,
+  OrchestrationError,
 } from '@df/orchestration'
-import { createTaskRunner, OrchestrationError } from '@df/orchestration'
 import { type Job, Worker } from 'bullmq'
 import { type CancelMessage, connect, type JobData, messageOf, Names } from './keys.js'
 import { resolveWorkerOptions, type WorkerHandle, type WorkerOptions } from './options.js'
 
-/** One running attempt's abort side. */
-class Attempt implements AttemptControl {
-  meta: JsonObject | undefined = undefined
-  #controller: AbortController | undefined
-  #aborted = false
-  #reason: unknown
+/** One running attempt's abort side; an abort settles it with the abort outcome at once. */
+class Attempt extends LazyAttemptControl {
   #onAbort: ((reason: OrchestrationError) => void) | undefined
 
-  readonly d: TaskDispatch
-  constructor(d: TaskDispatch) {
-    this.d = d
-  }
-
-  get signal(): AbortSignal {
-    if (!this.#controller) {
-      this.#controller = new AbortController()
-      if (this.#aborted) this.#controller.abort(this.#reason)
-    }
-    return this.#controller.signal
-  }
-  get aborted(): boolean {
-    return this.#aborted
-  }
-  get reason(): unknown {
-    return this.#reason
-  }
   /** Settles the attempt with an abort outcome (cancel, timeout). */
   onAbort(fn: (reason: OrchestrationError) => void): void {
     this.#onAbort = fn
   }
-  abort(reason: OrchestrationError): void {
-    if (this.#aborted) return
-    this.#aborted = true
-    this.#reason = reason
-    this.#controller?.abort(reason)
-    this.#onAbort?.(reason)
-  }
-}
 
-function abortOutcome(reason: OrchestrationError, meta: JsonObject | undefined): TaskOutcome {
-  const m = meta === undefined ? {} : { meta }
-  return reason.code === 'DF_TASK_TIMEOUT'
-    ? {
-        status: 'failed',
-        retryable: true,
-        timedOut: true,
-        error: { message: reason.message, name: reason.name, code: reason.code },
-        ...m,
-      }
-    : { status: 'cancelled', reason: reason.message, ...m }
+  override abort(reason: OrchestrationError): boolean {
+    if (!super.abort(reason)) return false
+    this.#onAbort?.(reason)
+    return true
+  }
 }
 
 function crashed(error: unknown): TaskOutcome {
@@ -118,8 +81,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       return
     }
     for (const [jobId, a] of active) {
-      if (m.jobId !== undefined ? jobId !== m.jobId : a.d.runId !== m.runId) continue
-      if (m.taskId !== undefined && a.d.taskId !== m.taskId) continue
+      if (m.jobId !== undefined ? jobId !== m.jobId : a.task.runId !== m.runId) continue
+      if (m.taskId !== undefined && a.task.taskId !== m.taskId) continue
       a.abort(new OrchestrationError('DF_CANCELLED', m.reason))
     }
   })

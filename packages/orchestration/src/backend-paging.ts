@@ -3,6 +3,7 @@
  * cursors (base64url JSON of the last item's sort key). Every in-box backend uses them, so a
  * limit or a cursor is judged the same way everywhere; third-party backends may too.
  */
+import type { Page } from './backend.js'
 import { OrchestrationError } from './errors.js'
 
 /** The page size when a query gives none. */
@@ -60,4 +61,22 @@ export function decodeCursor<T extends readonly ('string' | 'number')[]>(
     )
   }
   return key as never
+}
+
+/**
+ * Every item of a paged list, page after page (`nextCursor` until the last page), for callers
+ * that need the whole list (a UI's pipelines page, a CLI listing schedules).
+ * @example await allPages((page) => backend.listPipelines({ limit: 1000, ...page }))
+ */
+export async function allPages<T>(
+  fetchPage: (page: { readonly cursor?: string }) => Promise<Page<T>>,
+): Promise<T[]> {
+  const out: T[] = []
+  let cursor: string | undefined
+  do {
+    const page = await fetchPage(cursor === undefined ? {} : { cursor })
+    out.push(...page.items)
+    cursor = page.nextCursor
+  } while (cursor !== undefined)
+  return out
 }

@@ -14,6 +14,7 @@ import { checkOptionKeys } from './internal/option-keys.js'
 
 const EXECUTOR_OPTION_KEYS: ReadonlySet<string> = new Set(['concurrency', 'clock', 'worker'])
 
+import { abortOutcome } from './attempt-control.js'
 import type { Executor, ExecutorHooks, TaskDispatch, TaskOutcome } from './executor.js'
 import { AttemptSlot } from './internal/attempt-slot.js'
 
@@ -68,19 +69,7 @@ export function createInProcessExecutor(options: InProcessExecutorOptions = {}):
   const abort = (entry: AttemptSlot, reason: OrchestrationError): void => {
     if (entry.settled) return
     entry.abort(reason)
-    const job = entry.meta === undefined ? {} : { meta: entry.meta }
-    finish(
-      entry,
-      reason.code === 'DF_TASK_TIMEOUT'
-        ? {
-            status: 'failed',
-            retryable: true,
-            timedOut: true,
-            error: { message: reason.message, name: reason.name, code: reason.code },
-            ...job,
-          }
-        : { status: 'cancelled', reason: reason.message, ...job },
-    )
+    finish(entry, abortOutcome(reason, entry.meta))
   }
 
   const start = (task: TaskDispatch): void => {

@@ -1,3 +1,4 @@
+export { abortOutcome, LazyAttemptControl } from './attempt-control.js'
 export type {
   AttemptRecord,
   Backend,
@@ -38,6 +39,7 @@ export {
   requireBackendFeature,
 } from './backend-features.js'
 export {
+  allPages,
   DEFAULT_PAGE_LIMIT,
   decodeCursor,
   encodeCursor,

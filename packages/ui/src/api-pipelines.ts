@@ -1,5 +1,10 @@
 /** `/api/pipelines`: the pipelines page, stored definitions, triggers. */
-import type { JsonObject, PipelineRecord, ScheduleRecord } from '@df/orchestration'
+import {
+  allPages,
+  type JsonObject,
+  type PipelineRecord,
+  type ScheduleRecord,
+} from '@df/orchestration'
 import type { RequestContext, Route, UiState } from './context.js'
 import { UiError } from './errors.js'
 import { readJsonBody, sendJson } from './http-util.js'
@@ -8,33 +13,15 @@ import { roleAllows } from './users.js'
 import { paramsView, redactText, scheduleView } from './views.js'
 
 /** Every stored definition, by id. */
-async function allDefinitions(state: UiState): Promise<PipelineRecord[]> {
-  const out: PipelineRecord[] = []
-  let cursor: string | undefined
-  do {
-    const page = await state.backend.listPipelines({
-      limit: 1000,
-      ...(cursor !== undefined ? { cursor } : {}),
-    })
-    out.push(...page.items)
-    cursor = page.nextCursor
-  } while (cursor !== undefined)
-  return out
+function allDefinitions(state: UiState): Promise<PipelineRecord[]> {
+  return allPages((page) => state.backend.listPipelines({ limit: 1000, ...page }))
 }
 
 async function allSchedules(state: UiState): Promise<ScheduleRecord[]> {
-  if (state.schedules === undefined) return []
-  const out: ScheduleRecord[] = []
-  let cursor: string | undefined
-  do {
-    const page = await state.schedules.listSchedules({
-      limit: 1000,
-      ...(cursor !== undefined ? { cursor } : {}),
-    })
-    out.push(...page.items)
-    cursor = page.nextCursor
-  } while (cursor !== undefined)
-  return out
+  const store = state.schedules
+  return store === undefined
+    ? []
+    : allPages((page) => store.listSchedules({ limit: 1000, ...page }))
 }
 
 async function listPipelines(ctx: RequestContext): Promise<void> {

@@ -125,18 +125,13 @@ async function all(
   store: ScheduleStore,
   pipelineId: string | undefined,
 ): Promise<ScheduleRecord[]> {
-  const out: ScheduleRecord[] = []
-  let cursor: string | undefined
-  do {
-    const page = await store.listSchedules({
+  return (await engine()).allPages((page) =>
+    store.listSchedules({
       limit: 1000,
       ...(pipelineId !== undefined ? { pipelineId } : {}),
-      ...(cursor !== undefined ? { cursor } : {}),
-    })
-    out.push(...page.items)
-    cursor = page.nextCursor
-  } while (cursor !== undefined)
-  return out
+      ...page,
+    }),
+  )
 }
 
 /** The next fire times; none for a definition this version cannot read (a newer package's). */
