@@ -177,6 +177,7 @@ export class RunDriver implements AttemptHost {
     this.#flushing = true
     try {
       const batches = this.#batch
+      let foldWait = false
       while (
         batches.writes.length > 0 ||
         batches.waiting ||
@@ -189,7 +190,14 @@ export class RunDriver implements AttemptHost {
         this.#events = []
         this.#after = []
         if (writes.length > 0) {
+          // Did the write wait for I/O (an event-loop turn passed) or settle in microtasks?
+          let turned = false
+          const probe = setImmediate(() => {
+            turned = true
+          })
           const results = await this.#write(writes)
+          clearImmediate(probe)
+          foldWait = turned
           if (this.stopped) return
           for (let i = 0; i < results.length; i++) {
             if (!results[i]!.ok) {
@@ -209,10 +217,12 @@ export class RunDriver implements AttemptHost {
         for (const index of released) this.#dispatch(index)
         this.table.unblock(batch)
         for (const fn of after) fn()
-        if (batches.writes.length > 0) {
-          // Two macrotask turns before the next batch (the in-process executor starts each
-          // attempt in a setImmediate): attempts just started that finish at once fold their
-          // RUNNING and their outcome into one update of the same batch.
+        if (batches.writes.length > 0 && foldWait) {
+          // After a write that cost a round trip, two macrotask turns before the next batch:
+          // attempts just released that finish at once fold their RUNNING and their outcome into
+          // one update (half the writes on SQL backends). After a write that did not (the memory
+          // backend), the wait would cost more than the write it saves, and every released task's
+          // successors would wait for it: the next batch goes at once.
           await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)))
           if (this.stopped) return
         }
