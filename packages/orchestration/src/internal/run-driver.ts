@@ -23,9 +23,6 @@ import { finalizeRun } from './run-finalize.js'
 import { TaskTable } from './task-table.js'
 import { WriteBatch } from './write-batch.js'
 
-/** Longest stretch of write batches without an event-loop turn (see #flush). */
-const YIELD_EVERY_MS = 10
-
 /** Everything a driver needs; built by the Pipeline. */
 export interface DriverConfig {
   readonly graph: Graph
@@ -181,7 +178,6 @@ export class RunDriver implements AttemptHost {
     try {
       const batches = this.#batch
       let foldWait = false
-      let lastTurn = performance.now()
       while (
         batches.writes.length > 0 ||
         batches.waiting ||
@@ -202,7 +198,6 @@ export class RunDriver implements AttemptHost {
           const results = await this.#write(writes)
           clearImmediate(probe)
           foldWait = turned
-          if (turned) lastTurn = performance.now()
           if (this.stopped) return
           for (let i = 0; i < results.length; i++) {
             if (!results[i]!.ok) {
@@ -229,12 +224,6 @@ export class RunDriver implements AttemptHost {
           // backend), the wait would cost more than the write it saves, and every released task's
           // successors would wait for it: the next batch goes at once.
           await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)))
-          if (this.stopped) return
-        } else if (batches.writes.length > 0 && performance.now() - lastTurn > YIELD_EVERY_MS) {
-          // Quick tasks on an in-memory store never leave the microtask queue: give timers and
-          // I/O (lease renewals, timeouts, signals) one turn now and then.
-          await new Promise<void>((resolve) => setImmediate(resolve))
-          lastTurn = performance.now()
           if (this.stopped) return
         }
       }
