@@ -23,6 +23,12 @@ import { finalizeRun } from './run-finalize.js'
 import { TaskTable } from './task-table.js'
 import { WriteBatch } from './write-batch.js'
 
+/**
+ * How long a remote attempt's RUNNING mark waits for its outcome to fold into (WriteBatch.hold):
+ * longer than a quick task's round trip through the workers, short enough for a live view.
+ */
+const RUNNING_HOLD_MS = 200
+
 /** Everything a driver needs; built by the Pipeline. */
 export interface DriverConfig {
   readonly graph: Graph
@@ -41,6 +47,8 @@ export interface DriverConfig {
   readonly random: () => number
   /** This engine instance's id (the lease owner). */
   readonly owner: string
+  /** Hold RUNNING marks for outcomes to fold into (a remote executor, a run not adopted). */
+  readonly holdRunning: boolean
   readonly onRetry?: (info: TaskCallbackInfo) => unknown
   /** Called once when the driver stops (finished or lost). */
   readonly onStop: (driver: RunDriver) => void
@@ -68,6 +76,8 @@ export class RunDriver implements AttemptHost {
   #after: Array<() => void> = []
   #flushing = false
   #scheduled = false
+  #holdTimer: TimerHandle | undefined
+  #holdEnds = Number.POSITIVE_INFINITY
   #finalizing = false
   readonly #done: Promise<RunRecord>
   #resolve!: (run: RunRecord) => void
@@ -137,6 +147,29 @@ export class RunDriver implements AttemptHost {
     return folded
   }
 
+  /** Queues a remote attempt's RUNNING update, held a little for its outcome to fold into. */
+  holdRunning(index: number, update: TaskUpdate): void {
+    const until = this.now() + RUNNING_HOLD_MS
+    if (this.#batch.hold(index, update, until)) this.schedule()
+    else this.#armHold(until)
+  }
+
+  /** A flush when the first hold ends (held updates join the batch then). */
+  #armHold(at: number): void {
+    if (at === Number.POSITIVE_INFINITY || this.stopped) return
+    if (this.#holdTimer !== undefined && this.#holdEnds <= at) return
+    if (this.#holdTimer !== undefined) this.cfg.clock.clearTimeout(this.#holdTimer)
+    this.#holdEnds = at
+    this.#holdTimer = this.cfg.clock.setTimeout(
+      () => {
+        this.#holdTimer = undefined
+        this.#holdEnds = Number.POSITIVE_INFINITY
+        this.schedule()
+      },
+      Math.max(0, at - this.now()),
+    )
+  }
+
   /**
    * Dispatches task `index` once write batch `after` is acknowledged: in the next microtask when
    * it already is, even while a later batch is being written (see WriteBatch).
@@ -178,6 +211,7 @@ export class RunDriver implements AttemptHost {
     try {
       const batches = this.#batch
       let foldWait = false
+      let nextHold = batches.release(this.now())
       while (
         batches.writes.length > 0 ||
         batches.waiting ||
@@ -226,7 +260,9 @@ export class RunDriver implements AttemptHost {
           await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)))
           if (this.stopped) return
         }
+        nextHold = batches.release(this.now())
       }
+      this.#armHold(nextHold)
       if (this.table.unfinished === 0 && this.table.running === 0 && !this.#finalizing) {
         this.#finalizing = true
         const run = await finalizeRun(this)
@@ -379,6 +415,7 @@ export class RunDriver implements AttemptHost {
     if (this.stopped) return
     this.stopped = true
     this.table.stopTimers()
+    if (this.#holdTimer !== undefined) this.cfg.clock.clearTimeout(this.#holdTimer)
     // Scoped: on a shared queue, losing the run must not abort the new owner's attempts.
     void this.cfg.executor
       .cancel(this.runId, undefined, { engineId: this.cfg.owner, lost: true })
@@ -390,6 +427,7 @@ export class RunDriver implements AttemptHost {
   #stop(run: RunRecord): void {
     this.stopped = true
     this.table.stopTimers()
+    if (this.#holdTimer !== undefined) this.cfg.clock.clearTimeout(this.#holdTimer)
     this.runRecord = run
     this.cfg.onStop(this)
     this.#resolve(run)

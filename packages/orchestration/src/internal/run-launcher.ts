@@ -315,6 +315,7 @@ export class RunLauncher {
     records: readonly TaskRecord[],
     context: Readonly<Record<string, unknown>>,
     signal?: AbortSignal,
+    recovered = false,
   ): Promise<RunResult> {
     const p = this.c.pipeline
     const o = this.c.options
@@ -333,6 +334,9 @@ export class RunLauncher {
       maxLogBytes: p.settings.maxLogBytes,
       random: o.random ?? Math.random,
       owner: p.engineId,
+      // An adopted run writes its starts at once: they fence out the late writes of the engine
+      // it took the run from (whose own RUNNING marks may still have been held).
+      holdRunning: p.executor.remote === true && !recovered,
       ...(o.onRetry ? { onRetry: o.onRetry } : {}),
       onStop: (d) => {
         unregisterDriver(d)

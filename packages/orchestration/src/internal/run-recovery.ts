@@ -75,5 +75,5 @@ async function resume(launcher: RunLauncher, graph: Graph, run: RunRecord): Prom
     })
     return (await launcher.load(run.id))!
   }
-  return launcher.drive(graph, run, records, {})
+  return launcher.drive(graph, run, records, {}, undefined, true)
 }

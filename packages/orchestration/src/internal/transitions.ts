@@ -207,7 +207,9 @@ export abstract class Transitions {
       state: 'RUNNING',
       startedAt: now,
     }
-    this.write(i, u)
+    // On workers elsewhere, a quick attempt's outcome usually arrives within the hold: one write.
+    if (this.driver.cfg.holdRunning) this.driver.holdRunning(i, u)
+    else this.write(i, u)
     this.driver.dispatchAfter(i, this.readyAfter[i]!)
     if (this.driver.eventsActive) this.emitTask(i, 'RUNNING', { attemptStartedAt: now })
   }

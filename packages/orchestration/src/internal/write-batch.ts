@@ -8,6 +8,11 @@
  * QUEUED or PENDING in the store, and a recovery runs it again under the same attempt number
  * (same idempotency key), as for any attempt whose outcome was not stored.
  *
+ * A remote attempt's RUNNING mark may also be *held* (`hold`) for a short while: when its outcome
+ * comes back before the hold ends, the two are written as one update (one row write instead of
+ * two: quick tasks on workers cost the store half as much); otherwise it joins the batch being
+ * built when the hold ends. The outcome itself is never held.
+ *
  * The batch also owns each task's compare-and-set version. By the contract's version rule an
  * applied update sets `version = expectedVersion + 1`, and batches are written one at a time in
  * order, so the version each update expects is known when the batch is taken: it is stamped
@@ -31,11 +36,19 @@ export class WriteBatch {
   readonly #versions: Float64Array
   /** Started attempts waiting for a batch: pairs of (task index, batch number). */
   #waiting: number[] = []
+  /** Per task: its held update (see `hold`), and until when it is held (epoch ms). */
+  readonly #held: (TaskUpdate | undefined)[]
+  /** Pairs of (task index, hold end) in hold order, hence in end order; stale pairs are skipped. */
+  #heldOrder: number[] = []
+  #heldHead = 0
+  readonly #heldUntil: Float64Array
 
   constructor(taskCount: number) {
     this.#pending = new Array(taskCount)
     this.#pendingIn = new Int32Array(taskCount)
     this.#versions = new Float64Array(taskCount).fill(1)
+    this.#held = new Array(taskCount)
+    this.#heldUntil = new Float64Array(taskCount)
   }
 
   /** The stored version of task `index` when the run was loaded (default 1, as `createRun` makes). */
@@ -50,20 +63,75 @@ export class WriteBatch {
    * attempt records of different attempts never fold.
    */
   add(index: number, update: TaskUpdate): boolean {
+    const held = this.#held[index]
+    if (held !== undefined) {
+      // The held mark goes out now, with this update folded in when it can be.
+      this.#held[index] = undefined
+      this.#push(index, held)
+    }
     const pending = this.#pendingIn[index] === this.building ? this.#pending[index] : undefined
     const a = pending?.attemptRecord
     const b = update.attemptRecord
     if (pending === undefined || (a !== undefined && b !== undefined && a.attempt !== b.attempt)) {
-      this.#pending[index] = update
-      this.#pendingIn[index] = this.building
-      this.writes.push(update)
-      this.#writeIndex.push(index)
+      this.#push(index, update)
       return false
     }
     const target = pending as unknown as Record<string, unknown>
     const source = update as unknown as Record<string, unknown>
     for (const key in source) if (key !== 'expectedVersion') target[key] = source[key]
-    return true
+    return held === undefined // a released hold is a new entry in the batch: not a fold
+  }
+
+  #push(index: number, update: TaskUpdate): void {
+    this.#pending[index] = update
+    this.#pendingIn[index] = this.building
+    this.writes.push(update)
+    this.#writeIndex.push(index)
+  }
+
+  /**
+   * Holds task `index`'s update until `until` (epoch ms): a later `add` for the task folds into
+   * it and sends both at once; `release` sends it when the hold ends. When the batch being built
+   * already updates the task, there is nothing to save: it folds in at once (`add`). Returns
+   * true when the update became a new entry of the batch being built (a write to schedule).
+   */
+  hold(index: number, update: TaskUpdate, until: number): boolean {
+    if (this.#pendingIn[index] === this.building || this.#held[index] !== undefined) {
+      return !this.add(index, update)
+    }
+    this.#held[index] = update
+    this.#heldUntil[index] = until
+    this.#heldOrder.push(index, until)
+    return false
+  }
+
+  /**
+   * Moves the updates whose hold ended by `now` into the batch being built; returns when the
+   * next hold ends (`Infinity`: nothing held).
+   */
+  release(now: number): number {
+    const order = this.#heldOrder
+    while (this.#heldHead < order.length) {
+      const i = order[this.#heldHead]!
+      const until = order[this.#heldHead + 1]!
+      const held = this.#held[i]
+      const current = held !== undefined && this.#heldUntil[i] === until
+      if (current && until > now) {
+        if (this.#heldHead > 1024) {
+          order.splice(0, this.#heldHead)
+          this.#heldHead = 0
+        }
+        return until
+      }
+      this.#heldHead += 2
+      if (current) {
+        this.#held[i] = undefined
+        this.add(i, held)
+      }
+    }
+    this.#heldOrder = []
+    this.#heldHead = 0
+    return Number.POSITIVE_INFINITY
   }
 
   /**

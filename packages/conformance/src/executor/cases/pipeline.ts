@@ -191,6 +191,17 @@ export const pipelineCases: readonly ExecutorCase[] = [
         () => keys.length >= 1,
         () => deadClock.flush(),
       )
+      // The engine dies once the attempt's start is stored (a remote executor's RUNNING mark
+      // may be held a little, to fold with a quick outcome): recovery must then not rerun it.
+      const runId = keys[0]!.slice('dead:'.length).split('/')[0]!
+      let stored = false
+      await until(
+        () => stored,
+        async () => {
+          await deadClock.advance(50)
+          stored = (await backend.getTasks(runId))[0]?.state === 'RUNNING'
+        },
+      )
       const liveClock = createManualClock(60_000)
       const live = build('live', liveClock, await ctx.executor(2))
       const retried = retries(live)
