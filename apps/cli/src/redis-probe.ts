@@ -22,8 +22,8 @@ export interface ProbeQueue {
 
 /**
  * Resolves when the Redis at `url` answers `PING` (after `AUTH` with the URL's credentials). With
- * `queue`, also counts the BullMQ workers connected to it (by their client names, as BullMQ's
- * `getWorkers` does); `undefined` when the server does not allow `CLIENT LIST`.
+ * `queue`, also counts the workers connected to it (by their client names, as BullMQ's
+ * `getWorkers` does, one per distinct worker name); `undefined` when the server does not allow `CLIENT LIST`.
  * @throws CliError `DF_CLI_REDIS_UNAVAILABLE`: unreachable, no answer within `timeoutMs`, or the
  *   credentials refused.
  */
@@ -95,11 +95,13 @@ export async function probeRedis(
   const list = replies[replies.length - 1] as string
   if (list.startsWith('-')) return { workers: undefined }
   const base = `${queue.prefix}:${Buffer.from(queue.queue).toString('base64')}`
-  const workers = list
+  const names = list
     .split('\n')
     .map((line) => /(?:^| )name=(\S*)/.exec(line)?.[1] ?? '')
-    .filter((name) => name === base || name.startsWith(`${base}:w:`)).length
-  return { workers }
+    .filter((name) => name === base || name.startsWith(`${base}:w:`))
+  // A worker process runs several BullMQ workers (its fetchers) under one name: count it once.
+  const named = new Set(names.filter((name) => name !== base))
+  return { workers: named.size + names.filter((name) => name === base).length }
 }
 
 /**

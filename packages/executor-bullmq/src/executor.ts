@@ -1,10 +1,14 @@
 /**
  * `createBullmqExecutor`: the engine side. Each attempt becomes one BullMQ job (id = encoded
- * idempotency key, `attempts: 1`); the dispatches of one tick go out in one `addBulk`. Outcomes
- * come back on this executor's own reply stream, read with `XREAD BLOCK` on a dedicated
- * connection; a reconciler checks attempts without an outcome against their job (completed →
- * its return value; failed or gone → "worker lost", retryable), which also adopts attempts a
- * dead engine left running (recovery re-dispatches them under the same job id).
+ * idempotency key, `attempts: 1`); the dispatches of one tick go out in one `addBulk`. Starts and
+ * outcomes come back on BullMQ's own event stream of the queue (`active`; `completed` with the
+ * job's return value, the outcome; `failed`: worker lost), read with `XREAD BLOCK` on a dedicated
+ * connection: Redis writes those entries inside BullMQ's scripts anyway, so an attempt costs a
+ * worker no reply of its own. The stream is shared by the engines of the queue (each skips the
+ * jobs it does not wait for) and trimmed, so it is not the only source: a reconciler checks
+ * attempts without an outcome against their job (completed → its return value; failed or gone
+ * → "worker lost", retryable), which also adopts attempts a dead engine left running (recovery
+ * re-dispatches them under the same job id).
  */
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
@@ -22,9 +26,10 @@ import {
   messageOf,
   Names,
   withTimeout,
+  workerLost,
 } from './keys.js'
 import { type BullmqExecutorOptions, resolveExecutorOptions, type WorkerHandle } from './options.js'
-import { checkJobs, parseReply } from './reconcile.js'
+import { checkJobs, parseEvent, parseResult } from './reconcile.js'
 import { startWorker } from './worker.js'
 
 /** An attempt dispatched and not yet settled. */
@@ -41,10 +46,16 @@ interface InFlight {
 /** The marker TTL: a cancelled run's attempts are refused by workers for a day. */
 const MARKER_TTL_S = 86_400
 const BULK = 1000
+/**
+ * The approximate length BullMQ trims the queue's event stream to (its default is 10,000): about
+ * 20,000 attempts of slack (an attempt writes 4-5 entries) before an engine that fell behind has
+ * to wait for the reconciler.
+ */
+const EVENTS_MAX_LEN = 100_000
 
-/** The BullMQ executor; `id` names its reply stream. */
+/** The BullMQ executor. */
 export interface BullmqExecutor extends Executor {
-  /** This executor instance's id (its reply stream is `<prefix>:<queue>:df:reply:<id>`). */
+  /** This executor instance's id (host, pid and a random part). */
   readonly id: string
 }
 
@@ -60,7 +71,6 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
   const o = resolveExecutorOptions(options)
   const id = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`
   const names = new Names(o.prefix, o.queue)
-  const replyKey = names.reply(id)
   const inflight = new Map<string, InFlight>()
   let hooks: ExecutorHooks | undefined
   /** close() was called: no new dispatches. */
@@ -80,8 +90,6 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
   let idle: Array<() => void> = []
   /** Since when a connection is not ready (epoch ms). */
   let downSince: number | undefined
-  /** When the reply stream's expiry was last pushed forward. */
-  let expiredAt = 0
   const ignore = () => {}
 
   const closedError = (what: string) =>
@@ -100,7 +108,8 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
     }
   }
 
-  const onStarted = (jobId: string, worker: string): void => {
+  /** Job `jobId` went active on a worker: the timeout backstop counts from now. */
+  const onStarted = (jobId: string): void => {
     const entry = inflight.get(jobId)
     if (!entry || entry.started) return
     entry.started = true
@@ -125,7 +134,6 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       }, timeout + o.timeoutMarginMs)
       entry.backstop.unref()
     }
-    hooks?.onStart?.(entry.d, worker)
   }
 
   const publishCancel = (m: CancelMessage): void => {
@@ -142,7 +150,7 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
         const added = queue!.addBulk(
           part.map(({ d }) => ({
             name: 'attempt',
-            data: { d, r: replyKey },
+            data: { d },
             opts: {
               jobId: jobIdOf(d.idempotencyKey),
               attempts: 1,
@@ -175,12 +183,13 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
     }
   }
 
-  const read = async (): Promise<void> => {
-    let last = '0'
+  const read = async (from: string): Promise<void> => {
+    let last = from
+    const key = names.events
     while (!stopped) {
       let answer: [string, [string, string[]][]][] | null
       try {
-        answer = (await reader!.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', replyKey, last)) as
+        answer = (await reader!.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', key, last)) as
           | [string, [string, string[]][]][]
           | null
       } catch {
@@ -192,18 +201,25 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       for (const [, entries] of answer) {
         for (const [entryId, fields] of entries) {
           last = entryId
-          handleReply(fields)
+          if (inflight.size > 0) handleEvent(fields)
         }
       }
     }
   }
 
-  const handleReply = (fields: string[]): void => {
-    const r = parseReply(fields)
-    if (r?.kind === 's') onStarted(r.jobId, r.worker)
-    else if (r?.outcome !== undefined) {
-      if (r.worker !== '') onStarted(r.jobId, r.worker) // no start reply without a timeout
-      settle(r.jobId, r.outcome)
+  const handleEvent = (fields: string[]): void => {
+    const e = parseEvent(fields)
+    if (e === undefined) return
+    const entry = inflight.get(e.jobId)
+    if (entry === undefined) return // another engine's job, or settled already
+    if (e.event === 'active') onStarted(e.jobId)
+    else if (e.event === 'completed' && e.value !== undefined) {
+      const result = parseResult(e.value)
+      if (result === undefined) return // unreadable: the reconciler judges the job
+      if (result.w !== '') hooks?.onStart?.(entry.d, result.w)
+      settle(e.jobId, result.o)
+    } else if (e.event === 'failed') {
+      settle(e.jobId, workerLost(entry.d, `BullMQ: ${e.value ?? 'job failed'}`))
     }
   }
 
@@ -216,11 +232,6 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       return
     }
     downSince = undefined
-    // A dead engine's reply stream expires; a live one keeps pushing its expiry forward.
-    if (now - expiredAt >= 60_000) {
-      expiredAt = now
-      cmd.expire(replyKey, Math.ceil(o.retentionMs / 1000)).catch(ignore)
-    }
     const due: string[] = []
     for (const [jobId, e] of inflight) {
       if (e.enqueued && now - e.checkedAt >= o.reconcileIntervalMs) {
@@ -270,10 +281,22 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       reader.on('error', ignore)
       cmd = redis.duplicate()
       cmd.on('error', ignore)
-      queue = new Queue<JobData>(o.queue, { connection: redis, prefix: o.prefix })
+      queue = new Queue<JobData>(o.queue, {
+        connection: redis,
+        prefix: o.prefix,
+        streams: { events: { maxLen: EVENTS_MAX_LEN } },
+      })
       queue.on('error', ignore)
+      let from = '0'
       try {
         await withTimeout(queue.waitUntilReady(), o.connectTimeoutMs, 'no answer')
+        // Read the event stream from its current end: this executor waits for nothing older.
+        const newest = (await withTimeout(
+          cmd.xrevrange(names.events, '+', '-', 'COUNT', 1),
+          o.connectTimeoutMs,
+          'no answer',
+        )) as [string, string[]][]
+        from = newest[0]?.[0] ?? '0'
       } catch (error) {
         hooks = undefined
         await queue.close().catch(ignore)
@@ -285,7 +308,7 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
           `[@df/executor-bullmq] Cannot reach Redis at ${describeTarget(o.connection)} within ${o.connectTimeoutMs} ms (${messageOf(error)}).`,
         )
       }
-      readLoop = read()
+      readLoop = read(from)
       reconciler = setInterval(() => void reconcile(), Math.min(o.reconcileIntervalMs, 1000))
       reconciler.unref()
       if (o.worker) {
@@ -380,7 +403,6 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
       await withTimeout(readLoop ?? Promise.resolve(), 1000, 'read loop').catch(ignore)
       // A Redis that is down must not hang close(): bounded waits, then drop the sockets.
       const ready = redis?.status === 'ready'
-      if (cmd?.status === 'ready') await withTimeout(cmd.del(replyKey), 2000, 'DEL').catch(ignore)
       if (cmd?.status === 'ready') await cmd.quit().catch(() => cmd?.disconnect())
       else cmd?.disconnect()
       await withTimeout(queue?.close() ?? Promise.resolve(), 2000, 'close').catch(ignore)

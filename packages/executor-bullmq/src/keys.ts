@@ -7,11 +7,15 @@ import type { CancelScope, TaskDispatch, TaskOutcome } from '@df/orchestration'
 import { Redis, type RedisOptions } from 'ioredis'
 import type { RedisConnection } from './options.js'
 
-/** A job's data: the dispatch and the reply stream of the engine that dispatched it. */
+/** A job's data: the dispatch. */
 export interface JobData {
   readonly d: TaskDispatch
-  /** The reply stream key. */
-  readonly r: string
+}
+
+/** A job's return value: the worker that ran the attempt and its outcome. */
+export interface JobResult {
+  readonly w: string
+  readonly o: TaskOutcome
 }
 
 /** The Redis names of one queue under one prefix. */
@@ -23,9 +27,9 @@ export class Names {
     this.base = `${prefix}:${queue}`
     this.cancelChannel = `${this.base}:df:cancel`
   }
-  /** The reply stream of one executor instance. */
-  reply(executorId: string): string {
-    return `${this.base}:df:reply:${executorId}`
+  /** BullMQ's event stream of the queue: `active`, `completed` (with the return value), `failed`. */
+  get events(): string {
+    return `${this.base}:events`
   }
   /** The marker of a cancelled run, or of one cancelled task of it. */
   cancelMarker(runId: string, taskId?: string): string {

@@ -91,6 +91,12 @@ export interface WorkerOptions {
   readonly prefix?: string
   /** Attempts run at once by this worker. @default 16 */
   readonly concurrency?: number
+  /**
+   * BullMQ workers in this process sharing `concurrency`, each fetching jobs one at a time: a
+   * burst of dispatches starts this many times sooner. Each costs two Redis connections.
+   * @default `min(4, ceil(concurrency / 8))`
+   */
+  readonly fetchers?: number
   /** Pipelines whose code this worker loaded: function tasks run only from these. */
   readonly pipelines?: readonly Pipeline[]
   /** Shown on attempt records. @default `<hostname>:<pid>:<random>` */
@@ -132,6 +138,7 @@ const WORKER_KEYS: ReadonlySet<string> = new Set([
   'queue',
   'prefix',
   'concurrency',
+  'fetchers',
   'pipelines',
   'name',
   'lockDurationMs',
@@ -197,11 +204,17 @@ export function resolveExecutorOptions(o: BullmqExecutorOptions) {
 export function resolveWorkerOptions(o: WorkerOptions, fallbackName: string) {
   checkKeys(o, WORKER_KEYS, 'startWorker()')
   const lockDurationMs = positive(o.lockDurationMs, 'lockDurationMs', 30_000)
+  const concurrency = positive(o.concurrency, 'concurrency', 16)
+  const fetchers = positive(o.fetchers, 'fetchers', Math.min(4, Math.ceil(concurrency / 8)))
+  if (fetchers > concurrency) {
+    throw invalid(`fetchers (${fetchers}) must not exceed concurrency (${concurrency})`)
+  }
   return {
     connection: o.connection,
     queue: name(o.queue, 'queue', 'df'),
     prefix: name(o.prefix, 'prefix', 'df'),
-    concurrency: positive(o.concurrency, 'concurrency', 16),
+    concurrency,
+    fetchers,
     pipelines: o.pipelines ?? [],
     name: o.name ?? fallbackName,
     lockDurationMs,

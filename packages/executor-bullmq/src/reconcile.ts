@@ -1,10 +1,11 @@
 /**
  * The reconciler's read: the state of a few jobs in one pipelined round trip, turned into the
- * outcome an unsettled attempt should get (or none while the job waits or runs).
+ * outcome an unsettled attempt should get (or none while the job waits or runs); and the parsing
+ * of what workers leave: a job's return value, BullMQ's event-stream entries.
  */
 import type { TaskDispatch, TaskOutcome } from '@df/orchestration'
 import type { Redis } from 'ioredis'
-import { type Names, workerLost } from './keys.js'
+import { type JobResult, type Names, workerLost } from './keys.js'
 
 /** Outcomes of the jobs that finished or were lost; jobs still waiting or active are left out. */
 export async function checkJobs(
@@ -30,11 +31,10 @@ export async function checkJobs(
       (string | null)[],
     ]
     if (done !== null && fields[0] != null) {
-      try {
-        outcomes.set(jobId, JSON.parse(fields[0]) as TaskOutcome)
-      } catch {
-        outcomes.set(jobId, workerLost(d, 'its job holds no readable outcome'))
-      }
+      outcomes.set(
+        jobId,
+        parseResult(fields[0])?.o ?? workerLost(d, 'its job holds no readable outcome'),
+      )
     } else if (failed !== null) {
       outcomes.set(jobId, workerLost(d, `BullMQ: ${fields[1] ?? 'job failed'}`))
     } else if (exists === 0) {
@@ -44,27 +44,37 @@ export async function checkJobs(
   return outcomes
 }
 
-/** Parses one reply stream entry: start (`t=s`, worker `w`) or outcome (`t=o`, JSON `o`). */
-export function parseReply(
-  fields: readonly string[],
-): { kind: 's' | 'o'; jobId: string; worker: string; outcome?: TaskOutcome } | undefined {
-  let t: string | undefined
-  let k: string | undefined
-  let w = ''
-  let body: string | undefined
+/** A job's return value (`{ w, o }`), or undefined when it holds none that reads. */
+export function parseResult(text: string): JobResult | undefined {
+  try {
+    const r = JSON.parse(text) as Partial<JobResult> | null
+    if (r === null || typeof r !== 'object' || typeof r.o !== 'object' || r.o === null)
+      return undefined
+    return { w: typeof r.w === 'string' ? r.w : '', o: r.o }
+  } catch {
+    return undefined
+  }
+}
+
+/** One entry of BullMQ's event stream, as far as an engine needs it. */
+export interface QueueEvent {
+  readonly event: string
+  readonly jobId: string
+  /** `returnvalue` of `completed`, `failedReason` of `failed`. */
+  readonly value?: string
+}
+
+/** Parses the flat field list of one event-stream entry (undefined without a job id). */
+export function parseEvent(fields: readonly string[]): QueueEvent | undefined {
+  let event = ''
+  let jobId: string | undefined
+  let value: string | undefined
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const f = fields[i]
-    if (f === 't') t = fields[i + 1]
-    else if (f === 'k') k = fields[i + 1]
-    else if (f === 'w') w = fields[i + 1]!
-    else if (f === 'o') body = fields[i + 1]
+    if (f === 'event') event = fields[i + 1]!
+    else if (f === 'jobId') jobId = fields[i + 1]
+    else if (f === 'returnvalue' || f === 'failedReason') value = fields[i + 1]
   }
-  if (k === undefined) return undefined
-  if (t === 's') return { kind: 's', jobId: k, worker: w }
-  if (t !== 'o' || body === undefined) return undefined
-  try {
-    return { kind: 'o', jobId: k, worker: w, outcome: JSON.parse(body) as TaskOutcome }
-  } catch {
-    return undefined // malformed: the reconciler reads the job's return value instead
-  }
+  if (jobId === undefined) return undefined
+  return value === undefined ? { event, jobId } : { event, jobId, value }
 }

@@ -1,9 +1,15 @@
 /**
  * `startWorker`: takes attempts off the BullMQ queue and runs them. One job is one attempt
- * (`attempts: 1`, the engine owns retries). A job's start and outcome go to the dispatching
- * engine's reply stream (`XADD`); the outcome is also the job's return value, which the engine's
- * reconciler reads when a reply was lost. `maxStalledCount: 0`: a job whose worker died fails
- * ("worker lost") instead of BullMQ silently running the same attempt again.
+ * (`attempts: 1`, the engine owns retries). The outcome is the job's return value (`{ w, o }`:
+ * worker name and outcome); BullMQ's own `completed` event carries it to the engines, so a job
+ * costs the worker BullMQ's fetch and finish and nothing else. `maxStalledCount: 0`: a job whose
+ * worker died fails ("worker lost") instead of BullMQ silently running the same attempt again.
+ *
+ * Cancellation reaches a worker over a pub/sub channel, and as marker keys (pub/sub drops
+ * messages while a connection is down). A job reads the markers before it starts only while the
+ * subscription is not trusted (it was down less than `SUB_TRUST_MS` ago); otherwise the cancels
+ * heard on the channel are enough. Markers of running attempts are polled every
+ * `MARKER_POLL_MS`, so a cancel whose message was lost still aborts a running attempt.
  */
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
@@ -15,7 +21,15 @@ import {
   OrchestrationError,
 } from '@df/orchestration'
 import { type Job, Worker } from 'bullmq'
-import { type CancelMessage, connect, type JobData, messageOf, Names } from './keys.js'
+import type { Redis } from 'ioredis'
+import {
+  type CancelMessage,
+  connect,
+  type JobData,
+  type JobResult,
+  messageOf,
+  Names,
+} from './keys.js'
 import { resolveWorkerOptions, type WorkerHandle, type WorkerOptions } from './options.js'
 
 /** One running attempt's abort side; an abort settles it with the abort outcome at once. */
@@ -33,6 +47,12 @@ class Attempt extends LazyAttemptControl {
     return true
   }
 }
+
+/** The subscription counts as complete once it has been up this long (see the file comment). */
+const SUB_TRUST_MS = 2000
+/** How often the markers of running attempts are read; also how long a heard cancel is kept. */
+const MARKER_POLL_MS = 1000
+const HEARD_KEEP_MS = 600_000
 
 function crashed(error: unknown): TaskOutcome {
   return {
@@ -73,6 +93,25 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   sub.on('error', onError)
   const active = new Map<string, Attempt>()
 
+  /** Cancels heard on the channel: key (`runId`, `runId/taskId` or `#jobId`) → reason, when. */
+  const heard = new Map<string, { reason: string; at: number }>()
+  /** Until when a starting job must read the markers itself (the subscription may have missed some). */
+  let trustedAfter = Number.POSITIVE_INFINITY
+  sub.on('ready', () => {
+    trustedAfter = Date.now() + SUB_TRUST_MS
+  })
+  sub.on('close', () => {
+    trustedAfter = Number.POSITIVE_INFINITY
+  })
+
+  const abortMatching = (m: CancelMessage): void => {
+    for (const [jobId, a] of active) {
+      if (m.jobId !== undefined ? jobId !== m.jobId : a.task.runId !== m.runId) continue
+      if (m.taskId !== undefined && a.task.taskId !== m.taskId) continue
+      a.abort(new OrchestrationError('DF_CANCELLED', m.reason))
+    }
+  }
+
   sub.on('message', (_channel: string, text: string) => {
     let m: CancelMessage
     try {
@@ -80,38 +119,58 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     } catch {
       return
     }
-    for (const [jobId, a] of active) {
-      if (m.jobId !== undefined ? jobId !== m.jobId : a.task.runId !== m.runId) continue
-      if (m.taskId !== undefined && a.task.taskId !== m.taskId) continue
-      a.abort(new OrchestrationError('DF_CANCELLED', m.reason))
-    }
+    const key =
+      m.jobId !== undefined
+        ? `#${m.jobId}`
+        : m.taskId !== undefined
+          ? `${m.runId}/${m.taskId}`
+          : m.runId
+    heard.set(key, { reason: m.reason, at: Date.now() })
+    abortMatching(m)
   })
   await sub.subscribe(names.cancelChannel)
+  trustedAfter = Date.now() + SUB_TRUST_MS
 
-  const reply = (stream: string, fields: string[]) =>
-    own.xadd(stream, 'MAXLEN', '~', '100000', '*', ...fields)
+  /** A cancel already heard for attempt `d` (job `jobId`), if any. */
+  const heardFor = (d: TaskDispatch, jobId: string): string | undefined =>
+    (heard.get(`#${jobId}`) ?? heard.get(d.runId) ?? heard.get(`${d.runId}/${d.taskId}`))?.reason
 
-  const processor = async (job: Job<JobData>): Promise<TaskOutcome> => {
-    const { d, r } = job.data
+  /** Reads the markers of the running attempts: aborts those whose run or task was cancelled. */
+  const pollMarkers = async (): Promise<void> => {
+    const now = Date.now()
+    for (const [key, h] of heard) if (now - h.at > HEARD_KEEP_MS) heard.delete(key)
+    if (active.size === 0 || own.status !== 'ready') return
+    const attempts = [...active.values()]
+    const keys = attempts.flatMap((a) => [
+      names.cancelMarker(a.task.runId),
+      names.cancelMarker(a.task.runId, a.task.taskId),
+    ])
+    const marks = await own.mget(...keys).catch(() => undefined)
+    if (!marks) return
+    attempts.forEach((a, n) => {
+      const reason = marks[2 * n] ?? marks[2 * n + 1]
+      if (reason != null) a.abort(new OrchestrationError('DF_CANCELLED', reason))
+    })
+  }
+  const poller = setInterval(() => void pollMarkers(), MARKER_POLL_MS)
+  poller.unref()
+
+  const processor = async (job: Job<JobData>): Promise<JobResult> => {
+    const { d } = job.data
     const jobId = job.id!
     const attempt = new Attempt(d)
     active.set(jobId, attempt)
     try {
-      // One round trip: the cancel markers, plus a start reply for attempts with a timeout (the
-      // engine's backstop counts from it). Other attempts say who ran them with the outcome.
-      let marks: (string | null)[]
-      if (d.timeoutMs === undefined) {
-        marks = await own.mget(names.cancelMarker(d.runId), names.cancelMarker(d.runId, d.taskId))
-      } else {
-        const answer = (await own
-          .pipeline()
-          .mget(names.cancelMarker(d.runId), names.cancelMarker(d.runId, d.taskId))
-          .xadd(r, 'MAXLEN', '~', '100000', '*', 't', 's', 'k', jobId, 'w', o.name)
-          .exec()) as [Error | null, unknown][]
-        if (answer[0]?.[0]) throw answer[0][0] // never run an attempt its markers were not read for
-        marks = (answer[0]?.[1] as (string | null)[] | undefined) ?? []
+      let cancelled = heardFor(d, jobId)
+      if (cancelled === undefined && Date.now() < trustedAfter) {
+        // The subscription may have missed a cancel: read the markers (a failed read fails the
+        // job, so an attempt never runs unchecked).
+        const marks = await own.mget(
+          names.cancelMarker(d.runId),
+          names.cancelMarker(d.runId, d.taskId),
+        )
+        cancelled = marks.find((m) => m !== null) ?? undefined
       }
-      const cancelled = marks.find((m) => m !== null)
       o.onEvent?.({
         type: 'attempt-start',
         worker: o.name,
@@ -120,10 +179,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
         attempt: d.attempt,
       })
       const outcome =
-        cancelled != null
+        cancelled !== undefined
           ? ({ status: 'cancelled', reason: cancelled } as TaskOutcome)
           : await runOne(d, attempt)
-      await reply(r, ['t', 'o', 'k', jobId, 'w', o.name, 'o', JSON.stringify(outcome)])
       o.onEvent?.({
         type: 'attempt-end',
         worker: o.name,
@@ -132,7 +190,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
         attempt: d.attempt,
         status: outcome.status,
       })
-      return outcome
+      return { w: o.name, o: outcome }
     } finally {
       active.delete(jobId)
     }
@@ -165,17 +223,30 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       promise.then(settle, (error: unknown) => settle(crashed(error)))
     })
 
-  const worker = new Worker<JobData, TaskOutcome>(o.queue, processor, {
-    connection: redis,
-    prefix: o.prefix,
-    concurrency: o.concurrency,
-    lockDuration: o.lockDurationMs,
-    stalledInterval: o.stalledIntervalMs,
-    maxStalledCount: 0,
-    name: o.name,
+  // Several BullMQ workers share the concurrency: each fetches one job per round trip, so a
+  // burst of dispatches reaches `fetchers` slots at a time instead of one.
+  const extra: Redis[] = []
+  const workers = Array.from({ length: o.fetchers }, (_, k) => {
+    let connection = redis
+    if (k > 0) {
+      connection = redis.duplicate()
+      connection.on('error', onError)
+      extra.push(connection)
+    }
+    const w = new Worker<JobData, JobResult>(o.queue, processor, {
+      connection,
+      prefix: o.prefix,
+      concurrency:
+        Math.floor(o.concurrency / o.fetchers) + (k < o.concurrency % o.fetchers ? 1 : 0),
+      lockDuration: o.lockDurationMs,
+      stalledInterval: o.stalledIntervalMs,
+      maxStalledCount: 0,
+      name: o.name,
+    })
+    w.on('error', onError)
+    return w
   })
-  worker.on('error', onError)
-  await worker.waitUntilReady()
+  await Promise.all(workers.map((w) => w.waitUntilReady()))
   o.onEvent?.({ type: 'ready', worker: o.name })
 
   let closing: Promise<void> | undefined
@@ -184,10 +255,11 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     close(closeOptions) {
       closing ??= (async () => {
         const drain = closeOptions?.drain ?? true
-        await worker.close(!drain)
+        await Promise.all(workers.map((w) => w.close(!drain)))
+        clearInterval(poller)
         await sub.quit().catch(() => sub.disconnect())
         await own.quit().catch(() => own.disconnect())
-        await redis.quit().catch(() => redis.disconnect())
+        for (const c of [redis, ...extra]) await c.quit().catch(() => c.disconnect())
       })()
       return closing
     },

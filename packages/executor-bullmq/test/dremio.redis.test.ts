@@ -95,7 +95,7 @@ describe.skipIf(redisUrl === undefined)('Dremio tasks on worker processes', () =
     const dag = await dagPipeline({ executor }).run({ params: { region: 'eu' } })
     expect(dag.status).toBe('SUCCESS')
 
-    const dump = await dumpRedis() // before close: the reply stream still exists
+    const dump = await dumpRedis() // before close: the event stream, the jobs and their outcomes
     expect(dump.keys).toBeGreaterThan(5)
     expect(dump.types).toContain('stream')
     expect(dump.types).toContain('hash')

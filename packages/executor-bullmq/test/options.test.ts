@@ -27,6 +27,12 @@ describe('options', () => {
     await expect(startWorker({ connection: 'redis://x', bogus: true } as never)).rejects.toThrow(
       /unknown option 'bogus'/,
     )
+    await expect(startWorker({ connection: 'redis://x', fetchers: 0 })).rejects.toMatchObject({
+      code: 'DF_OPTION_INVALID',
+    })
+    await expect(
+      startWorker({ connection: 'redis://x', concurrency: 2, fetchers: 3 }),
+    ).rejects.toThrow(/fetchers \(3\) must not exceed concurrency \(2\)/)
   })
 
   it('a dispatch before start() rejects DF_EXECUTOR_CLOSED; the executor declares itself remote', async () => {

@@ -69,6 +69,7 @@ export async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<nu
   const worker = await startWorker({
     connection: url,
     concurrency: flags.concurrency,
+    ...(flags.fetchers !== undefined ? { fetchers: flags.fetchers } : {}),
     pipelines,
     ...(flags.queue !== undefined ? { queue: flags.queue } : {}),
     ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}),

@@ -14,6 +14,7 @@ export interface WorkerFlags {
   readonly pipelines: string
   readonly backendUrl?: string
   readonly concurrency: number
+  readonly fetchers?: number
   readonly queue?: string
   readonly prefix?: string
   readonly name?: string
@@ -42,6 +43,11 @@ export function registerWorkerCommand(program: Command, action: Action): void {
       'attempts run at once (1-1000)',
       wholeNumber('--concurrency', 1, 1000),
       16,
+    )
+    .option(
+      '--fetchers <n>',
+      'BullMQ workers sharing the concurrency, each fetching jobs one at a time (1-64; default min(4, concurrency/8))',
+      wholeNumber('--fetchers', 1, 64),
     )
     .option('--name <name>', 'worker name on the attempt records (default host:pid:random)')
     .option(
