@@ -29,7 +29,7 @@ import {
   workerLost,
 } from './keys.js'
 import { type BullmqExecutorOptions, resolveExecutorOptions, type WorkerHandle } from './options.js'
-import { checkJobs, parseEvent, parseResult } from './reconcile.js'
+import { checkJobs, parseEvent, parseResult, readStream } from './reconcile.js'
 import { startWorker } from './worker.js'
 
 /** An attempt dispatched and not yet settled. */
@@ -183,30 +183,6 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
     }
   }
 
-  const read = async (from: string): Promise<void> => {
-    let last = from
-    const key = names.events
-    while (!stopped) {
-      let answer: [string, [string, string[]][]][] | null
-      try {
-        answer = (await reader!.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', key, last)) as
-          | [string, [string, string[]][]][]
-          | null
-      } catch {
-        if (stopped) return
-        await new Promise((resolve) => setTimeout(resolve, 100))
-        continue
-      }
-      if (answer === null) continue
-      for (const [, entries] of answer) {
-        for (const [entryId, fields] of entries) {
-          last = entryId
-          if (inflight.size > 0) handleEvent(fields)
-        }
-      }
-    }
-  }
-
   const handleEvent = (fields: string[]): void => {
     const e = parseEvent(fields)
     if (e === undefined) return
@@ -308,7 +284,15 @@ export function createBullmqExecutor(options: BullmqExecutorOptions): BullmqExec
           `[@df/executor-bullmq] Cannot reach Redis at ${describeTarget(o.connection)} within ${o.connectTimeoutMs} ms (${messageOf(error)}).`,
         )
       }
-      readLoop = read(from)
+      readLoop = readStream(
+        reader,
+        names.events,
+        from,
+        () => stopped,
+        (fields) => {
+          if (inflight.size > 0) handleEvent(fields)
+        },
+      )
       reconciler = setInterval(() => void reconcile(), Math.min(o.reconcileIntervalMs, 1000))
       reconciler.unref()
       if (o.worker) {

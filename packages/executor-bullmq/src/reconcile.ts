@@ -1,7 +1,7 @@
 /**
  * The reconciler's read: the state of a few jobs in one pipelined round trip, turned into the
  * outcome an unsettled attempt should get (or none while the job waits or runs); and the parsing
- * of what workers leave: a job's return value, BullMQ's event-stream entries.
+ * of what workers leave: a job's return value, BullMQ's event-stream entries, and their reading.
  */
 import type { TaskDispatch, TaskOutcome } from '@df/orchestration'
 import type { Redis } from 'ioredis'
@@ -77,4 +77,38 @@ export function parseEvent(fields: readonly string[]): QueueEvent | undefined {
   }
   if (jobId === undefined) return undefined
   return value === undefined ? { event, jobId } : { event, jobId, value }
+}
+
+/**
+ * Reads stream `key` after entry `from` with `XREAD BLOCK` until `stopped()`, handing each
+ * entry's fields to `onEntry`; a failed read (a blip: ioredis reconnects) is retried after
+ * 100 ms from where it stopped.
+ */
+export async function readStream(
+  reader: Redis,
+  key: string,
+  from: string,
+  stopped: () => boolean,
+  onEntry: (fields: string[]) => void,
+): Promise<void> {
+  let last = from
+  while (!stopped()) {
+    let answer: [string, [string, string[]][]][] | null
+    try {
+      answer = (await reader.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', key, last)) as
+        | [string, [string, string[]][]][]
+        | null
+    } catch {
+      if (stopped()) return
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      continue
+    }
+    if (answer === null) continue
+    for (const [, entries] of answer) {
+      for (const [entryId, fields] of entries) {
+        last = entryId
+        onEntry(fields)
+      }
+    }
+  }
 }

@@ -21,7 +21,7 @@ import type { Graph } from './graph.js'
 import { addRemoteFields } from './remote-dispatch.js'
 import { finalizeRun } from './run-finalize.js'
 import { TaskTable } from './task-table.js'
-import { WriteBatch } from './write-batch.js'
+import { Alarm, WriteBatch, writeBatch } from './write-batch.js'
 
 /**
  * How long a remote attempt's RUNNING mark waits for its outcome to fold into (WriteBatch.hold):
@@ -76,8 +76,8 @@ export class RunDriver implements AttemptHost {
   #after: Array<() => void> = []
   #flushing = false
   #scheduled = false
-  #holdTimer: TimerHandle | undefined
-  #holdEnds = Number.POSITIVE_INFINITY
+  /** Flushes when the first held RUNNING mark is due. */
+  readonly #holdAlarm: Alarm
   #finalizing = false
   readonly #done: Promise<RunRecord>
   #resolve!: (run: RunRecord) => void
@@ -95,6 +95,7 @@ export class RunDriver implements AttemptHost {
     this.context = cfg.context
     this.maxLogBytes = cfg.maxLogBytes
     this.#batch = new WriteBatch(cfg.graph.tasks.length)
+    this.#holdAlarm = new Alarm(cfg.clock, () => this.schedule())
     this.table = new TaskTable(this, cfg.graph, cfg.records)
     this.#done = new Promise<RunRecord>((resolve, reject) => {
       this.#resolve = resolve
@@ -154,20 +155,8 @@ export class RunDriver implements AttemptHost {
     else this.#armHold(until)
   }
 
-  /** A flush when the first hold ends (held updates join the batch then). */
   #armHold(at: number): void {
-    if (at === Number.POSITIVE_INFINITY || this.stopped) return
-    if (this.#holdTimer !== undefined && this.#holdEnds <= at) return
-    if (this.#holdTimer !== undefined) this.cfg.clock.clearTimeout(this.#holdTimer)
-    this.#holdEnds = at
-    this.#holdTimer = this.cfg.clock.setTimeout(
-      () => {
-        this.#holdTimer = undefined
-        this.#holdEnds = Number.POSITIVE_INFINITY
-        this.schedule()
-      },
-      Math.max(0, at - this.now()),
-    )
+    if (!this.stopped) this.#holdAlarm.at(at)
   }
 
   /**
@@ -229,7 +218,12 @@ export class RunDriver implements AttemptHost {
           const probe = setImmediate(() => {
             turned = true
           })
-          const results = await this.#write(writes)
+          const results = await writeBatch(
+            this.cfg.backend,
+            this.cfg.clock,
+            writes,
+            () => this.stopped,
+          )
           clearImmediate(probe)
           foldWait = turned
           if (this.stopped) return
@@ -275,22 +269,6 @@ export class RunDriver implements AttemptHost {
     }
     if (this.#batch.writes.length > 0 || this.#batch.waiting || this.#events.length > 0) {
       this.schedule()
-    }
-  }
-
-  /**
-   * One batch write, retried on a thrown (transient) backend error: 3 retries after 100 ms,
-   * 400 ms and 1.6 s on the engine clock. A lost compare-and-set is a result, not retried here.
-   */
-  async #write(writes: TaskUpdate[]): Promise<Awaited<ReturnType<Backend['updateTasks']>>> {
-    for (let retry = 0; ; retry++) {
-      try {
-        return await this.cfg.backend.updateTasks(writes)
-      } catch (error) {
-        const closed = OrchestrationError.is(error) && error.code === 'DF_BACKEND_CLOSED'
-        if (retry >= 3 || closed || this.stopped) throw error
-        await new Promise<void>((resolve) => this.cfg.clock.setTimeout(resolve, 100 * 4 ** retry))
-      }
     }
   }
 
@@ -415,7 +393,7 @@ export class RunDriver implements AttemptHost {
     if (this.stopped) return
     this.stopped = true
     this.table.stopTimers()
-    if (this.#holdTimer !== undefined) this.cfg.clock.clearTimeout(this.#holdTimer)
+    this.#holdAlarm.clear()
     // Scoped: on a shared queue, losing the run must not abort the new owner's attempts.
     void this.cfg.executor
       .cancel(this.runId, undefined, { engineId: this.cfg.owner, lost: true })
@@ -427,7 +405,7 @@ export class RunDriver implements AttemptHost {
   #stop(run: RunRecord): void {
     this.stopped = true
     this.table.stopTimers()
-    if (this.#holdTimer !== undefined) this.cfg.clock.clearTimeout(this.#holdTimer)
+    this.#holdAlarm.clear()
     this.runRecord = run
     this.cfg.onStop(this)
     this.#resolve(run)

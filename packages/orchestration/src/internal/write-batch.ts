@@ -18,7 +18,9 @@
  * order, so the version each update expects is known when the batch is taken: it is stamped
  * then, never predicted earlier (a folded update simply does not count).
  */
-import type { TaskUpdate } from '../backend.js'
+import type { Backend, TaskUpdate } from '../backend.js'
+import type { Clock, TimerHandle } from '../clock.js'
+import { OrchestrationError } from '../errors.js'
 
 export class WriteBatch {
   /** The updates of the batch being built. */
@@ -174,5 +176,60 @@ export class WriteBatch {
       else this.#waiting.push(waiting[k]!, waiting[k + 1]!)
     }
     return released
+  }
+}
+
+/**
+ * One batch write, retried on a thrown (transient) backend error: 3 retries after 100 ms,
+ * 400 ms and 1.6 s on the engine clock. A lost compare-and-set is a result, not retried here.
+ */
+export async function writeBatch(
+  backend: Backend,
+  clock: Clock,
+  writes: TaskUpdate[],
+  stopped: () => boolean,
+): Promise<Awaited<ReturnType<Backend['updateTasks']>>> {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await backend.updateTasks(writes)
+    } catch (error) {
+      const closed = OrchestrationError.is(error) && error.code === 'DF_BACKEND_CLOSED'
+      if (retry >= 3 || closed || stopped()) throw error
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, 100 * 4 ** retry))
+    }
+  }
+}
+
+/** One timer on the engine clock that fires `fn` at the earliest time it was asked for. */
+export class Alarm {
+  readonly #clock: Clock
+  readonly #fn: () => void
+  #timer: TimerHandle | undefined
+  #at = Number.POSITIVE_INFINITY
+
+  constructor(clock: Clock, fn: () => void) {
+    this.#clock = clock
+    this.#fn = fn
+  }
+
+  /** Fires at `at` (epoch ms) unless it already fires sooner; `Infinity`: nothing to do. */
+  at(at: number): void {
+    if (at === Number.POSITIVE_INFINITY || (this.#timer !== undefined && this.#at <= at)) return
+    this.clear()
+    this.#at = at
+    this.#timer = this.#clock.setTimeout(
+      () => {
+        this.#timer = undefined
+        this.#at = Number.POSITIVE_INFINITY
+        this.#fn()
+      },
+      Math.max(0, at - this.#clock.now()),
+    )
+  }
+
+  clear(): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#at = Number.POSITIVE_INFINITY
   }
 }
