@@ -90,10 +90,13 @@ describe('--executor and --redis-url', () => {
     expect(r.stderr).toContain('pipeline recover --executor needs the module')
   })
 
-  it('checks worker flags: --concurrency range, --pipelines required', async () => {
+  it('checks worker flags: --concurrency and --fetchers ranges, --pipelines required', async () => {
     const c = await cli(['worker', '--pipelines', 'x', '--concurrency', '0'])
     expect(c.code).toBe(2)
     expect(c.stderr).toContain("--concurrency must be a whole number from 1 to 1000, got '0'.")
+    const f = await cli(['worker', '--pipelines', 'x', '--fetchers', '65'])
+    expect(f.code).toBe(2)
+    expect(f.stderr).toContain("--fetchers must be a whole number from 1 to 64, got '65'.")
     const p = await cli(['worker', '--redis-url', 'redis://127.0.0.1:6379'])
     expect(p.code).toBe(2)
     expect(p.stderr).toContain("required option '--pipelines <path>' not specified")
