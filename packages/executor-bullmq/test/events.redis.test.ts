@@ -7,42 +7,16 @@
 import { requireService } from '@df/conformance/backend'
 import type { TaskDispatch, TaskOutcome } from '@df/orchestration'
 import { Redis } from 'ioredis'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createBullmqExecutor } from '../src/index.js'
-import { slowPipeline } from './fixtures/pipelines.js'
-import { dropPrefix, killAll, type Proc, startWorkers, uniquePrefix } from './helpers.js'
+import { redisTestScope, slowDispatch, startWorkers } from './helpers.js'
 
 const url = requireService('DF_TEST_REDIS_URL') as string
-const prefix = uniquePrefix('events')
-let procs: Proc[] = []
-const cleanup: Array<() => Promise<void>> = []
-
-afterEach(async () => {
-  await killAll(procs)
-  procs = []
-  for (const c of cleanup.splice(0)) await c()
-})
-afterAll(async () => {
-  if (url !== undefined) await dropPrefix(url, prefix)
-})
-
-function slowDispatch(runId: string, ms: number): TaskDispatch {
-  return {
-    runId,
-    pipelineId: 'slow',
-    taskId: 'slow',
-    attempt: 1,
-    type: 'function',
-    idempotencyKey: `${runId}/slow/1`,
-    logicalDate: new Date().toISOString(),
-    params: { ms },
-    definitionHash: slowPipeline().definitionHash,
-    inputs: { first: { at: 1 } },
-  }
-}
+const scope = redisTestScope(url, 'events')
+const { prefix } = scope
 
 async function started(queue: string) {
-  procs = await startWorkers(1, { DF_REDIS_URL: url, DF_PREFIX: prefix, DF_QUEUE: queue })
+  scope.procs = await startWorkers(1, { DF_REDIS_URL: url, DF_PREFIX: prefix, DF_QUEUE: queue })
   // No reconciler in these tests: outcomes can only come through the event stream.
   const executor = createBullmqExecutor({
     connection: url,
@@ -50,7 +24,7 @@ async function started(queue: string) {
     queue,
     reconcileIntervalMs: 3_600_000,
   })
-  cleanup.push(() => executor.close())
+  scope.cleanup.push(() => executor.close())
   const outcomes: Array<{ d: TaskDispatch; o: TaskOutcome; at: number }> = []
   const workers: string[] = []
   await executor.start({
@@ -88,7 +62,7 @@ describe.skipIf(url === undefined)('outcomes and cancels without worker replies'
     const { executor, outcomes } = await started('e2')
     const runId = `lost-${process.pid}`
     await executor.dispatch(slowDispatch(runId, 30_000))
-    await procs[0]!.waitFor((e) => e.type === 'attempt-start', 10_000)
+    await scope.procs[0]!.waitFor((e) => e.type === 'attempt-start', 10_000)
     const redis = new Redis(url)
     // What a cancelling engine writes besides its (here: lost) pub/sub message.
     await redis.set(`${prefix}:e2:df:cancelled:${runId}`, 'cancelled by a test', 'EX', 60)
@@ -97,6 +71,9 @@ describe.skipIf(url === undefined)('outcomes and cancels without worker replies'
     await until(() => outcomes.length === 1, 10_000)
     expect(outcomes[0]!.o).toMatchObject({ status: 'cancelled' })
     expect(Date.now() - t0).toBeLessThan(5_000)
-    await procs[0]!.waitFor((e) => e.type === 'attempt-end' && e.status === 'cancelled', 5_000)
+    await scope.procs[0]!.waitFor(
+      (e) => e.type === 'attempt-end' && e.status === 'cancelled',
+      5_000,
+    )
   }, 30_000)
 })

@@ -2,8 +2,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
+import type { TaskDispatch } from '@df/orchestration'
 import { Redis } from 'ioredis'
 import pg from 'pg'
+import { afterAll, afterEach } from 'vitest'
+import { slowPipeline } from './fixtures/pipelines.js'
 
 /** A prefix no other test file uses, so parallel projects never share keys. */
 export function uniquePrefix(tag: string): string {
@@ -144,4 +147,42 @@ export async function dropSchemas(url: string, schemas: readonly string[]): Prom
   } finally {
     await client.end()
   }
+}
+
+/** A dispatch of `slowPipeline`'s `slow` task (attempt 1) that sleeps `ms`, as an engine sends it. */
+export function slowDispatch(runId: string, ms: number, timeoutMs?: number): TaskDispatch {
+  return {
+    runId,
+    pipelineId: 'slow',
+    taskId: 'slow',
+    attempt: 1,
+    type: 'function',
+    idempotencyKey: `${runId}/slow/1`,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    logicalDate: new Date().toISOString(),
+    params: { ms },
+    definitionHash: slowPipeline().definitionHash,
+    inputs: { first: { at: 1 } },
+  }
+}
+
+/**
+ * One test file's state on Redis: a unique key prefix (dropped after the file), the worker
+ * processes and the cleanups of the current test (killed and run after each test).
+ */
+export function redisTestScope(url: string | undefined, tag: string) {
+  const scope = {
+    prefix: uniquePrefix(tag),
+    procs: [] as Proc[],
+    cleanup: [] as Array<() => Promise<void>>,
+  }
+  afterEach(async () => {
+    await killAll(scope.procs)
+    scope.procs = []
+    for (const c of scope.cleanup.splice(0)) await c()
+  })
+  afterAll(async () => {
+    if (url !== undefined) await dropPrefix(url, scope.prefix)
+  })
+  return scope
 }

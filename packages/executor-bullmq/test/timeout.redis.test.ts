@@ -8,7 +8,14 @@ import type { TaskDispatch, TaskOutcome } from '@df/orchestration'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createBullmqExecutor } from '../src/index.js'
 import { slowPipeline } from './fixtures/pipelines.js'
-import { dropPrefix, killAll, type Proc, startWorkers, uniquePrefix } from './helpers.js'
+import {
+  dropPrefix,
+  killAll,
+  type Proc,
+  slowDispatch,
+  startWorkers,
+  uniquePrefix,
+} from './helpers.js'
 
 const url = requireService('DF_TEST_REDIS_URL') as string
 const prefix = uniquePrefix('timeout')
@@ -24,22 +31,6 @@ afterEach(async () => {
 afterAll(async () => {
   if (url !== undefined) await dropPrefix(url, prefix)
 })
-
-function slowDispatch(runId: string, timeoutMs: number): TaskDispatch {
-  return {
-    runId,
-    pipelineId: 'slow',
-    taskId: 'slow',
-    attempt: 1,
-    type: 'function',
-    idempotencyKey: `${runId}/slow/1`,
-    timeoutMs,
-    logicalDate: new Date().toISOString(),
-    params: { ms: 30_000 },
-    definitionHash: slowPipeline().definitionHash,
-    inputs: { first: { at: 1 } },
-  }
-}
 
 async function started(queue: string, lockMs: string) {
   procs = await startWorkers(1, {
@@ -69,7 +60,7 @@ describe.skipIf(url === undefined)('attempt timeouts on worker processes', () =>
   it('the worker aborts the signal at timeoutMs and reports a retryable timed-out failure', async () => {
     const { executor, first } = await started('t1', '5000')
     const t0 = Date.now()
-    await executor.dispatch(slowDispatch(`to-${process.pid}-1`, 800))
+    await executor.dispatch(slowDispatch(`to-${process.pid}-1`, 30_000, 800))
     const outcome = await first
     expect(outcome).toMatchObject({ status: 'failed', retryable: true, timedOut: true })
     expect(outcome.status === 'failed' && outcome.error.code).toBe('DF_TASK_TIMEOUT')
@@ -81,7 +72,7 @@ describe.skipIf(url === undefined)('attempt timeouts on worker processes', () =>
   it('a frozen worker (SIGSTOP): the engine backstop fails the attempt at timeoutMs + margin', async () => {
     const { executor, first } = await started('t2', '30000')
     const t0 = Date.now()
-    await executor.dispatch(slowDispatch(`to-${process.pid}-2`, 1500))
+    await executor.dispatch(slowDispatch(`to-${process.pid}-2`, 30_000, 1500))
     await procs[0]!.waitFor((e) => e.type === 'attempt-start', 30_000)
     procs[0]!.child.kill('SIGSTOP')
     const outcome = await first

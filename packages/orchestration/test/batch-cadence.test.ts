@@ -23,14 +23,15 @@ function remoteExecutor(): Executor {
   return Object.assign(Object.create(inner) as Executor, { remote: true })
 }
 
-/** The memory backend with every update recorded. */
-function recording(): { backend: Backend; inner: Backend; updates: TaskUpdate[] } {
+/** The memory backend with every update recorded; `waitMs` > 0: each write waits for I/O first. */
+function recording(waitMs = 0): { backend: Backend; inner: Backend; updates: TaskUpdate[] } {
   const inner = createMemoryBackend()
   const updates: TaskUpdate[] = []
   const backend: Backend = Object.create(inner, {
     updateTasks: {
       value: async (batch: readonly TaskUpdate[]) => {
         updates.push(...batch)
+        if (waitMs > 0) await sleep(waitMs)
         return inner.updateTasks(batch)
       },
     },
@@ -79,17 +80,7 @@ describe('write-batch cadence', () => {
   })
 
   it('a write that waits for I/O: a quick task writes RUNNING and SUCCESS as one update', async () => {
-    const inner = createMemoryBackend()
-    const updates: TaskUpdate[] = []
-    const backend: Backend = Object.create(inner, {
-      updateTasks: {
-        value: async (batch: readonly TaskUpdate[]) => {
-          updates.push(...batch)
-          await sleep(2)
-          return inner.updateTasks(batch)
-        },
-      },
-    })
+    const { backend, updates } = recording(2)
     const pipeline = chain(backend, 6, () => {})
     const run = await pipeline.run()
     expect(run.status).toBe('SUCCESS')
