@@ -4,10 +4,9 @@
  * `timeoutMs + timeoutMarginMs` after its start reply.
  */
 import { requireService } from '@df/conformance/backend'
-import type { TaskDispatch, TaskOutcome } from '@df/orchestration'
+import type { TaskOutcome } from '@df/orchestration'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createBullmqExecutor } from '../src/index.js'
-import { slowPipeline } from './fixtures/pipelines.js'
 import {
   dropPrefix,
   killAll,
