@@ -27,6 +27,7 @@ import {
   connect,
   type JobData,
   type JobResult,
+  matches,
   messageOf,
   Names,
 } from './keys.js'
@@ -106,11 +107,13 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
 
   const abortMatching = (m: CancelMessage): void => {
     for (const [jobId, a] of active) {
-      if (m.jobId !== undefined ? jobId !== m.jobId : a.task.runId !== m.runId) continue
-      if (m.taskId !== undefined && a.task.taskId !== m.taskId) continue
+      if (m.jobId !== undefined ? jobId !== m.jobId : !matches(a.task, m.runId, m.taskId)) continue
       a.abort(new OrchestrationError('DF_CANCELLED', m.reason))
     }
   }
+  /** The key of a cancel in `heard`: one job, one task of a run, or a whole run. */
+  const heardKey = (runId: string, taskId?: string, jobId?: string): string =>
+    jobId !== undefined ? `#${jobId}` : taskId !== undefined ? `${runId}/${taskId}` : runId
 
   sub.on('message', (_channel: string, text: string) => {
     let m: CancelMessage
@@ -119,13 +122,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     } catch {
       return
     }
-    const key =
-      m.jobId !== undefined
-        ? `#${m.jobId}`
-        : m.taskId !== undefined
-          ? `${m.runId}/${m.taskId}`
-          : m.runId
-    heard.set(key, { reason: m.reason, at: Date.now() })
+    heard.set(heardKey(m.runId, m.taskId, m.jobId), { reason: m.reason, at: Date.now() })
     abortMatching(m)
   })
   await sub.subscribe(names.cancelChannel)
@@ -133,7 +130,11 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
 
   /** A cancel already heard for attempt `d` (job `jobId`), if any. */
   const heardFor = (d: TaskDispatch, jobId: string): string | undefined =>
-    (heard.get(`#${jobId}`) ?? heard.get(d.runId) ?? heard.get(`${d.runId}/${d.taskId}`))?.reason
+    (
+      heard.get(heardKey(d.runId, undefined, jobId)) ??
+      heard.get(heardKey(d.runId)) ??
+      heard.get(heardKey(d.runId, d.taskId))
+    )?.reason
 
   /** Reads the markers of the running attempts: aborts those whose run or task was cancelled. */
   const pollMarkers = async (): Promise<void> => {
