@@ -6,6 +6,7 @@
  */
 import { createPostgresBackend } from '@df/backend-postgres'
 import {
+  type Backend,
   createMemoryBackend,
   type Executor,
   type ExecutorHooks,
@@ -43,6 +44,10 @@ export interface DfRound {
 /** What one round measured (ms). */
 export interface DfFigures {
   readonly ms: number
+  /** `pipeline.run()` called → first dispatch (run stored, graph ready). */
+  readonly untilFirstDispatch: number
+  /** Last outcome received → `pipeline.run()` settled (final writes). */
+  readonly afterLastOutcome: number
   readonly dispatchP50: number
   readonly dispatchP99: number
   readonly upstreamP50?: number
@@ -104,19 +109,10 @@ function timed(
 
 /** Runs one round. Throws when the run does not end SUCCESS. */
 export async function runDf(round: DfRound): Promise<DfFigures> {
-  const { createBullmqExecutor } = await import('@df/executor-bullmq')
   const n = round.width * round.depth
   const dispatchedAt = new Float64Array(n)
   const outcomeAt = new Float64Array(n)
-  const backend =
-    round.backend === 'memory'
-      ? createMemoryBackend()
-      : createPostgresBackend({ connectionString: round.postgresUrl, schema: 'bench_executor' })
-  const executor = createBullmqExecutor({
-    connection: redisOptions(round.redisUrl),
-    prefix: round.prefix,
-    queue: round.queue,
-  })
+  const { backend, executor } = await engine(round)
   const { pipeline } = round.build(round.shape, round.width, round.depth, {
     backend,
     executor: timed(executor, round.width, dispatchedAt, outcomeAt),
@@ -125,6 +121,12 @@ export async function runDf(round: DfRound): Promise<DfFigures> {
     const t0 = now()
     const run = await pipeline.run()
     const ms = now() - t0
+    let first = Number.POSITIVE_INFINITY
+    let last = 0
+    for (let k = 0; k < n; k++) {
+      first = Math.min(first, dispatchedAt[k]!)
+      last = Math.max(last, outcomeAt[k]!)
+    }
     if (run.status !== 'SUCCESS') throw new Error(`df run ended ${run.status}: ${run.message}`)
     const startedAt = new Float64Array(n)
     const endedAt = new Float64Array(n)
@@ -153,6 +155,8 @@ export async function runDf(round: DfRound): Promise<DfFigures> {
     }
     return {
       ms,
+      untilFirstDispatch: first - t0,
+      afterLastOutcome: t0 + ms - last,
       dispatchP50: percentile(dispatch, 0.5),
       dispatchP99: percentile(dispatch, 0.99),
       ...(upstream && ready
@@ -166,7 +170,37 @@ export async function runDf(round: DfRound): Promise<DfFigures> {
     }
   } finally {
     await pipeline.close()
-    await executor.close({ drain: true })
-    await backend.close()
   }
+}
+
+/** The engine's backend and executor, kept across rounds as a long-lived engine keeps them. */
+interface Engine {
+  readonly backend: Backend
+  readonly executor: Executor
+}
+let current: Engine | undefined
+
+async function engine(round: DfRound): Promise<Engine> {
+  if (current) return current
+  const { createBullmqExecutor } = await import('@df/executor-bullmq')
+  const backend =
+    round.backend === 'memory'
+      ? createMemoryBackend()
+      : createPostgresBackend({ connectionString: round.postgresUrl, schema: 'bench_executor' })
+  const executor = createBullmqExecutor({
+    connection: redisOptions(round.redisUrl),
+    prefix: round.prefix,
+    queue: round.queue,
+  })
+  current = { backend, executor }
+  return current
+}
+
+/** Closes the engine the rounds shared. */
+export async function closeDf(): Promise<void> {
+  const e = current
+  current = undefined
+  if (!e) return
+  await e.executor.close({ drain: true })
+  await e.backend.close()
 }
