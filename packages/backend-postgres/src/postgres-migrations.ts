@@ -142,6 +142,17 @@ CREATE INDEX "runs_pipeline_status_created_idx"
   ON {s}."runs" ("pipeline_id", "status", "created_at" DESC, "id" DESC);
 `,
   },
+  {
+    version: 5,
+    description: 'task instances without the foreign key to runs; deleteRuns deletes them itself',
+    // createRun inserts a run's task rows in the statement that inserts the run, and nothing else
+    // inserts them, so the key could never fail; its check per row was ~60% of createRun (10,000
+    // task rows: 47-55 ms with it, 18-20 ms without). Attempts keep theirs to task_instances, so
+    // deleting a task row still deletes its attempts.
+    sql: `
+ALTER TABLE {s}."task_instances" DROP CONSTRAINT IF EXISTS "task_instances_run_id_fkey";
+`,
+  },
 ]
 
 /** Quotes an identifier for PostgreSQL (`"` doubled), so any schema name is safe. */

@@ -58,9 +58,12 @@ export function postgresSql(s: string) {
       SELECT true AS "updated", upd.* FROM upd
       UNION ALL
       SELECT false, r.* FROM ${s}."runs" r WHERE r."id" = $1 AND NOT EXISTS (SELECT 1 FROM upd)`,
+    /** The runs' task rows go in the same statement (their attempts by cascade, migration 5). */
     deleteRuns: `WITH d AS (
         DELETE FROM ${s}."runs" WHERE "created_at" < $1 AND ($2::text IS NULL OR "pipeline_id" = $2)
-        RETURNING 1
+        RETURNING "id"
+      ), t AS (
+        DELETE FROM ${s}."task_instances" WHERE "run_id" IN (SELECT "id" FROM d)
       ) SELECT count(*)::int AS n FROM d`,
 
     getTasks: `SELECT ${TASK_COLUMNS} FROM ${s}."task_instances" WHERE "run_id" = $1 ORDER BY "seq"`,

@@ -62,3 +62,62 @@ describe('postgres migrations', () => {
     await b.close()
   })
 })
+
+describe('postgres migration 5', () => {
+  it('drops only the task → run foreign key; a schema at version 4 upgrades and deleteRuns still removes tasks and attempts', async () => {
+    const schema = uniqueSchema()
+    schemas.push(schema)
+    const a = newBackend(schema, 1)
+    await a.init()
+    await a.close()
+    // Back to version 4 as an older release left it: the key restored, the record removed.
+    await adminQuery(
+      `ALTER TABLE "${schema}"."task_instances" ADD CONSTRAINT "task_instances_run_id_fkey"
+        FOREIGN KEY ("run_id") REFERENCES "${schema}"."runs" ("id") ON DELETE CASCADE`,
+    )
+    await adminQuery(`DELETE FROM "${schema}"."schema_version" WHERE "version" = 5`)
+    const keys = () =>
+      adminQuery<{ conname: string }>(
+        `SELECT c.conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+          WHERE n.nspname = $1 AND c.contype = 'f' ORDER BY c.conname`,
+        [schema],
+      ).then((rows) => rows.map((r) => r.conname))
+    expect(await keys()).toEqual(['attempts_run_id_task_id_fkey', 'task_instances_run_id_fkey'])
+    const b = newBackend(schema, 1)
+    try {
+      await b.init()
+      expect(await keys()).toEqual(['attempts_run_id_task_id_fkey'])
+      expect(await versions(schema)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version))
+      const run = await b.createRun({
+        id: 'r1',
+        pipelineId: 'p',
+        status: 'RUNNING',
+        params: {},
+        logicalDate: '2026-01-01T00:00:00.000Z',
+        trigger: 'manual',
+        definitionHash: 'h',
+        createdAt: 1000,
+        tasks: [{ taskId: 'a' }, { taskId: 'b' }],
+      })
+      const [won] = await b.updateTasks([
+        {
+          runId: run.id,
+          taskId: 'a',
+          expectedVersion: 1,
+          state: 'RUNNING',
+          attempt: 1,
+          attemptRecord: { runId: run.id, taskId: 'a', attempt: 1, state: 'RUNNING', startedAt: 1 },
+        },
+      ])
+      expect(won?.ok).toBe(true)
+      expect(await b.deleteRuns({ before: 2000 })).toBe(1)
+      const left = await adminQuery<{ n: number }>(
+        `SELECT (SELECT count(*) FROM "${schema}"."task_instances")::int
+          + (SELECT count(*) FROM "${schema}"."attempts")::int AS n`,
+      )
+      expect(left[0]?.n).toBe(0)
+    } finally {
+      await b.close()
+    }
+  })
+})
