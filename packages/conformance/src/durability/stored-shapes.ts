@@ -3,7 +3,14 @@
  * conformance contract (a batch touching one task twice, nullable fields cleared with `null`,
  * lease renewal, cursors), and that an abort frees a call blocked on a row lock at once.
  */
-import { type FullBackend, requireBackendFeature } from '@df/orchestration'
+import {
+  createInProcessExecutor,
+  type FullBackend,
+  NonRetryableError,
+  Pipeline,
+  requireBackendFeature,
+  Task,
+} from '@df/orchestration'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DurabilityHarness } from './harness.js'
 import { newRun } from './pool-races.js'
@@ -170,6 +177,48 @@ export function describeStoredShapes(harness: DurabilityHarness): void {
           version: 3,
         },
       })
+    })
+
+    it("a run's result from run() is what the store holds (results, retries, errors, skips)", async () => {
+      const p = new Pipeline('shapes-result', {
+        backend,
+        executor: createInProcessExecutor(),
+      })
+      const extract = new Task({ name: 'extract', run: () => ({ rows: 3, note: 'é"\'' }) })
+      const flaky = new Task({
+        name: 'flaky',
+        retries: 1,
+        retryDelay: 0,
+        run: (ctx) => {
+          if (ctx.attempt === 1) throw new Error('transient')
+          return [1, 2]
+        },
+      })
+      const broken = new Task({
+        name: 'broken',
+        run: () => {
+          throw new NonRetryableError('bad input')
+        },
+      })
+      const after = new Task({ name: 'after', run: () => 'unreached' })
+      const cleanup = new Task({ name: 'cleanup', triggerRule: 'all_done', run: () => undefined })
+      p.addTask(extract, flaky, broken, after, cleanup)
+      extract.setDownstream(flaky)
+      extract.setDownstream(broken)
+      broken.setDownstream(after)
+      after.setDownstream(cleanup)
+      flaky.setDownstream(cleanup)
+      try {
+        const run = await p.run()
+        // The only leaf (cleanup, all_done) succeeded, so the run did (Airflow's leaf rule).
+        expect(run.status).toBe('SUCCESS')
+        expect(run.tasks.broken?.error?.message).toContain('bad input')
+        expect(run.tasks.after?.state).toBe('UPSTREAM_FAILED')
+        expect(run.tasks.flaky).toMatchObject({ state: 'SUCCESS', attempt: 2, result: [1, 2] })
+        expect(run).toStrictEqual(await p.getRun(run.id))
+      } finally {
+        await p.close()
+      }
     })
 
     it('renews only unfinished runs without ids (version unchanged), and clears the lease with the owner', async () => {

@@ -14,12 +14,14 @@ import { OrchestrationError } from '../errors.js'
 import type { EventHub, PipelineEvent } from '../events.js'
 import type { AttemptControl, Executor, TaskDispatch, TaskOutcome } from '../executor.js'
 import type { JsonObject, JsonValue } from '../json.js'
+import type { RunResult } from '../pipeline-options.js'
 import type { TaskCallbackInfo } from '../task.js'
 import { AttemptContext, type AttemptHost } from './attempt-context.js'
 import { runAttempt } from './attempt-runner.js'
 import type { Graph } from './graph.js'
 import { addRemoteFields } from './remote-dispatch.js'
 import { finalizeRun } from './run-finalize.js'
+import { StoredRows } from './stored-rows.js'
 import { TaskTable } from './task-table.js'
 import { Alarm, WriteBatch, writeBatch } from './write-batch.js'
 
@@ -79,6 +81,8 @@ export class RunDriver implements AttemptHost {
   /** Flushes when the first held RUNNING mark is due. */
   readonly #holdAlarm: Alarm
   #finalizing = false
+  /** Each task's row as the store last returned it. */
+  readonly #rows: StoredRows
   readonly #done: Promise<RunRecord>
   #resolve!: (run: RunRecord) => void
   #reject!: (error: unknown) => void
@@ -97,6 +101,7 @@ export class RunDriver implements AttemptHost {
     this.#batch = new WriteBatch(cfg.graph.tasks.length)
     this.#holdAlarm = new Alarm(cfg.clock, () => this.schedule())
     this.table = new TaskTable(this, cfg.graph, cfg.records)
+    this.#rows = new StoredRows(cfg.graph, cfg.records)
     this.#done = new Promise<RunRecord>((resolve, reject) => {
       this.#resolve = resolve
       this.#reject = reject
@@ -209,7 +214,7 @@ export class RunDriver implements AttemptHost {
       ) {
         const events = this.#events
         const after = this.#after
-        const { writes, batch } = batches.take()
+        const { writes, indices, batch } = batches.take()
         this.#events = []
         this.#after = []
         if (writes.length > 0) {
@@ -228,12 +233,14 @@ export class RunDriver implements AttemptHost {
           foldWait = turned
           if (this.stopped) return
           for (let i = 0; i < results.length; i++) {
-            if (!results[i]!.ok) {
+            const r = results[i]!
+            if (r.ok) this.#rows.set(indices[i]!, r.value)
+            else {
               const w = writes[i]!
               return this.lose(
                 new OrchestrationError(
                   'DF_CONFLICT',
-                  `[@df/orchestration] Run '${this.runId}': the update of task '${w.taskId}' lost its compare-and-set (${(results[i] as { reason: string }).reason}); another engine owns the run now, so this one stopped driving it.`,
+                  `[@df/orchestration] Run '${this.runId}': the update of task '${w.taskId}' lost its compare-and-set (${r.reason}); another engine owns the run now, so this one stopped driving it.`,
                 ),
               )
             }
@@ -400,6 +407,11 @@ export class RunDriver implements AttemptHost {
       .catch(() => {})
     this.cfg.onStop(this)
     this.#reject(error)
+  }
+
+  /** The finished run with every task's stored row (no re-read); undefined before the end. */
+  result(): RunResult | undefined {
+    return this.stopped ? this.#rows.result(this.runRecord) : undefined
   }
 
   #stop(run: RunRecord): void {

@@ -357,7 +357,7 @@ export class RunLauncher {
       signal?.removeEventListener('abort', onAbort)
       this.#release()
     }
-    const result = (await this.load(final.id)) ?? { ...final, tasks: {} }
+    const result = driver.result() ?? (await this.load(final.id)) ?? { ...final, tasks: {} }
     const callback =
       final.status === 'SUCCESS' ? o.onSuccess : final.status === 'FAILED' ? o.onFailure : undefined
     if (callback) {

@@ -141,9 +141,9 @@ export class WriteBatch {
    * batch starts empty. Two updates of one task in a batch (different attempts) expect
    * consecutive versions, as the backend applies a batch in order.
    */
-  take(): { writes: TaskUpdate[]; batch: number } {
-    const taken = { writes: this.writes, batch: this.building }
+  take(): { writes: TaskUpdate[]; indices: number[]; batch: number } {
     const index = this.#writeIndex
+    const taken = { writes: this.writes, indices: index, batch: this.building }
     const versions = this.#versions
     for (let k = 0; k < index.length; k++) {
       ;(taken.writes[k] as { expectedVersion: number }).expectedVersion = versions[index[k]!]!++
