@@ -13,6 +13,7 @@ import {
   type Pipeline,
   type PipelineOptions,
 } from '@df/orchestration'
+import { withPostgres } from '../backends/drivers.js'
 import type { FromWorker, Shape, Timings, ToWorker } from './dag.js'
 import { now, redisOptions } from './dag.js'
 
@@ -183,10 +184,13 @@ let current: Engine | undefined
 async function engine(round: DfRound): Promise<Engine> {
   if (current) return current
   const { createBullmqExecutor } = await import('@df/executor-bullmq')
+  // A fresh schema: the rows of earlier bench runs (10,000 per round; this machine's PostgreSQL
+  // runs without autovacuum) would slow the store more with every run.
+  if (round.backend === 'postgres') await dropSchema()
   const backend =
     round.backend === 'memory'
       ? createMemoryBackend()
-      : createPostgresBackend({ connectionString: round.postgresUrl, schema: 'bench_executor' })
+      : createPostgresBackend({ connectionString: round.postgresUrl, schema: SCHEMA })
   const executor = createBullmqExecutor({
     connection: redisOptions(round.redisUrl),
     prefix: round.prefix,
@@ -203,4 +207,9 @@ export async function closeDf(): Promise<void> {
   if (!e) return
   await e.executor.close({ drain: true })
   await e.backend.close()
+  if (e.backend.name === 'postgres') await dropSchema()
 }
+
+const SCHEMA = 'bench_executor'
+const dropSchema = () =>
+  withPostgres((query) => query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`)).then(() => {})
