@@ -13,11 +13,12 @@ import { FINISHED_RUN_STATES } from '../states.js'
 import { registerDriver, unregisterDriver } from './engine-hooks.js'
 import type { Graph } from './graph.js'
 import { checkJsonResult } from './json-result.js'
-import type { LeaseHolder, LeaseKeeper } from './lease-keeper.js'
+import type { LeaseKeeper } from './lease-keeper.js'
 import { copiedTasks, copiedTaskUpdate } from './rerun-plan.js'
 import { RunDriver } from './run-driver.js'
 import { newRunId, toIso } from './run-ids.js'
 import { recoverRuns } from './run-recovery.js'
+import { RunSlots } from './run-slots.js'
 
 /** A schedule tick's run: what the scheduler hands `RunLauncher.launchScheduled`. */
 export interface ScheduledFire {
@@ -37,25 +38,17 @@ export interface LauncherConfig {
   readonly prepare: () => Promise<Graph>
 }
 
-interface Queued {
-  readonly start: () => void
-  cancelled?: string
-  /** Set when another engine took the queued run over (its lease expired). */
-  lost?: unknown
-}
-
 export class RunLauncher {
   readonly c: LauncherConfig
   readonly #drivers = new Map<string, RunDriver>()
-  readonly #queued = new Map<string, Queued>()
-  readonly #waiting: Queued[] = []
-  /** Runs holding a maxActiveRuns slot (recovered runs take one without waiting). */
-  active = 0
+  /** The maxActiveRuns slots and the runs queued for one. */
+  readonly slots: RunSlots
   /** Recoveries `recoverOnRun` started; `settle()` (from `Pipeline.close()`) waits for them. */
   readonly #recovering = new Set<Promise<unknown>>()
 
   constructor(config: LauncherConfig) {
     this.c = config
+    this.slots = new RunSlots(() => config.pipeline.settings.maxActiveRuns)
   }
 
   async run(_graph: Graph, o: RunOptions): Promise<RunResult> {
@@ -159,7 +152,7 @@ export class RunLauncher {
     const copied = extra.copied
     signal?.throwIfAborted()
     const now = p.clock.now()
-    const queued = !this.tryTakeSlot()
+    const queued = !this.slots.tryTake()
     const id = extra.id ?? newRunId(now)
     let run: RunRecord
     try {
@@ -181,7 +174,7 @@ export class RunLauncher {
         ),
       })
     } catch (error) {
-      if (!queued) this.#release()
+      if (!queued) this.slots.release()
       throw error
     }
     extra.onCreated?.(run)
@@ -214,7 +207,15 @@ export class RunLauncher {
    */
   async waitForSlot(run: RunRecord, signal: AbortSignal | undefined): Promise<RunRecord> {
     const p = this.c.pipeline
-    const cancelled = this.tryTakeSlot() ? undefined : await this.#queue(run, signal)
+    const cancelled = this.slots.tryTake()
+      ? undefined
+      : await this.slots.queue(
+          run,
+          this.c.leases,
+          signal,
+          () => this.cancel(run.id, abortReason(signal)),
+          (reason) => this.cancel(run.id, reason),
+        )
     const now = p.clock.now()
     const update =
       cancelled !== undefined
@@ -231,7 +232,7 @@ export class RunLauncher {
             owner: p.engineId,
             leaseExpiresAt: now + p.settings.leaseMs,
           }
-    if (cancelled !== undefined) this.#release()
+    if (cancelled !== undefined) this.slots.release()
     // The version is exact (renewals leave it alone): a conflict means another engine took over.
     const result = await p.backend.updateRun({
       id: run.id,
@@ -242,71 +243,11 @@ export class RunLauncher {
       this.emitRun(result.value)
       return result.value
     }
-    if (cancelled === undefined) this.#release()
+    if (cancelled === undefined) this.slots.release()
     throw new OrchestrationError(
       'DF_CONFLICT',
       `[@df/orchestration] Queued run '${run.id}' was taken over by another engine while it waited.`,
     )
-  }
-
-  /**
-   * Waits in the queue until a slot is handed over (it is then held) or the run is cancelled
-   * (the slot is then held too, and released by the caller); returns the cancel reason, if any.
-   * Throws when the lease was lost meanwhile (no slot held then).
-   */
-  async #queue(run: RunRecord, signal: AbortSignal | undefined): Promise<string | undefined> {
-    const entry: Queued = { start: () => {} }
-    const started = new Promise<void>((resolve) => {
-      ;(entry as { start: () => void }).start = resolve
-    })
-    const holder: LeaseHolder = {
-      runId: run.id,
-      stopped: false,
-      finalizing: false,
-      lose: (error) => {
-        entry.lost = error
-        const i = this.#waiting.indexOf(entry)
-        if (i >= 0) this.#waiting.splice(i, 1)
-        this.active++ // balanced by #release() below
-        entry.start()
-      },
-      cancel: (reason) => {
-        this.cancel(run.id, reason)
-      },
-    }
-    this.#queued.set(run.id, entry)
-    this.#waiting.push(entry)
-    this.c.leases.add(holder)
-    const onAbort = () => this.cancel(run.id, abortReason(signal))
-    signal?.addEventListener('abort', onAbort)
-    await started
-    signal?.removeEventListener('abort', onAbort)
-    this.c.leases.delete(holder)
-    this.#queued.delete(run.id)
-    if (entry.lost !== undefined) {
-      this.#release()
-      throw entry.lost
-    }
-    return entry.cancelled
-  }
-
-  /** Frees a slot taken by a run that will not be driven after all (see run-recovery.ts). */
-  releaseSlot(): void {
-    this.#release()
-  }
-
-  /** Takes a maxActiveRuns slot at once when one is free (else the caller queues). */
-  tryTakeSlot(): boolean {
-    if (this.active >= this.c.pipeline.settings.maxActiveRuns) return false
-    this.active++
-    return true
-  }
-
-  /** Frees a maxActiveRuns slot, handing it to the oldest queued run. */
-  #release(): void {
-    const next = this.#waiting.shift()
-    if (next) next.start()
-    else this.active--
   }
 
   async drive(
@@ -355,7 +296,7 @@ export class RunLauncher {
       final = await driver.start()
     } finally {
       signal?.removeEventListener('abort', onAbort)
-      this.#release()
+      this.slots.release()
     }
     const result = driver.result() ?? (await this.load(final.id)) ?? { ...final, tasks: {} }
     const callback =
@@ -393,14 +334,7 @@ export class RunLauncher {
       driver.cancel(reason)
       return true
     }
-    const queued = this.#queued.get(runId)
-    if (!queued) return false
-    queued.cancelled = reason
-    const i = this.#waiting.indexOf(queued)
-    if (i >= 0) this.#waiting.splice(i, 1)
-    this.active++ // balanced by #release() in waitForSlot
-    queued.start()
-    return true
+    return this.slots.cancel(runId, reason)
   }
 
   async load(runId: string): Promise<RunResult | undefined> {

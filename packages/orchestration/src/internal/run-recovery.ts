@@ -43,7 +43,7 @@ async function resume(launcher: RunLauncher, graph: Graph, run: RunRecord): Prom
     run = await launcher.waitForSlot(run, undefined)
     if (run.status === 'CANCELLED') return (await launcher.load(run.id))!
   } else {
-    launcher.active++
+    launcher.slots.active++
     launcher.emitRun(run)
   }
   const records = await backend.getTasks(run.id)
@@ -62,7 +62,7 @@ async function resume(launcher: RunLauncher, graph: Graph, run: RunRecord): Prom
   const known = new Set(records.map((r) => r.taskId))
   const missing = graph.tasks.filter((t) => !known.has(t.name)).map((t) => t.name)
   if (missing.length > 0) {
-    launcher.releaseSlot()
+    launcher.slots.release()
     const now = launcher.c.pipeline.clock.now()
     await backend.updateRun({
       id: run.id,
