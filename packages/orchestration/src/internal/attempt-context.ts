@@ -7,6 +7,30 @@ import { OrchestrationError } from '../errors.js'
 import type { AttemptControl } from '../executor.js'
 import type { JsonObject, JsonValue } from '../json.js'
 import type { TaskContext, TaskLogger } from '../task.js'
+import type { Graph } from './graph.js'
+
+/**
+ * `ctx.get(name)` of task `taskIndex`: the result of `name`, which must be upstream of it
+ * (directly or transitively).
+ * @throws OrchestrationError `DF_TASK_INVALID` for an unknown task or one that is not upstream.
+ */
+export function upstreamResult(
+  graph: Graph,
+  results: readonly (JsonValue | undefined)[],
+  taskIndex: number,
+  name: string,
+): JsonValue | undefined {
+  const target = graph.index.get(name)
+  if (target === undefined || !graph.isAncestor(target, taskIndex)) {
+    throw new OrchestrationError(
+      'DF_TASK_INVALID',
+      target === undefined
+        ? `[@df/orchestration] ctx.get('${name}'): pipeline '${graph.pipelineId}' has no task '${name}'.`
+        : `[@df/orchestration] ctx.get('${name}'): '${name}' is not upstream of '${graph.tasks[taskIndex]!.name}'; only upstream results (direct or transitive) can be read. Add the edge with setDownstream.`,
+    )
+  }
+  return results[target]
+}
 
 /** What the context needs from its run. */
 export interface AttemptHost {

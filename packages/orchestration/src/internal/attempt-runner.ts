@@ -6,10 +6,33 @@
  */
 import type { ErrorRecord } from '../backend.js'
 import { OrchestrationError } from '../errors.js'
-import type { AttemptControl, TaskOutcome } from '../executor.js'
+import type { AttemptControl, TaskDispatch, TaskOutcome } from '../executor.js'
 import type { Task } from '../task.js'
-import type { AttemptContext } from './attempt-context.js'
+import { AttemptContext } from './attempt-context.js'
 import { checkJsonResult } from './json-result.js'
+import type { RunDriver } from './run-driver.js'
+
+/** Runs attempt `d` of `driver`'s run (the engine's TaskHandler); a task it lacks fails at once. */
+export function executeAttempt(
+  driver: RunDriver,
+  d: TaskDispatch,
+  control: AttemptControl,
+): Promise<TaskOutcome> {
+  const index = driver.cfg.graph.index.get(d.taskId)
+  if (index === undefined) {
+    return Promise.resolve({
+      status: 'failed',
+      retryable: false,
+      error: {
+        message: `[@df/orchestration] Pipeline '${driver.pipelineId}' has no task '${d.taskId}'.`,
+        name: 'OrchestrationError',
+        code: 'DF_DEFINITION_MISMATCH',
+      },
+    })
+  }
+  const ctx = new AttemptContext(driver, index, d.taskId, d.attempt, control)
+  return runAttempt(driver.cfg.graph.tasks[index]!, ctx, driver.cfg.maxResultBytes)
+}
 
 /** Runs `task` with `ctx`; settles with the attempt's outcome. */
 export async function runAttempt(

@@ -16,10 +16,10 @@ import type { AttemptControl, Executor, TaskDispatch, TaskOutcome } from '../exe
 import type { JsonObject, JsonValue } from '../json.js'
 import type { RunResult } from '../pipeline-options.js'
 import type { TaskCallbackInfo } from '../task.js'
-import { AttemptContext, type AttemptHost } from './attempt-context.js'
-import { runAttempt } from './attempt-runner.js'
+import { type AttemptHost, upstreamResult } from './attempt-context.js'
+import { executeAttempt } from './attempt-runner.js'
 import type { Graph } from './graph.js'
-import { addRemoteFields } from './remote-dispatch.js'
+import { dispatchOf } from './remote-dispatch.js'
 import { finalizeRun } from './run-finalize.js'
 import { StoredRows } from './stored-rows.js'
 import { TaskTable } from './task-table.js'
@@ -164,10 +164,7 @@ export class RunDriver implements AttemptHost {
     if (!this.stopped) this.#holdAlarm.at(at)
   }
 
-  /**
-   * Dispatches task `index` once write batch `after` is acknowledged: in the next microtask when
-   * it already is, even while a later batch is being written (see WriteBatch).
-   */
+  /** Dispatches `index` once batch `after` is acked (next microtask if it is; see WriteBatch). */
   dispatchAfter(index: number, after: number): void {
     if (after <= this.#batch.acked) {
       if (this.#dispatchNow.length === 0) queueMicrotask(this.#dispatchReady)
@@ -280,20 +277,7 @@ export class RunDriver implements AttemptHost {
   }
 
   #dispatch(index: number): void {
-    const task = this.cfg.graph.tasks[index]!
-    const attempt = this.table.attempts[index]!
-    const d: { -readonly [K in keyof TaskDispatch]: TaskDispatch[K] } = {
-      runId: this.runId,
-      pipelineId: this.pipelineId,
-      taskId: task.name,
-      attempt,
-      type: task.type,
-      idempotencyKey: `${this.runId}/${task.name}/${attempt}`,
-      engineId: this.cfg.owner,
-    }
-    if (task.timeoutMs !== undefined) d.timeoutMs = task.timeoutMs
-    if (task.options !== undefined) d.options = task.options
-    if (this.cfg.executor.remote === true) addRemoteFields(d, this, index)
+    const d = dispatchOf(this, index)
     if (this.cancelled !== undefined) {
       // Cancelled between the write and the dispatch: never start it.
       this.onOutcome(d, { status: 'cancelled', reason: this.cancelled })
@@ -316,20 +300,7 @@ export class RunDriver implements AttemptHost {
 
   /** The engine's TaskHandler for this run. */
   execute(d: TaskDispatch, control: AttemptControl): Promise<TaskOutcome> {
-    const index = this.cfg.graph.index.get(d.taskId)
-    if (index === undefined) {
-      return Promise.resolve({
-        status: 'failed',
-        retryable: false,
-        error: {
-          message: `[@df/orchestration] Pipeline '${this.pipelineId}' has no task '${d.taskId}'.`,
-          name: 'OrchestrationError',
-          code: 'DF_DEFINITION_MISMATCH',
-        },
-      })
-    }
-    const ctx = new AttemptContext(this, index, d.taskId, d.attempt, control)
-    return runAttempt(this.cfg.graph.tasks[index]!, ctx, this.cfg.maxResultBytes)
+    return executeAttempt(this, d, control)
   }
 
   onOutcome(d: TaskDispatch, outcome: TaskOutcome): void {
@@ -343,17 +314,7 @@ export class RunDriver implements AttemptHost {
   }
 
   resultFor(taskIndex: number, name: string): JsonValue | undefined {
-    const graph = this.cfg.graph
-    const target = graph.index.get(name)
-    if (target === undefined || !graph.isAncestor(target, taskIndex)) {
-      throw new OrchestrationError(
-        'DF_TASK_INVALID',
-        target === undefined
-          ? `[@df/orchestration] ctx.get('${name}'): pipeline '${this.pipelineId}' has no task '${name}'.`
-          : `[@df/orchestration] ctx.get('${name}'): '${name}' is not upstream of '${graph.tasks[taskIndex]!.name}'; only upstream results (direct or transitive) can be read. Add the edge with setDownstream.`,
-      )
-    }
-    return this.table.results[target]
+    return upstreamResult(this.cfg.graph, this.table.results, taskIndex, name)
   }
 
   emitLog(
@@ -421,31 +382,6 @@ export class RunDriver implements AttemptHost {
     this.runRecord = run
     this.cfg.onStop(this)
     this.#resolve(run)
-  }
-
-  /** Fires a user callback without letting it break the run; errors become log events. */
-  callback(
-    taskIndex: number,
-    attempt: number,
-    fn: ((info: TaskCallbackInfo) => unknown) | undefined,
-    info: TaskCallbackInfo,
-    label: string,
-  ): void {
-    if (!fn) return
-    const report = (error: unknown) =>
-      this.emitLog(
-        taskIndex,
-        attempt,
-        'error',
-        `${label} callback failed: ${error instanceof Error ? error.message : String(error)}`,
-      )
-    try {
-      const r = fn(info)
-      if (r && typeof (r as Promise<unknown>).then === 'function')
-        (r as Promise<unknown>).then(undefined, report)
-    } catch (error) {
-      report(error)
-    }
   }
 
   /** @internal retry/reschedule timers */

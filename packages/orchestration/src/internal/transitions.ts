@@ -11,6 +11,7 @@ import { internalPool } from '../pools.js'
 import type { TaskState } from '../states.js'
 import type { Graph } from './graph.js'
 import type { RunDriver } from './run-driver.js'
+import { fireCallback } from './user-callback.js'
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
@@ -229,7 +230,7 @@ export abstract class Transitions {
         attempt,
         ...(outcome.result !== undefined ? { result: outcome.result } : {}),
       }
-      d.afterWrite(() => d.callback(i, attempt, task.onSuccess, info, 'onSuccess'))
+      d.afterWrite(() => fireCallback(d, i, attempt, task.onSuccess, info, 'onSuccess'))
       return
     }
     if (outcome.status === 'skipped') {
@@ -282,8 +283,8 @@ export abstract class Transitions {
       })
       const retryInfo = { ...info, nextAttemptAt: next }
       d.afterWrite(() => {
-        d.callback(i, attempt, task.onRetry, retryInfo, 'onRetry')
-        d.callback(i, attempt, d.cfg.onRetry, retryInfo, 'pipeline onRetry')
+        fireCallback(d, i, attempt, task.onRetry, retryInfo, 'onRetry')
+        fireCallback(d, i, attempt, d.cfg.onRetry, retryInfo, 'pipeline onRetry')
       })
       this.wakeAt(i, delay)
       return
@@ -293,7 +294,7 @@ export abstract class Transitions {
       ...(outcome.result !== undefined ? { result: outcome.result } : {}),
       outcome,
     })
-    d.afterWrite(() => d.callback(i, attempt, task.onFailure, info, 'onFailure'))
+    d.afterWrite(() => fireCallback(d, i, attempt, task.onFailure, info, 'onFailure'))
   }
 
   #attemptEnd(
