@@ -64,6 +64,9 @@ describe('rerun', () => {
     })
     expect(second.tasks.extract?.reason).toContain(`Copied from run ${first.id}`)
     expect(second.tasks.load?.result).toEqual({ from: 'staging.orders', region: 'eu' })
+    // The result (built from the rows each update returned, copied tasks included) is the store's.
+    expect(first).toStrictEqual(await p.getRun(first.id))
+    expect(second).toStrictEqual(await p.getRun(second.id))
 
     calls.length = 0
     const third = await p.rerun(second.id, { from: 'load' })
