@@ -6,7 +6,7 @@
  */
 import { OrchestrationError } from './errors.js'
 import type { AttemptControl, TaskDispatch, TaskHandler, TaskOutcome } from './executor.js'
-import { AttemptContext, type AttemptHost } from './internal/attempt-context.js'
+import { AttemptContext, type AttemptHost, upstreamIndex } from './internal/attempt-context.js'
 import { runAttempt } from './internal/attempt-runner.js'
 import { runWithLocalEngine } from './internal/engine-hooks.js'
 import type { Graph } from './internal/graph.js'
@@ -159,15 +159,8 @@ class RemoteHost implements AttemptHost {
     if (inputs !== undefined && Object.hasOwn(inputs, name)) return inputs[name]
     const graph = this.#graph
     if (graph === undefined) return undefined
-    const target = graph.index.get(name)
-    if (target === undefined || !graph.isAncestor(target, taskIndex)) {
-      throw new OrchestrationError(
-        'DF_TASK_INVALID',
-        target === undefined
-          ? `[@df/orchestration] ctx.get('${name}'): pipeline '${this.pipelineId}' has no task '${name}'.`
-          : `[@df/orchestration] ctx.get('${name}'): '${name}' is not upstream of '${this.#d.taskId}'; only upstream results can be read. Add the edge with setDownstream.`,
-      )
-    }
+    // Same check as the engine's; a worker has only the direct upstream results.
+    const target = upstreamIndex(graph, taskIndex, name, 'upstream results')
     if (!graph.upstream[taskIndex]!.includes(target)) {
       throw new OrchestrationError(
         'DF_TASK_INVALID',

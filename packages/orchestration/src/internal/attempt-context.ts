@@ -10,26 +10,36 @@ import type { TaskContext, TaskLogger } from '../task.js'
 import type { Graph } from './graph.js'
 
 /**
- * `ctx.get(name)` of task `taskIndex`: the result of `name`, which must be upstream of it
- * (directly or transitively).
+ * The graph index of `name`, which `ctx.get(name)` of task `taskIndex` may read: it must be
+ * upstream (directly or transitively). `readable` names what may be read, in the error.
  * @throws OrchestrationError `DF_TASK_INVALID` for an unknown task or one that is not upstream.
  */
-export function upstreamResult(
+export function upstreamIndex(
   graph: Graph,
-  results: readonly (JsonValue | undefined)[],
   taskIndex: number,
   name: string,
-): JsonValue | undefined {
+  readable = 'upstream results (direct or transitive)',
+): number {
   const target = graph.index.get(name)
   if (target === undefined || !graph.isAncestor(target, taskIndex)) {
     throw new OrchestrationError(
       'DF_TASK_INVALID',
       target === undefined
         ? `[@df/orchestration] ctx.get('${name}'): pipeline '${graph.pipelineId}' has no task '${name}'.`
-        : `[@df/orchestration] ctx.get('${name}'): '${name}' is not upstream of '${graph.tasks[taskIndex]!.name}'; only upstream results (direct or transitive) can be read. Add the edge with setDownstream.`,
+        : `[@df/orchestration] ctx.get('${name}'): '${name}' is not upstream of '${graph.tasks[taskIndex]!.name}'; only ${readable} can be read. Add the edge with setDownstream.`,
     )
   }
-  return results[target]
+  return target
+}
+
+/** `ctx.get(name)` of task `taskIndex` in the engine: the result of `name` (see upstreamIndex). */
+export function upstreamResult(
+  graph: Graph,
+  results: readonly (JsonValue | undefined)[],
+  taskIndex: number,
+  name: string,
+): JsonValue | undefined {
+  return results[upstreamIndex(graph, taskIndex, name)]
 }
 
 /** What the context needs from its run. */
